@@ -1,0 +1,178 @@
+// Package api serves the JSON API under /api/v1. It shares validators,
+// accounts and the store with the HTML pages.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"nurture/internal/auth"
+	"nurture/internal/content"
+	"nurture/internal/domain"
+	"nurture/internal/i18n"
+	"nurture/internal/store"
+)
+
+// Deps are what the API handlers need.
+type Deps struct {
+	Store    *store.Store
+	Accounts *auth.Accounts
+	Catalog  *i18n.Catalog
+	Library  *content.Library
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
+// Handler serves the API.
+type Handler struct{ Deps }
+
+// New returns the API handler group.
+func New(d Deps) *Handler { return &Handler{d} }
+
+// Routes registers every API route on mux.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/signup", h.signup)
+	mux.HandleFunc("POST /api/v1/login", h.login)
+	mux.HandleFunc("GET /api/v1/me", h.member(h.me))
+	mux.HandleFunc("GET /api/v1/family", h.member(h.family))
+	mux.HandleFunc("POST /api/v1/invites", h.owner(h.createInvite))
+	mux.HandleFunc("POST /api/v1/babies", h.writer(h.createBaby))
+	mux.HandleFunc("GET /api/v1/babies", h.member(h.listBabies))
+	mux.HandleFunc("GET /api/v1/babies/{id}", h.member(h.getBaby))
+	h.libraryRoutes(mux)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		h.error(w, r, http.StatusNotFound, "api.not_found")
+	})
+}
+
+// printer says messages in the caller's language.
+func (h *Handler) printer(r *http.Request) *i18n.Printer {
+	loc := ""
+	if id, ok := auth.From(r.Context()); ok {
+		loc = id.User.Locale
+	}
+	return h.Catalog.For(h.Catalog.Match(loc, r.Header.Get("Accept-Language")))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.Encode(v)
+}
+
+type errorBody struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// error answers with a translated message.
+func (h *Handler) error(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	writeJSON(w, status, errorBody{Error: h.printer(r).T(key, args...)})
+}
+
+// invalid answers 422 with a message per field.
+func (h *Handler) invalid(w http.ResponseWriter, r *http.Request, fe domain.FieldErrors) {
+	p := h.printer(r)
+	body := errorBody{Error: p.T("api.invalid"), Fields: map[string]string{}}
+	for f, k := range fe {
+		body.Fields[f] = p.T(k)
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, body)
+}
+
+// fail logs an unexpected error; a missing record is a plain 404.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		h.error(w, r, http.StatusNotFound, "api.not_found")
+		return
+	}
+	h.Log.Error("api request failed", "path", r.URL.Path, "err", err)
+	h.error(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// decode reads a JSON body into v. It answers and returns false on a
+// malformed (400), too large (413) or mistyped (422) body.
+func (h *Handler) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			h.error(w, r, http.StatusBadRequest, "api.malformed", "Detail", "trailing data after the JSON value")
+			return false
+		}
+		return true
+	}
+	var mbe *http.MaxBytesError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &mbe):
+		h.error(w, r, http.StatusRequestEntityTooLarge, "api.too_large")
+	case errors.As(err, &te) && te.Field != "":
+		h.invalid(w, r, domain.FieldErrors{te.Field: "error.type"})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		h.error(w, r, http.StatusBadRequest, "api.unknown_field", "Field", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	case errors.Is(err, io.EOF):
+		h.error(w, r, http.StatusBadRequest, "api.malformed", "Detail", "empty body")
+	default:
+		h.error(w, r, http.StatusBadRequest, "api.malformed", "Detail", fmt.Sprint(err))
+	}
+	return false
+}
+
+// identify returns who holds the bearer token, or the browser session the
+// pages' middleware found. A bearer token that does not work is refused
+// even when a cookie is present, so a client sees its own mistake.
+func (h *Handler) identify(r *http.Request) (domain.Identity, bool) {
+	if a := r.Header.Get("Authorization"); a != "" {
+		secret, ok := strings.CutPrefix(a, "Bearer ")
+		if !ok {
+			return domain.Identity{}, false
+		}
+		id, err := h.Accounts.Authenticate(r.Context(), strings.TrimSpace(secret), auth.KindAPI)
+		return id, err == nil
+	}
+	return auth.From(r.Context())
+}
+
+type handlerFunc func(http.ResponseWriter, *http.Request, domain.Identity)
+
+func (h *Handler) member(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := h.identify(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="nurture"`)
+			h.error(w, r, http.StatusUnauthorized, "api.unauthenticated")
+			return
+		}
+		fn(w, r.WithContext(auth.WithIdentity(r.Context(), id)), id)
+	}
+}
+
+func (h *Handler) writer(fn handlerFunc) http.HandlerFunc {
+	return h.member(func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		if !id.Role.CanWrite() {
+			h.error(w, r, http.StatusForbidden, "api.forbidden")
+			return
+		}
+		fn(w, r, id)
+	})
+}
+
+func (h *Handler) owner(fn handlerFunc) http.HandlerFunc {
+	return h.member(func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		if id.Role != domain.Owner {
+			h.error(w, r, http.StatusForbidden, "api.forbidden")
+			return
+		}
+		fn(w, r, id)
+	})
+}

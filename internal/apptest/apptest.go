@@ -1,0 +1,267 @@
+// Package apptest starts a whole Nurture server on a fresh database for
+// tests, and speaks to it as a browser or an API client would.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"nurture/internal/browsertest"
+	"nurture/internal/cli"
+	"nurture/internal/store"
+)
+
+// OpenSQLite returns a migrated store in a fresh temporary directory.
+func OpenSQLite(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// PostgresURL creates a fresh database on the server named by
+// NURTURE_TEST_POSTGRES, dropped after the test, and returns its URL. The
+// test is skipped without the variable (failed under CI=true).
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv("NURTURE_TEST_POSTGRES")
+	if dsn == "" {
+		browsertest.SkipOrFail(t, "NURTURE_TEST_POSTGRES is not set; .ci/pg-throwaway.sh starts a throwaway PostgreSQL")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "nurture_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// OpenPostgres returns a migrated store on a fresh PostgreSQL database.
+func OpenPostgres(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{DatabaseURL: PostgresURL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// App is a running server for one test.
+type App struct {
+	T     testing.TB
+	URL   string
+	Store *store.Store
+	srv   *httptest.Server
+}
+
+// New starts a server on a fresh SQLite database.
+func New(t testing.TB) *App { return NewOn(t, OpenSQLite(t)) }
+
+// NewOn starts a server on the given store.
+func NewOn(t testing.TB, st *store.Store) *App {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("NURTURE_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	h, err := cli.Handler(st, log, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &App{T: t, URL: srv.URL, Store: st, srv: srv}
+}
+
+// Response is what came back.
+type Response struct {
+	Status int
+	Body   string
+	Header http.Header
+}
+
+// JSON decodes the body into a generic map.
+func (r Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+		t.Fatalf("response is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// API sends a JSON request with an optional bearer token. body may be a
+// string (sent as is) or any value (encoded).
+func (a *App) API(method, path, token string, body any) Response {
+	a.T.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			a.T.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, a.URL+path, rd)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return a.do(http.DefaultClient, req)
+}
+
+func (a *App) do(c *http.Client, req *http.Request) Response {
+	a.T.Helper()
+	res, err := c.Do(req)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Body: string(b), Header: res.Header}
+}
+
+// Family is a family made through the API for a test.
+type Family struct {
+	Token, UserID, FamilyID string
+}
+
+// Signup creates a family through the API and returns its owner's token.
+func (a *App) Signup(email, name, family string) Family {
+	a.T.Helper()
+	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": email, "password": "correct horse battery", "name": name, "family_name": family, "timezone": "Europe/Paris"})
+	if r.Status != http.StatusCreated {
+		a.T.Fatalf("signup %s: %d %s", email, r.Status, r.Body)
+	}
+	m := r.JSON(a.T)
+	return Family{Token: m["token"].(string), UserID: m["user"].(map[string]any)["id"].(string), FamilyID: m["family"].(map[string]any)["id"].(string)}
+}
+
+// Join signs a new user up with an invite of the given role.
+func (a *App) Join(owner Family, email, name, role, relation string) Family {
+	a.T.Helper()
+	r := a.API("POST", "/api/v1/invites", owner.Token, map[string]string{"role": role, "relation": relation})
+	if r.Status != http.StatusCreated {
+		a.T.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	code := r.JSON(a.T)["code"].(string)
+	r = a.API("POST", "/api/v1/signup", "", map[string]string{"email": email, "password": "correct horse battery", "name": name, "invite_code": code})
+	if r.Status != http.StatusCreated {
+		a.T.Fatalf("join: %d %s", r.Status, r.Body)
+	}
+	m := r.JSON(a.T)
+	return Family{Token: m["token"].(string), UserID: m["user"].(map[string]any)["id"].(string), FamilyID: owner.FamilyID}
+}
+
+// Baby adds a baby through the API and returns its id.
+func (a *App) Baby(f Family, name, birth string) string {
+	a.T.Helper()
+	r := a.API("POST", "/api/v1/babies", f.Token, map[string]any{"name": name, "birth_date": birth})
+	if r.Status != http.StatusCreated {
+		a.T.Fatalf("baby: %d %s", r.Status, r.Body)
+	}
+	return r.JSON(a.T)["id"].(string)
+}
+
+// Browser is an HTTP client with its own cookies, posting forms as a
+// same-origin browser would.
+type Browser struct {
+	app *App
+	c   *http.Client
+}
+
+// Browser returns a fresh cookie-keeping client that does not follow
+// redirects, so tests can see them.
+func (a *App) Browser() *Browser {
+	jar, _ := cookiejar.New(nil)
+	return &Browser{app: a, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Get fetches a page.
+func (b *Browser) Get(path string) Response {
+	b.app.T.Helper()
+	req, _ := http.NewRequest("GET", b.app.URL+path, nil)
+	return b.app.do(b.c, req)
+}
+
+// Post submits a form.
+func (b *Browser) Post(path string, form url.Values) Response {
+	b.app.T.Helper()
+	req, _ := http.NewRequest("POST", b.app.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.app.do(b.c, req)
+}
+
+// Cookies returns the client's cookies for the app's URL.
+func (b *Browser) Cookies() []*http.Cookie {
+	u, _ := url.Parse(b.app.URL)
+	return b.c.Jar.Cookies(u)
+}
+
+// UseCookiesOn copies this client's cookies to another app's URL, as when
+// two instances sit behind one address.
+func (b *Browser) UseCookiesOn(other *App) *Browser {
+	nb := other.Browser()
+	u, _ := url.Parse(other.URL)
+	nb.c.Jar.SetCookies(u, b.Cookies())
+	return nb
+}
+
+// Login logs the client in through the form.
+func (b *Browser) Login(email, password string) {
+	b.app.T.Helper()
+	r := b.Post("/login", url.Values{"email": {email}, "password": {password}})
+	if r.Status != http.StatusSeeOther {
+		b.app.T.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+}

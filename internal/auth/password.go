@@ -1,0 +1,107 @@
+// Package auth holds accounts: password hashing, secrets for sessions,
+// tokens, invites and resets, login limits, and who is acting on a request.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters (OWASP's minimum profile): 19 MiB, 2 passes, 1 lane.
+const (
+	argonMemoryKiB = 19 * 1024
+	argonTime      = 2
+	argonThreads   = 1
+	argonKeyLen    = 32
+	argonSaltLen   = 16
+)
+
+// Passwords hashes and checks passwords with argon2id. It bounds how many
+// hashes run at once, since each takes 19 MiB: a burst of logins must not
+// blow the server's memory.
+type Passwords struct {
+	sem chan struct{}
+}
+
+// NewPasswords allows at most n hash computations at a time.
+func NewPasswords(n int) *Passwords {
+	if n < 1 {
+		n = 1
+	}
+	return &Passwords{sem: make(chan struct{}, n)}
+}
+
+func (p *Passwords) acquire(ctx context.Context) error {
+	select {
+	case p.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *Passwords) release() { <-p.sem }
+
+// Hash returns an encoded argon2id hash of pw with a fresh salt.
+func (p *Passwords) Hash(ctx context.Context, pw string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	rand.Read(salt)
+	if err := p.acquire(ctx); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	p.release()
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
+		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+}
+
+// Verify reports whether pw matches an encoded hash. It reads the
+// parameters from the hash so they can be raised later.
+func (p *Passwords) Verify(ctx context.Context, encoded, pw string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("unknown password hash format")
+	}
+	var m, t uint32
+	var th uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &th); err != nil {
+		return false, fmt.Errorf("password hash parameters: %w", err)
+	}
+	enc := base64.RawStdEncoding
+	salt, err1 := enc.DecodeString(parts[4])
+	want, err2 := enc.DecodeString(parts[5])
+	if err := errors.Join(err1, err2); err != nil {
+		return false, err
+	}
+	if err := p.acquire(ctx); err != nil {
+		return false, err
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, th, uint32(len(want)))
+	p.release()
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// NewSecret returns a random 256-bit secret for a URL or header, and the
+// hash under which it is stored; the secret itself is never stored.
+func NewSecret() (secret, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret)
+}
+
+// HashSecret is the stored form of a secret.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}

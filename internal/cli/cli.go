@@ -1,0 +1,174 @@
+// Package cli is the nurture command: serve, migrate, version and the
+// operator's account tools.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"nurture/internal/auth"
+	"nurture/internal/config"
+	"nurture/internal/content"
+	"nurture/internal/i18n"
+	"nurture/internal/store"
+	"nurture/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X nurture/internal/cli.Version=…".
+var Version = "dev"
+
+const usage = `Usage: nurture [command] [flags]
+
+Commands:
+  serve                         run the web server (the default)
+  migrate                       create or update the database schema, then exit
+  user reset-password EMAIL     print a one-time password reset link
+  version                       print the version
+
+Run "nurture serve -h" for the flags; each has a NURTURE_* variable.
+`
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, stdout, stderr)
+	case "migrate":
+		err = migrate(args, stdout)
+	case "version":
+		fmt.Fprintf(stdout, "nurture %s (%s)\n", Version, runtime.Version())
+	case "user":
+		err = user(args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "nurture:", err)
+		return 1
+	}
+	return 0
+}
+
+func openStore(ctx context.Context, c config.Config, log *slog.Logger) (*store.Store, error) {
+	return store.Open(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: log})
+}
+
+func migrate(args []string, stdout io.Writer) error {
+	c, _, err := config.Parse("migrate", args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(context.Background(), c, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "database schema is up to date (%s)\n", st.Dialect())
+	return nil
+}
+
+func user(args []string, stdout io.Writer) error {
+	if len(args) < 2 || args[0] != "reset-password" {
+		return errors.New("usage: nurture user reset-password EMAIL [flags]")
+	}
+	email := args[1]
+	c, _, err := config.Parse("user", args[2:], os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	acc := &auth.Accounts{Store: st, Passwords: auth.NewPasswords(1), Now: time.Now}
+	code, err := acc.ResetForEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user with email %s", email)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "One-time reset link for %s (valid %s):\n  http://%s/reset/%s\n", email, auth.ResetTTL, c.Addr, code)
+	return nil
+}
+
+// Handler builds the whole server for a store; tests use it too.
+func Handler(st *store.Store, log *slog.Logger, secureCookies bool) (http.Handler, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	lib, err := content.Load()
+	if err != nil {
+		return nil, err
+	}
+	// Two hashes at a time: each takes 19 MiB, and there are few cores.
+	acc := auth.NewAccounts(st, auth.NewPasswords(2), time.Now)
+	return web.New(web.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: time.Now, SecureCookies: secureCookies})
+}
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	c, _, err := config.Parse("serve", args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h, err := Handler(st, log, c.SecureCookies)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	where := "SQLite in " + c.DataDir
+	if st.Dialect() == store.Postgres {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "Nurture is running at http://%s (%s). Press Ctrl-C to stop.\n", ln.Addr(), where)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests get time to finish; new ones are refused.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}

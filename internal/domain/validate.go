@@ -1,0 +1,185 @@
+package domain
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FieldErrors maps a field name to a message key. An empty map is valid.
+// Keys are i18n message ids so pages and the API can say them in the
+// user's language.
+type FieldErrors map[string]string
+
+// Add records the first problem of a field.
+func (fe FieldErrors) Add(field, key string) {
+	if _, ok := fe[field]; !ok {
+		fe[field] = key
+	}
+}
+
+// OK reports whether there were no problems.
+func (fe FieldErrors) OK() bool { return len(fe) == 0 }
+
+// Limits shared by every form.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 256
+	MaxNameLen     = 80
+	MaxNotesLen    = 2000
+	MaxEmailLen    = 254
+)
+
+// CleanText trims s and reports whether it is non-empty, not too long and
+// free of control characters.
+func CleanText(s string, max int) (string, string) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return s, "error.required"
+	case utf8.RuneCountInString(s) > max:
+		return s, "error.too_long"
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0:
+		return s, "error.control_chars"
+	}
+	return s, ""
+}
+
+// Signup is what a new user gives.
+type Signup struct {
+	Email, Password, Name, FamilyName, Timezone, Locale, InviteCode string
+}
+
+// Validate checks a signup; the family name is only needed without invite.
+func (s *Signup) Validate(locales []string) FieldErrors {
+	fe := FieldErrors{}
+	s.Email = NormalizeEmail(s.Email)
+	if a, err := mail.ParseAddress(s.Email); err != nil || a.Address != s.Email || len(s.Email) > MaxEmailLen {
+		fe.Add("email", "error.email")
+	}
+	if n := utf8.RuneCountInString(s.Password); n < MinPasswordLen {
+		fe.Add("password", "error.password_short")
+	} else if n > MaxPasswordLen {
+		fe.Add("password", "error.too_long")
+	}
+	var k string
+	if s.Name, k = CleanText(s.Name, MaxNameLen); k != "" {
+		fe.Add("name", k)
+	}
+	if s.InviteCode == "" {
+		if s.FamilyName, k = CleanText(s.FamilyName, MaxNameLen); k != "" {
+			fe.Add("family_name", k)
+		}
+	}
+	if s.Timezone == "" {
+		s.Timezone = "UTC"
+	}
+	if !ValidTimezone(s.Timezone) {
+		fe.Add("timezone", "error.timezone")
+	}
+	if s.Locale != "" && !contains(locales, s.Locale) {
+		fe.Add("locale", "error.locale")
+	}
+	return fe
+}
+
+// ValidTimezone accepts IANA zone names only (not "Local").
+func ValidTimezone(tz string) bool {
+	if tz == "" || tz == "Local" || len(tz) > 64 {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
+}
+
+// BabyInput is what a parent gives for a baby.
+type BabyInput struct {
+	Name           string
+	BirthDate      string
+	GestationWeeks int
+}
+
+// Validate checks a baby; today is the family's current civil date.
+func (b *BabyInput) Validate(today string) FieldErrors {
+	fe := FieldErrors{}
+	var k string
+	if b.Name, k = CleanText(b.Name, MaxNameLen); k != "" {
+		fe.Add("name", k)
+	}
+	b.BirthDate = strings.TrimSpace(b.BirthDate)
+	d, err := time.Parse(time.DateOnly, b.BirthDate)
+	switch {
+	case b.BirthDate == "":
+		fe.Add("birth_date", "error.required")
+	case err != nil:
+		fe.Add("birth_date", "error.date")
+	case b.BirthDate > today:
+		fe.Add("birth_date", "error.birth_future")
+	case d.Year() < 2000:
+		fe.Add("birth_date", "error.birth_past")
+	}
+	if b.GestationWeeks == 0 {
+		b.GestationWeeks = 40
+	}
+	if b.GestationWeeks < 22 || b.GestationWeeks > 44 {
+		fe.Add("gestation_weeks", "error.gestation")
+	}
+	return fe
+}
+
+// FamilySettings are the settings an owner can change.
+type FamilySettings struct {
+	Name         string
+	Timezone     string
+	Languages    []string
+	FeedWaitMin  int
+	TempUnit     string
+	UrgentNumber string
+	SupportLines string
+}
+
+// Validate checks settings against the languages the app supports.
+func (s *FamilySettings) Validate(locales []string) FieldErrors {
+	fe := FieldErrors{}
+	var k string
+	if s.Name, k = CleanText(s.Name, MaxNameLen); k != "" {
+		fe.Add("name", k)
+	}
+	if !ValidTimezone(s.Timezone) {
+		fe.Add("timezone", "error.timezone")
+	}
+	if len(s.Languages) == 0 || len(s.Languages) > 2 {
+		fe.Add("languages", "error.languages")
+	}
+	for i, l := range s.Languages {
+		if !contains(locales, l) || (i == 1 && l == s.Languages[0]) {
+			fe.Add("languages", "error.languages")
+		}
+	}
+	if s.FeedWaitMin < 20 || s.FeedWaitMin > 60 {
+		fe.Add("feed_wait_min", "error.feed_wait")
+	}
+	if s.TempUnit != "c" && s.TempUnit != "f" {
+		fe.Add("temp_unit", "error.choice")
+	}
+	s.UrgentNumber = strings.TrimSpace(s.UrgentNumber)
+	if utf8.RuneCountInString(s.UrgentNumber) > 40 {
+		fe.Add("urgent_number", "error.too_long")
+	}
+	s.SupportLines = strings.TrimSpace(s.SupportLines)
+	if utf8.RuneCountInString(s.SupportLines) > 500 {
+		fe.Add("support_lines", "error.too_long")
+	}
+	return fe
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+// Package i18n holds the interface text in every supported language and
+// picks a language for a request. Catalogs are go-i18n JSON files named
+// AREA.LANG.json under locales/; a new language needs only new files.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var files embed.FS
+
+// Default is the language used when nothing else matches.
+const Default = "en"
+
+// Catalog is every message in every language.
+type Catalog struct {
+	bundle  *goi18n.Bundle
+	locales []string
+	matcher language.Matcher
+	// ids per language, to check completeness.
+	ids map[string]map[string]bool
+}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) { return LoadFS(files, "locales") }
+
+// LoadFS reads catalogs from a folder of fsys; tests use it on fixtures.
+func LoadFS(fsys fs.FS, dir string) (*Catalog, error) {
+	c := &Catalog{bundle: goi18n.NewBundle(language.English), ids: map[string]map[string]bool{}}
+	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		mf, err := c.bundle.ParseMessageFileBytes(b, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		lang := mf.Tag.String()
+		if c.ids[lang] == nil {
+			c.ids[lang] = map[string]bool{}
+		}
+		for _, m := range mf.Messages {
+			if c.ids[lang][m.ID] {
+				return nil, fmt.Errorf("%s: message %q defined twice for %s", name, m.ID, lang)
+			}
+			c.ids[lang][m.ID] = true
+		}
+	}
+	if c.ids[Default] == nil {
+		return nil, fmt.Errorf("no %s catalog", Default)
+	}
+	for l := range c.ids {
+		c.locales = append(c.locales, l)
+	}
+	sort.Slice(c.locales, func(i, j int) bool {
+		// The default language first, then alphabetical.
+		if (c.locales[i] == Default) != (c.locales[j] == Default) {
+			return c.locales[i] == Default
+		}
+		return c.locales[i] < c.locales[j]
+	})
+	tags := make([]language.Tag, len(c.locales))
+	for i, l := range c.locales {
+		tags[i] = language.Make(l)
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Locales lists the supported languages, the default first.
+func (c *Catalog) Locales() []string { return c.locales }
+
+// Supported reports whether lang has a catalog.
+func (c *Catalog) Supported(lang string) bool {
+	_, ok := c.ids[lang]
+	return ok
+}
+
+// IDs returns the message ids of a language, sorted.
+func (c *Catalog) IDs(lang string) []string {
+	out := make([]string, 0, len(c.ids[lang]))
+	for id := range c.ids[lang] {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Match picks the language: the user's setting if supported, else the best
+// match of an Accept-Language header, else the default.
+func (c *Catalog) Match(userLocale, acceptLanguage string) string {
+	if c.Supported(userLocale) {
+		return userLocale
+	}
+	if acceptLanguage != "" {
+		tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+		if err == nil && len(tags) > 0 {
+			_, idx, conf := c.matcher.Match(tags...)
+			if conf != language.No {
+				return c.locales[idx]
+			}
+		}
+	}
+	return Default
+}
+
+// Printer says messages in one language.
+type Printer struct {
+	Lang string
+	loc  *goi18n.Localizer
+}
+
+// For returns a printer for lang (the default for an unsupported one).
+func (c *Catalog) For(lang string) *Printer {
+	if !c.Supported(lang) {
+		lang = Default
+	}
+	return &Printer{Lang: lang, loc: goi18n.NewLocalizer(c.bundle, lang)}
+}
+
+// T says message id; args are name/value pairs for its template
+// ({{.Name}}). A missing id shows itself, so a gap is visible, not blank.
+func (p *Printer) T(id string, args ...any) string {
+	return p.localize(id, nil, args)
+}
+
+// N says a message whose form depends on a count (plural rules of the
+// language); the count is available as {{.Count}}.
+func (p *Printer) N(id string, count int, args ...any) string {
+	return p.localize(id, count, append(args, "Count", count))
+}
+
+func (p *Printer) localize(id string, count any, args []any) string {
+	var data map[string]any
+	if len(args) > 0 {
+		data = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	s, err := p.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+// Has reports whether id exists in the printer's language.
+func (p *Printer) Has(id string) bool {
+	_, err := p.loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
+
+// LangName is a language's own name, from its catalog.
+func (c *Catalog) LangName(lang string) string {
+	return c.For(lang).T("lang.name")
+}
+
+// Keys of a catalog that are built at run time ("role." + role) cannot be
+// found as literals in the code; they are listed here by prefix so the
+// unused-keys test knows them.
+var DynamicPrefixes = []string{}
+
+// RegisterDynamic declares a prefix of keys built at run time.
+func RegisterDynamic(prefixes ...string) {
+	for _, p := range prefixes {
+		if !strings.HasSuffix(p, ".") {
+			p += "."
+		}
+		DynamicPrefixes = append(DynamicPrefixes, p)
+	}
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"nurture/internal/auth"
+	"nurture/internal/domain"
+)
+
+// MaxBody is the largest request body accepted.
+const MaxBody = 1 << 20
+
+const sessionCookie = "nurture_session"
+
+func (s *Server) middleware(h http.Handler) http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+	}))
+	h = s.identify(h)
+	h = csrf.Handler(h)
+	h = limitBody(h)
+	h = securityHeaders(h)
+	h = s.recoverPanics(h)
+	return s.logRequests(h)
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies over MaxBody; the handlers see the error when
+// they read and answer 413.
+func limitBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBody {
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				w.Write([]byte(`{"error":"request body too large (1 MiB at most)"}` + "\n"))
+				return
+			}
+			http.Error(w, "request body too large (1 MiB at most)", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// IsTooLarge reports whether err came from reading past MaxBody.
+func IsTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs method, path, status and duration — never the query
+// string, which may hold a code, nor any header.
+func (s *Server) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		path := r.URL.Path
+		// Secrets travel in some paths; keep them out of the log.
+		for _, p := range []string{"/join/", "/reset/"} {
+			if strings.HasPrefix(path, p) {
+				path = p + "…"
+			}
+		}
+		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", path),
+			slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
+	})
+}
+
+func (s *Server) recoverPanics(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Log.Error("panic", "path", r.URL.Path, "value", v)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// identify attaches the logged-in member (from the session cookie) to the
+// request context. The API adds bearer tokens on its own routes.
+func (s *Server) identify(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			id, err := s.Accounts.Authenticate(r.Context(), c.Value, auth.KindSession)
+			if err == nil {
+				r = r.WithContext(auth.WithIdentity(r.Context(), id))
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// member wraps a page that needs a logged-in member.
+func (s *Server) member(h func(http.ResponseWriter, *http.Request, domain.Identity)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := auth.From(r.Context())
+		if !ok {
+			http.Redirect(w, r, "/login?next="+pathOnly(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		h(w, r, id)
+	}
+}
+
+// writer wraps a page that records something: viewers may only read.
+func (s *Server) writer(h func(http.ResponseWriter, *http.Request, domain.Identity)) http.HandlerFunc {
+	return s.member(func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		if !id.Role.CanWrite() {
+			s.forbidden(w, r, id)
+			return
+		}
+		h(w, r, id)
+	})
+}
+
+// owner wraps a page only owners may use.
+func (s *Server) owner(h func(http.ResponseWriter, *http.Request, domain.Identity)) http.HandlerFunc {
+	return s.member(func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		if id.Role != domain.Owner {
+			s.forbidden(w, r, id)
+			return
+		}
+		h(w, r, id)
+	})
+}
+
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil, MaxAge: int(auth.SessionTTL.Seconds())})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil, MaxAge: -1})
+}
+
+// pathOnly keeps a local path for ?next=, so it cannot send users away.
+func pathOnly(u string) string {
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.Contains(u, `\`) {
+		return "/"
+	}
+	return u
+}

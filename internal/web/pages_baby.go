@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"nurture/internal/domain"
+)
+
+func babyForm(r *http.Request) (domain.BabyInput, map[string]string) {
+	f := formValues(r, "name", "birth_date", "gestation_weeks")
+	in := domain.BabyInput{Name: f["name"], BirthDate: f["birth_date"]}
+	if g := strings.TrimSpace(f["gestation_weeks"]); g != "" {
+		n, err := strconv.Atoi(g)
+		if err != nil {
+			n = -1 // shown as out of range
+		}
+		in.GestationWeeks = n
+	}
+	return in, f
+}
+
+func today(id domain.Identity, now time.Time) string {
+	return now.In(id.Family.Location()).Format(time.DateOnly)
+}
+
+func (s *Server) babyForm(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v := s.newView(r, "baby.new_title", nil)
+	v.Form = map[string]string{"gestation_weeks": "40"}
+	s.render(w, r, http.StatusOK, "baby_form", v)
+}
+
+func (s *Server) createBaby(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	in, f := babyForm(r)
+	if fe := in.Validate(today(id, s.Now())); !fe.OK() {
+		v := s.newView(r, "baby.new_title", nil)
+		v.Errors, v.Form = fe, f
+		s.render(w, r, http.StatusUnprocessableEntity, "baby_form", v)
+		return
+	}
+	b := domain.Baby{ID: uuid.NewString(), FamilyID: id.Family.ID, Name: in.Name, BirthDate: in.BirthDate,
+		GestationWeeks: in.GestationWeeks, CreatedAt: s.Now().UTC()}
+	if err := s.Store.CreateBaby(r.Context(), b); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/babies/"+b.ID+"?msg=baby_added", http.StatusSeeOther)
+}
+
+type babyData struct {
+	Baby          domain.Baby
+	AgeDays       int
+	CorrectedDays int
+	Preterm       bool
+}
+
+func (s *Server) babyView(r *http.Request, id domain.Identity, title string) (*view, *babyData, error) {
+	b, err := s.Store.Baby(r.Context(), id.Family.ID, r.PathValue("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	loc := id.Family.Location()
+	d := &babyData{Baby: b, AgeDays: b.AgeDays(s.Now(), loc), CorrectedDays: b.CorrectedAgeDays(s.Now(), loc), Preterm: b.GestationWeeks < 37}
+	v := s.newView(r, title, d)
+	return v, d, nil
+}
+
+func (s *Server) babyHome(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, d, err := s.babyView(r, id, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Title = d.Baby.Name
+	s.render(w, r, http.StatusOK, "baby", v)
+}
+
+func (s *Server) editBabyForm(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, d, err := s.babyView(r, id, "baby.edit_title")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Form = map[string]string{"name": d.Baby.Name, "birth_date": d.Baby.BirthDate, "gestation_weeks": strconv.Itoa(d.Baby.GestationWeeks)}
+	s.render(w, r, http.StatusOK, "baby_form", v)
+}
+
+func (s *Server) updateBaby(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, d, err := s.babyView(r, id, "baby.edit_title")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in, f := babyForm(r)
+	if fe := in.Validate(today(id, s.Now())); !fe.OK() {
+		v.Errors, v.Form = fe, f
+		s.render(w, r, http.StatusUnprocessableEntity, "baby_form", v)
+		return
+	}
+	if err := s.Store.UpdateBaby(r.Context(), id.Family.ID, d.Baby.ID, in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/babies/"+d.Baby.ID+"?msg=saved", http.StatusSeeOther)
+}
+
+func (s *Server) archiveBaby(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	now := s.Now().UTC()
+	if err := s.Store.SetBabyArchived(r.Context(), id.Family.ID, r.PathValue("id"), &now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/family?msg=baby_archived", http.StatusSeeOther)
+}
+
+func (s *Server) restoreBaby(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	bid := r.PathValue("id")
+	if err := s.Store.SetBabyArchived(r.Context(), id.Family.ID, bid, nil); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/babies/"+bid+"?msg=baby_restored", http.StatusSeeOther)
+}

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"nurture/internal/auth"
+	"nurture/internal/domain"
+	"nurture/internal/i18n"
+	"nurture/internal/store"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages are the parsed templates, one set per page, each with the layout.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02") },
+	"datetime": func(t time.Time, loc *time.Location) string {
+		return t.In(loc).Format("2006-01-02 15:04")
+	},
+	"contains": func(list []string, s string) bool {
+		for _, v := range list {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+func loadPages() (*pages, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	ps := &pages{byName: map[string]*template.Template{}}
+	for _, n := range names {
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		ps.byName[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	return ps, nil
+}
+
+// view is what every template gets: the printer for the user's language,
+// who is logged in, and the page's own data.
+type view struct {
+	*i18n.Printer
+	Title    string
+	Me       *domain.Identity
+	Babies   []domain.Baby
+	Flash    string
+	Errors   domain.FieldErrors
+	Form     map[string]string
+	Data     any
+	Loc      *time.Location
+	Path     string
+	Locales  []string
+	langName func(string) string
+	asset    func(string) string
+}
+
+// Asset is the content-hashed URL of a static file.
+func (v *view) Asset(name string) string { return v.asset(name) }
+
+// LangName is a language's own name.
+func (v *view) LangName(l string) string { return v.langName(l) }
+
+// Err is the translated problem of a form field, or "".
+func (v *view) Err(field string) string {
+	if k, ok := v.Errors[field]; ok {
+		return v.T(k)
+	}
+	return ""
+}
+
+// Val is a submitted form value, to refill a form after an error.
+func (v *view) Val(field string) string { return v.Form[field] }
+
+// CanWrite reports whether the viewer may record entries.
+func (v *view) CanWrite() bool { return v.Me != nil && v.Me.Role.CanWrite() }
+
+// IsOwner reports whether the viewer is a family owner.
+func (v *view) IsOwner() bool { return v.Me != nil && v.Me.Role == domain.Owner }
+
+func (s *Server) newView(r *http.Request, title string, data any) *view {
+	v := &view{Data: data, Path: r.URL.Path, Loc: time.UTC, Locales: s.Catalog.Locales(),
+		langName: s.Catalog.LangName, asset: s.assets.url}
+	userLocale := ""
+	if id, ok := auth.From(r.Context()); ok {
+		v.Me = &id
+		userLocale = id.User.Locale
+		v.Loc = id.Family.Location()
+		v.Babies, _ = s.Store.Babies(r.Context(), id.Family.ID, false)
+	}
+	v.Printer = s.Catalog.For(s.Catalog.Match(userLocale, r.Header.Get("Accept-Language")))
+	if title != "" {
+		v.Title = v.T(title)
+	}
+	if m := r.URL.Query().Get("msg"); m != "" && flashes[m] {
+		v.Flash = v.T("flash." + m)
+	}
+	return v
+}
+
+// flashes are the confirmation messages a redirect may ask for.
+var flashes = map[string]bool{"saved": true, "baby_added": true, "baby_archived": true, "baby_restored": true,
+	"password_changed": true, "token_revoked": true, "password_reset": true, "welcome": true}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, ok := s.pages.byName[page]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail logs an unexpected error and shows a plain error page. A missing
+// record becomes a 404, never a hint that it exists elsewhere.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if IsTooLarge(err) {
+		http.Error(w, "request body too large (1 MiB at most)", http.StatusRequestEntityTooLarge)
+		return
+	}
+	s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+	v := s.newView(r, "error.title", nil)
+	v.Flash = v.T("error.internal")
+	s.renderPlain(w, r, http.StatusInternalServerError, v)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "error.not_found_title", nil)
+	v.Flash = v.T("error.not_found")
+	s.renderPlain(w, r, http.StatusNotFound, v)
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, _ domain.Identity) {
+	v := s.newView(r, "error.forbidden_title", nil)
+	v.Flash = v.T("error.forbidden")
+	s.renderPlain(w, r, http.StatusForbidden, v)
+}
+
+// renderPlain shows the error page, falling back to text if even that fails.
+func (s *Server) renderPlain(w http.ResponseWriter, r *http.Request, status int, v *view) {
+	t := s.pages.byName["error"]
+	var buf bytes.Buffer
+	if t == nil || t.ExecuteTemplate(&buf, "layout.html", v) != nil {
+		http.Error(w, v.Flash, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// assets are the embedded static files, served under a content hash so
+// browsers may cache them forever, gzipped once at start-up.
+type assets struct {
+	files map[string]*asset // by hashed path
+	names map[string]string // plain name -> hashed URL
+}
+
+type asset struct {
+	body, gz []byte
+	ctype    string
+}
+
+func loadAssets() (*assets, error) {
+	as := &assets{files: map[string]*asset{}, names: map[string]string{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(b)
+		hashed := "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
+		a := &asset{body: b, ctype: mime.TypeByExtension(path.Ext(name))}
+		if a.ctype == "" {
+			a.ctype = "application/octet-stream"
+		}
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		if gz.Len() < len(b) {
+			a.gz = gz.Bytes()
+		}
+		as.files[hashed] = a
+		as.names[name] = hashed
+		return nil
+	})
+	return as, err
+}
+
+func (as *assets) url(name string) string {
+	if u, ok := as.names[name]; ok {
+		return u
+	}
+	return "/static/missing/" + name
+}
+
+// ServeHTTP serves a hashed asset with a long cache life.
+func (as *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a, ok := as.files[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Vary", "Accept-Encoding")
+	if a.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		w.Write(a.gz)
+		return
+	}
+	w.Write(a.body)
+}

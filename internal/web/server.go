@@ -1,0 +1,101 @@
+// Package web serves Nurture: the HTML pages, the static assets and, under
+// /api/v1, the JSON API, behind one set of middleware.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"nurture/internal/api"
+	"nurture/internal/auth"
+	"nurture/internal/content"
+	"nurture/internal/i18n"
+	"nurture/internal/store"
+)
+
+// Deps are what the handlers need.
+type Deps struct {
+	Store    *store.Store
+	Accounts *auth.Accounts
+	Catalog  *i18n.Catalog
+	Library  *content.Library
+	Log      *slog.Logger
+	Now      func() time.Time
+	// SecureCookies marks cookies Secure even when TLS is terminated by a
+	// proxy in front of Nurture.
+	SecureCookies bool
+}
+
+// Server holds the parsed templates and assets.
+type Server struct {
+	Deps
+	pages  *pages
+	assets *assets
+}
+
+// New builds the whole HTTP handler.
+func New(d Deps) (http.Handler, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	ps, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, pages: ps, assets: as}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now}).Routes(mux)
+	return s.middleware(mux), nil
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /static/", s.assets)
+
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /signup", s.signupForm)
+	mux.HandleFunc("POST /signup", s.signup)
+	mux.HandleFunc("GET /join/{code}", s.joinForm)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.member(s.logout))
+	mux.HandleFunc("GET /reset/{code}", s.resetForm)
+	mux.HandleFunc("POST /reset/{code}", s.reset)
+
+	mux.HandleFunc("GET /account", s.member(s.account))
+	mux.HandleFunc("POST /account", s.member(s.saveAccount))
+	mux.HandleFunc("POST /account/password", s.member(s.changePassword))
+	mux.HandleFunc("POST /account/tokens", s.member(s.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.member(s.revokeToken))
+
+	mux.HandleFunc("GET /family", s.member(s.family))
+	mux.HandleFunc("POST /family/invites", s.owner(s.createInvite))
+	mux.HandleFunc("POST /family/members/{user}/reset", s.owner(s.createReset))
+	mux.HandleFunc("GET /family/settings", s.owner(s.settings))
+	mux.HandleFunc("POST /family/settings", s.owner(s.saveSettings))
+
+	mux.HandleFunc("GET /babies/new", s.writer(s.babyForm))
+	mux.HandleFunc("POST /babies/new", s.writer(s.createBaby))
+	mux.HandleFunc("GET /babies/{id}", s.member(s.babyHome))
+	mux.HandleFunc("GET /babies/{id}/edit", s.writer(s.editBabyForm))
+	mux.HandleFunc("POST /babies/{id}/edit", s.writer(s.updateBaby))
+	mux.HandleFunc("POST /babies/{id}/archive", s.writer(s.archiveBaby))
+	mux.HandleFunc("POST /babies/{id}/restore", s.writer(s.restoreBaby))
+
+	s.libraryRoutes(mux)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.Store.Ping(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}

@@ -45,6 +45,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/babies", h.writer(h.createBaby))
 	mux.HandleFunc("GET /api/v1/babies", h.member(h.listBabies))
 	mux.HandleFunc("GET /api/v1/babies/{id}", h.member(h.getBaby))
+	mux.HandleFunc("POST /api/v1/babies/{id}/readiness", h.member(h.readiness))
+	mux.HandleFunc("POST /api/v1/babies/{id}/sessions", h.writer(h.createSession))
+	mux.HandleFunc("GET /api/v1/babies/{id}/sessions", h.member(h.listSessions))
+	mux.HandleFunc("GET /api/v1/babies/{id}/sessions/{sid}", h.member(h.getSession))
+	mux.HandleFunc("PUT /api/v1/babies/{id}/sessions/{sid}", h.writer(h.updateSession))
+	mux.HandleFunc("DELETE /api/v1/babies/{id}/sessions/{sid}", h.writer(h.deleteSession))
 	h.libraryRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -170,19 +169,4 @@ func (p *Printer) Has(id string) bool {
 // LangName is a language's own name, from its catalog.
 func (c *Catalog) LangName(lang string) string {
 	return c.For(lang).T("lang.name")
-}
-
-// Keys of a catalog that are built at run time ("role." + role) cannot be
-// found as literals in the code; they are listed here by prefix so the
-// unused-keys test knows them.
-var DynamicPrefixes = []string{}
-
-// RegisterDynamic declares a prefix of keys built at run time.
-func RegisterDynamic(prefixes ...string) {
-	for _, p := range prefixes {
-		if !strings.HasSuffix(p, ".") {
-			p += "."
-		}
-		DynamicPrefixes = append(DynamicPrefixes, p)
-	}
 }

@@ -50,4 +50,3 @@ func columns(t *testing.T, s *store.Store, q string) []string {
 	sort.Strings(out)
 	return out
 }
-

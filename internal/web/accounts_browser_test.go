@@ -360,7 +360,11 @@ func acctWaitVisible(t *testing.T, ctx context.Context, sel chromedp.ID) {
 
 func acctText[S chromedp.Selectable](t *testing.T, ctx context.Context, sel S) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	// A missing element would otherwise be waited for until the end of
+	// the whole test.
+	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(qctx, chromedp.Text(sel))
 	if err != nil {
 		t.Fatalf("text of %v: %v", sel, err)
 	}

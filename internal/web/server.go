@@ -89,6 +89,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /babies/{id}/restore", s.writer(s.restoreBaby))
 
 	s.libraryRoutes(mux)
+	s.sessionRoutes(mux)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,253 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"nurture/internal/domain"
+	"nurture/internal/store"
+)
+
+type stepJSON struct {
+	StrokeID string          `json:"stroke_id"`
+	Response domain.Response `json:"response"`
+}
+
+type sessionJSON struct {
+	ID                 string         `json:"id"`
+	BabyID             string         `json:"baby_id"`
+	RoutineID          string         `json:"routine_id"`
+	StartedAt          string         `json:"started_at"`
+	EndedAt            string         `json:"ended_at"`
+	CaregiverID        string         `json:"caregiver_id"`
+	Outcome            domain.Outcome `json:"outcome"`
+	Steps              []stepJSON     `json:"steps"`
+	ParentCalmBefore   *int           `json:"parent_calm_before"`
+	ParentCalmAfter    *int           `json:"parent_calm_after"`
+	FellAsleepAfterMin *int           `json:"fell_asleep_after_min"`
+	Notes              string         `json:"notes"`
+	CreatedAt          string         `json:"created_at"`
+	UpdatedAt          string         `json:"updated_at"`
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func toSessionJSON(s domain.Session) sessionJSON {
+	out := sessionJSON{ID: s.ID, BabyID: s.BabyID, RoutineID: s.RoutineID, StartedAt: rfc3339(s.StartedAt), EndedAt: rfc3339(s.EndedAt),
+		CaregiverID: s.CaregiverID, Outcome: s.Outcome, Steps: make([]stepJSON, len(s.Steps)), ParentCalmBefore: s.ParentCalmBefore,
+		ParentCalmAfter: s.ParentCalmAfter, FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes,
+		CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt)}
+	for i, st := range s.Steps {
+		out.Steps[i] = stepJSON{st.StrokeID, st.Response}
+	}
+	return out
+}
+
+// sessionBody is what a client sends for a session.
+type sessionBody struct {
+	ID                 string         `json:"id"`
+	RoutineID          string         `json:"routine_id"`
+	StartedAt          string         `json:"started_at"`
+	EndedAt            string         `json:"ended_at"`
+	CaregiverID        string         `json:"caregiver_id"`
+	Outcome            domain.Outcome `json:"outcome"`
+	Steps              []stepJSON     `json:"steps"`
+	ParentCalmBefore   *int           `json:"parent_calm_before"`
+	ParentCalmAfter    *int           `json:"parent_calm_after"`
+	FellAsleepAfterMin *int           `json:"fell_asleep_after_min"`
+	Notes              string         `json:"notes"`
+}
+
+// parseTime reads an RFC 3339 time into *t, noting a problem in fe.
+func parseTime(fe domain.FieldErrors, field, v string, t *time.Time) {
+	if v == "" {
+		return // the span check reports a missing time
+	}
+	p, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		fe.Add(field, "error.time")
+		return
+	}
+	*t = p.UTC()
+}
+
+// session turns a body into a validated session of the baby.
+func (h *Handler) session(r *http.Request, id domain.Identity, babyID string, b sessionBody) (domain.Session, domain.FieldErrors) {
+	fe := domain.FieldErrors{}
+	now := h.Now().UTC()
+	s := domain.Session{ID: b.ID, FamilyID: id.Family.ID, BabyID: babyID, CaregiverID: b.CaregiverID, RoutineID: b.RoutineID,
+		Outcome: b.Outcome, ParentCalmBefore: b.ParentCalmBefore, ParentCalmAfter: b.ParentCalmAfter,
+		FellAsleepAfterMin: b.FellAsleepAfterMin, Notes: b.Notes, CreatedAt: now, UpdatedAt: now}
+	if s.ID == "" {
+		s.ID = uuid.NewString()
+	} else if u, err := uuid.Parse(s.ID); err != nil {
+		fe.Add("id", "error.uuid")
+	} else {
+		s.ID = u.String()
+	}
+	parseTime(fe, "started_at", b.StartedAt, &s.StartedAt)
+	parseTime(fe, "ended_at", b.EndedAt, &s.EndedAt)
+	for _, st := range b.Steps {
+		s.Steps = append(s.Steps, domain.SessionStep{StrokeID: st.StrokeID, Response: st.Response})
+	}
+	knownStroke := func(id string) bool { _, ok := h.Library.Stroke(id); return ok }
+	knownRoutine := func(id string) bool { _, ok := h.Library.Routine(id); return ok }
+	for f, k := range s.Validate(now, knownStroke, knownRoutine) {
+		fe.Add(f, k)
+	}
+	if s.CaregiverID == "" {
+		s.CaregiverID = id.User.ID
+	} else if ok, err := h.Store.IsMember(r.Context(), id.Family.ID, s.CaregiverID); err != nil || !ok {
+		fe.Add("caregiver_id", "error.caregiver")
+	}
+	return s, fe
+}
+
+func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	babyID := r.PathValue("id")
+	if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var b sessionBody
+	if !h.decode(w, r, &b) {
+		return
+	}
+	s, fe := h.session(r, id, babyID, b)
+	if !fe.OK() {
+		h.invalid(w, r, fe)
+		return
+	}
+	created, err := h.Store.PutSession(r.Context(), s)
+	if errors.Is(err, store.ErrConflict) {
+		h.error(w, r, http.StatusConflict, "api.id_taken")
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, s.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK // a replay of an entry already stored
+	}
+	writeJSON(w, status, toSessionJSON(stored))
+}
+
+func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	babyID, sid := r.PathValue("id"), r.PathValue("sid")
+	old, err := h.Store.Session(r.Context(), id.Family.ID, babyID, sid)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var b sessionBody
+	if !h.decode(w, r, &b) {
+		return
+	}
+	b.ID = sid
+	s, fe := h.session(r, id, babyID, b)
+	if !fe.OK() {
+		h.invalid(w, r, fe)
+		return
+	}
+	s.CreatedAt = old.CreatedAt
+	if err := h.Store.UpdateSession(r.Context(), s); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, sid)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toSessionJSON(stored))
+}
+
+func (h *Handler) deleteSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := h.Store.DeleteSession(r.Context(), id.Family.ID, r.PathValue("id"), r.PathValue("sid")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) getSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	s, err := h.Store.Session(r.Context(), id.Family.ID, r.PathValue("id"), r.PathValue("sid"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toSessionJSON(s))
+}
+
+// page reads from, to, limit and cursor, answering 422 when one is bad.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) (store.Page, bool) {
+	q := r.URL.Query()
+	fe := domain.FieldErrors{}
+	var p store.Page
+	parseTime(fe, "from", q.Get("from"), &p.From)
+	parseTime(fe, "to", q.Get("to"), &p.To)
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > store.MaxLimit {
+			fe.Add("limit", "error.limit")
+		}
+		p.Limit = n
+	}
+	p.Cursor = q.Get("cursor")
+	if !fe.OK() {
+		h.invalid(w, r, fe)
+		return p, false
+	}
+	return p, true
+}
+
+type list[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+func newList[T any](items []T, next string) list[T] {
+	l := list[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if next != "" {
+		l.Next = &next
+	}
+	return l
+}
+
+func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	babyID := r.PathValue("id")
+	if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, ok := h.page(w, r)
+	if !ok {
+		return
+	}
+	ss, next, err := h.Store.Sessions(r.Context(), id.Family.ID, babyID, p)
+	if errors.Is(err, store.ErrCursor) {
+		h.invalid(w, r, domain.FieldErrors{"cursor": "error.cursor"})
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	items := make([]sessionJSON, len(ss))
+	for i, s := range ss {
+		items[i] = toSessionJSON(s)
+	}
+	writeJSON(w, http.StatusOK, newList(items, next))
+}

@@ -1,0 +1,158 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Outcome is how a massage session ended. A baby who declined is a good
+// outcome too: the parent listened.
+type Outcome string
+
+// Session outcomes.
+const (
+	Completed    Outcome = "completed"
+	BabyDeclined Outcome = "baby_declined"
+	StoppedEarly Outcome = "stopped_early"
+)
+
+// Outcomes lists every outcome.
+var Outcomes = []Outcome{Completed, BabyDeclined, StoppedEarly}
+
+// Response is the baby's answer to one step.
+type Response string
+
+// Step responses.
+const (
+	Engaged    Response = "engaged"
+	Neutral    Response = "neutral"
+	Disengaged Response = "disengaged"
+	Skipped    Response = "skipped"
+)
+
+// Responses lists every response.
+var Responses = []Response{Engaged, Neutral, Disengaged, Skipped}
+
+// SessionStep is one stroke of a session and how the baby took it.
+type SessionStep struct {
+	StrokeID string
+	Response Response
+}
+
+// Session is a massage session as stored.
+type Session struct {
+	ID                 string
+	FamilyID           string
+	BabyID             string
+	CaregiverID        string
+	RoutineID          string
+	StartedAt, EndedAt time.Time
+	Outcome            Outcome
+	Steps              []SessionStep
+	ParentCalmBefore   *int
+	ParentCalmAfter    *int
+	FellAsleepAfterMin *int
+	Notes              string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// Span limits shared by every timed entry.
+const (
+	MaxSpan    = 24 * time.Hour
+	ClockSkew  = 2 * time.Minute // a phone's clock may run a little ahead
+	MaxSteps   = 200
+	MaxAsleepM = 240
+)
+
+// ValidateSpan checks a start and end: not in the future, end not before
+// start, at most 24 hours.
+func ValidateSpan(fe FieldErrors, start, end, now time.Time) {
+	if start.IsZero() {
+		fe.Add("started_at", "error.required")
+	}
+	if end.IsZero() {
+		fe.Add("ended_at", "error.required")
+	}
+	if start.IsZero() || end.IsZero() {
+		return
+	}
+	limit := now.Add(ClockSkew)
+	if start.After(limit) {
+		fe.Add("started_at", "error.future")
+	}
+	if end.After(limit) {
+		fe.Add("ended_at", "error.future")
+	}
+	if end.Before(start) {
+		fe.Add("ended_at", "error.end_before_start")
+	} else if end.Sub(start) > MaxSpan {
+		fe.Add("ended_at", "error.span_too_long")
+	}
+	if start.Year() < 2000 {
+		fe.Add("started_at", "error.too_old")
+	}
+}
+
+// ValidateScale checks an optional 1..5 answer.
+func ValidateScale(fe FieldErrors, field string, v *int) {
+	if v != nil && (*v < 1 || *v > 5) {
+		fe.Add(field, "error.scale")
+	}
+}
+
+// ValidateNotes trims notes and checks their length and characters.
+func ValidateNotes(fe FieldErrors, notes *string) {
+	*notes = strings.TrimSpace(*notes)
+	if *notes == "" {
+		return
+	}
+	if utf8.RuneCountInString(*notes) > MaxNotesLen {
+		fe.Add("notes", "error.too_long")
+		return
+	}
+	if _, k := CleanText(*notes, MaxNotesLen); k != "" {
+		fe.Add("notes", k)
+	}
+}
+
+// Validate checks a session. knownStroke and knownRoutine say what the
+// library holds; now is the server clock.
+func (s *Session) Validate(now time.Time, knownStroke, knownRoutine func(string) bool) FieldErrors {
+	fe := FieldErrors{}
+	ValidateSpan(fe, s.StartedAt, s.EndedAt, now)
+	if !oneOf(s.Outcome, Outcomes) {
+		fe.Add("outcome", "error.choice")
+	}
+	if s.RoutineID != "" && !knownRoutine(s.RoutineID) {
+		fe.Add("routine_id", "error.unknown_routine")
+	}
+	if len(s.Steps) > MaxSteps {
+		fe.Add("steps", "error.too_many")
+	}
+	for _, st := range s.Steps {
+		if !knownStroke(st.StrokeID) {
+			fe.Add("steps", "error.unknown_stroke")
+		}
+		if !oneOf(st.Response, Responses) {
+			fe.Add("steps", "error.response")
+		}
+	}
+	ValidateScale(fe, "parent_calm_before", s.ParentCalmBefore)
+	ValidateScale(fe, "parent_calm_after", s.ParentCalmAfter)
+	if v := s.FellAsleepAfterMin; v != nil && (*v < 0 || *v > MaxAsleepM) {
+		fe.Add("fell_asleep_after_min", "error.asleep_minutes")
+	}
+	ValidateNotes(fe, &s.Notes)
+	return fe
+}
+
+func oneOf[T comparable](v T, list []T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"nurture/internal/domain"
+)
+
+// babyInFamily fails with ErrNotFound unless the baby is the family's.
+func babyInFamily(ctx context.Context, s *Store, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, familyID, babyID string) error {
+	var n int
+	if err := q.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM babies WHERE id = ? AND family_id = ?`), babyID, familyID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func nullInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func intPtr(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
+// PutSession stores a new session. Posting an id that is already stored
+// for the same baby changes nothing and reports created=false, so a client
+// may safely send again; an id used elsewhere is ErrConflict.
+func (s *Store) PutSession(ctx context.Context, ses domain.Session) (created bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_sessions (id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome,
+			parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+			ses.ID, ses.FamilyID, ses.BabyID, ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
+			nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.CreatedAt), ms(ses.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var fam, baby string
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM massage_sessions WHERE id = ?`), ses.ID).Scan(&fam, &baby); err != nil {
+				return err
+			}
+			if fam != ses.FamilyID || baby != ses.BabyID {
+				return ErrConflict
+			}
+			return nil
+		}
+		created = true
+		return insertSteps(ctx, s, tx, ses.ID, ses.Steps)
+	})
+	return created, err
+}
+
+func insertSteps(ctx context.Context, s *Store, tx *sql.Tx, sessionID string, steps []domain.SessionStep) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	// One statement for all steps: a session has tens of them.
+	var b strings.Builder
+	b.WriteString(`INSERT INTO session_steps (session_id, position, stroke_id, response) VALUES `)
+	args := make([]any, 0, len(steps)*4)
+	for i, st := range steps {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?)")
+		args = append(args, sessionID, i, st.StrokeID, string(st.Response))
+	}
+	_, err := tx.ExecContext(ctx, s.q(b.String()), args...)
+	return err
+}
+
+// UpdateSession replaces a stored session's details and steps.
+func (s *Store) UpdateSession(ctx context.Context, ses domain.Session) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		err := affected(tx.ExecContext(ctx, s.q(`UPDATE massage_sessions SET caregiver_id = ?, routine_id = ?, started_at = ?, ended_at = ?, outcome = ?,
+			parent_calm_before = ?, parent_calm_after = ?, fell_asleep_after_min = ?, notes = ?, updated_at = ?
+			WHERE id = ? AND family_id = ? AND baby_id = ?`),
+			ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
+			nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.UpdatedAt),
+			ses.ID, ses.FamilyID, ses.BabyID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM session_steps WHERE session_id = ?`), ses.ID); err != nil {
+			return err
+		}
+		return insertSteps(ctx, s, tx, ses.ID, ses.Steps)
+	})
+}
+
+// DeleteSession removes a session and its steps.
+func (s *Store) DeleteSession(ctx context.Context, familyID, babyID, id string) error {
+	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+}
+
+const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at`
+
+func scanSession(sc interface{ Scan(...any) error }) (domain.Session, error) {
+	var x domain.Session
+	var st, en, cr, up int64
+	var before, after, asleep sql.NullInt64
+	err := sc.Scan(&x.ID, &x.FamilyID, &x.BabyID, &x.CaregiverID, &x.RoutineID, &st, &en, &x.Outcome, &before, &after, &asleep, &x.Notes, &cr, &up)
+	x.StartedAt, x.EndedAt, x.CreatedAt, x.UpdatedAt = fromMS(st), fromMS(en), fromMS(cr), fromMS(up)
+	x.ParentCalmBefore, x.ParentCalmAfter, x.FellAsleepAfterMin = intPtr(before), intPtr(after), intPtr(asleep)
+	return x, err
+}
+
+// Session returns one session with its steps.
+func (s *Store) Session(ctx context.Context, familyID, babyID, id string) (domain.Session, error) {
+	x, err := scanSession(s.r.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return x, ErrNotFound
+	} else if err != nil {
+		return x, err
+	}
+	list := []domain.Session{x}
+	if err := s.loadSteps(ctx, list); err != nil {
+		return x, err
+	}
+	return list[0], nil
+}
+
+// Sessions lists a baby's sessions newest first, with their steps, and
+// the cursor of the next page ("" on the last).
+func (s *Store) Sessions(ctx context.Context, familyID, babyID string, p Page) ([]domain.Session, string, error) {
+	where, args, limit, err := p.filter("started_at")
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM massage_sessions WHERE family_id = ? AND baby_id = ?`+where+
+		` ORDER BY started_at DESC, id DESC LIMIT ?`), append(append([]any{familyID, babyID}, args...), limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []domain.Session
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = cursor{ms(last.StartedAt), last.ID}.encode()
+	}
+	return out, next, s.loadSteps(ctx, out)
+}
+
+// loadSteps fills the steps of the sessions in one query.
+func (s *Store) loadSteps(ctx context.Context, list []domain.Session) error {
+	if len(list) == 0 {
+		return nil
+	}
+	idx := make(map[string]int, len(list))
+	args := make([]any, len(list))
+	for i, x := range list {
+		idx[x.ID] = i
+		args[i] = x.ID
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT session_id, stroke_id, response FROM session_steps WHERE session_id IN (`+
+		strings.TrimSuffix(strings.Repeat("?,", len(list)), ",")+`) ORDER BY session_id, position`), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		var st domain.SessionStep
+		if err := rows.Scan(&sid, &st.StrokeID, &st.Response); err != nil {
+			return err
+		}
+		i := idx[sid]
+		list[i].Steps = append(list[i].Steps, st)
+	}
+	return rows.Err()
+}
+
+// IsMember reports whether a user belongs to the family.
+func (s *Store) IsMember(ctx context.Context, familyID, userID string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&n)
+	return n > 0, err
+}

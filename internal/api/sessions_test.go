@@ -1,0 +1,168 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sessionBody(id, start, end, outcome string) string {
+	idField := ""
+	if id != "" {
+		idField = `"id":"` + id + `",`
+	}
+	return `{` + idField + `"routine_id":"quick_legs_feet","started_at":"` + start + `","ended_at":"` + end + `","outcome":"` + outcome + `",
+		"steps":[{"stroke_id":"permission_ritual","response":"engaged"},{"stroke_id":"leg_indian_milking","response":"disengaged"}],
+		"parent_calm_before":2,"parent_calm_after":4,"fell_asleep_after_min":12,"notes":"calm <b>evening</b>"}`
+}
+
+func TestSessionsAPI(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now().UTC()
+	start, end := now.Add(-30*time.Minute).Format(time.RFC3339), now.Add(-10*time.Minute).Format(time.RFC3339)
+	future := now.Add(time.Hour).Format(time.RFC3339)
+	old := now.Add(-30 * time.Hour).Format(time.RFC3339)
+	id := "0b7d7a7e-5c1f-4bb5-9a64-1e2f3a4b5c6d"
+	base := "/api/v1/babies/" + w.babyA + "/sessions"
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		who    string
+		body   string
+		status int
+		want   string
+	}{
+		{"create", "POST", base, "caregiver", sessionBody(id, start, end, "completed"), 201, `"outcome":"completed"`},
+		{"replay same id", "POST", base, "caregiver", sessionBody(id, start, end, "completed"), 200, id},
+		{"without id", "POST", base, "owner", sessionBody("", start, end, "baby_declined"), 201, `"outcome":"baby_declined"`},
+		{"viewer may not write", "POST", base, "viewer", sessionBody("", start, end, "completed"), 403, "does not allow"},
+		{"unauthenticated", "POST", base, "none", sessionBody("", start, end, "completed"), 401, "bearer"},
+		{"other family's baby", "POST", "/api/v1/babies/" + w.babyA + "/sessions", "other", sessionBody("", start, end, "completed"), 404, "Not found"},
+		{"id of our session posted by other family", "POST", "/api/v1/babies/" + w.babyB + "/sessions", "other", sessionBody(id, start, end, "completed"), 409, "already used"},
+		{"future", "POST", base, "owner", sessionBody("", start, future, "completed"), 422, `"ended_at"`},
+		{"end before start", "POST", base, "owner", sessionBody("", end, start, "completed"), 422, "before the start"},
+		{"over 24 h", "POST", base, "owner", sessionBody("", old, end, "completed"), 422, "24 hours"},
+		{"bad time", "POST", base, "owner", sessionBody("", "yesterday", end, "completed"), 422, `"started_at"`},
+		{"missing times", "POST", base, "owner", `{"outcome":"completed"}`, 422, `"started_at"`},
+		{"bad outcome", "POST", base, "owner", sessionBody("", start, end, "great"), 422, `"outcome"`},
+		{"bad id", "POST", base, "owner", sessionBody("not-a-uuid", start, end, "completed"), 422, `"id"`},
+		{"unknown stroke", "POST", base, "owner", `{"started_at":"` + start + `","ended_at":"` + end + `","outcome":"completed","steps":[{"stroke_id":"nope","response":"engaged"}]}`, 422, "not in the library"},
+		{"unknown response", "POST", base, "owner", `{"started_at":"` + start + `","ended_at":"` + end + `","outcome":"completed","steps":[{"stroke_id":"toe_roll","response":"meh"}]}`, 422, "unknown response"},
+		{"unknown routine", "POST", base, "owner", `{"routine_id":"nope","started_at":"` + start + `","ended_at":"` + end + `","outcome":"completed"}`, 422, `"routine_id"`},
+		{"calm out of scale", "POST", base, "owner", `{"started_at":"` + start + `","ended_at":"` + end + `","outcome":"completed","parent_calm_after":6}`, 422, "1 to 5"},
+		{"negative asleep", "POST", base, "owner", `{"started_at":"` + start + `","ended_at":"` + end + `","outcome":"completed","fell_asleep_after_min":-1}`, 422, `"fell_asleep_after_min"`},
+		{"caregiver of other family", "POST", base, "owner", `{"caregiver_id":"` + w.other.UserID + `","started_at":"` + start + `","ended_at":"` + end + `","outcome":"completed"}`, 422, "not a member"},
+		{"caregiver of ours", "POST", base, "owner", `{"caregiver_id":"` + w.viewer.UserID + `","started_at":"` + start + `","ended_at":"` + end + `","outcome":"stopped_early"}`, 201, w.viewer.UserID},
+		{"list", "GET", base, "viewer", "", 200, `"next":null`},
+		{"list other family", "GET", base, "other", "", 404, "Not found"},
+		{"list bad limit", "GET", base + "?limit=5000", "owner", "", 422, `"limit"`},
+		{"list bad from", "GET", base + "?from=monday", "owner", "", 422, `"from"`},
+		{"list bad cursor", "GET", base + "?cursor=zzz", "owner", "", 422, `"cursor"`},
+		{"get", "GET", base + "/" + id, "viewer", "", 200, `"stroke_id":"leg_indian_milking"`},
+		{"get by other family", "GET", "/api/v1/babies/" + w.babyB + "/sessions/" + id, "other", "", 404, "Not found"},
+		{"update", "PUT", base + "/" + id, "caregiver", sessionBody("", start, end, "stopped_early"), 200, `"outcome":"stopped_early"`},
+		{"update invalid", "PUT", base + "/" + id, "caregiver", sessionBody("", start, end, "nope"), 422, `"outcome"`},
+		{"update by viewer", "PUT", base + "/" + id, "viewer", sessionBody("", start, end, "completed"), 403, ""},
+		{"delete by other family", "DELETE", "/api/v1/babies/" + w.babyB + "/sessions/" + id, "other", "", 404, ""},
+		{"delete", "DELETE", base + "/" + id, "owner", "", 204, ""},
+		{"deleted", "GET", base + "/" + id, "owner", "", 404, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			token := map[string]string{"owner": w.owner.Token, "caregiver": w.caregiver.Token, "viewer": w.viewer.Token, "other": w.other.Token}[tc.who]
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			r := w.app.API(tc.method, tc.path, token, body)
+			if r.Status != tc.status || !strings.Contains(r.Body, tc.want) {
+				t.Fatalf("%s %s as %s: %d %s\nwant %d with %q", tc.method, tc.path, tc.who, r.Status, r.Body, tc.status, tc.want)
+			}
+		})
+	}
+	// The replay stored one record; the other family's post stored none.
+	r := w.app.API("GET", base+"?limit=1000", w.owner.Token, nil)
+	if n := strings.Count(r.Body, `"routine_id"`); n != 2 {
+		t.Fatalf("want 2 sessions left, got %d: %s", n, r.Body)
+	}
+	r = w.app.API("GET", "/api/v1/babies/"+w.babyB+"/sessions", w.other.Token, nil)
+	if strings.Contains(r.Body, `"routine_id"`) {
+		t.Fatalf("other family got a session: %s", r.Body)
+	}
+}
+
+func TestSessionsPaging(t *testing.T) {
+	w := newWorld(t)
+	base := "/api/v1/babies/" + w.babyA + "/sessions"
+	now := time.Now().UTC().Truncate(time.Second)
+	for i := 0; i < 5; i++ {
+		s := now.Add(time.Duration(-i-1) * time.Hour)
+		r := w.app.API("POST", base, w.owner.Token, fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"outcome":"completed"}`, s.Format(time.RFC3339), s.Add(5*time.Minute).Format(time.RFC3339)))
+		if r.Status != http.StatusCreated {
+			t.Fatal(r.Body)
+		}
+	}
+	seen := 0
+	path := base + "?limit=2"
+	for pages := 0; pages < 10; pages++ {
+		m := w.app.API("GET", path, w.owner.Token, nil).JSON(t)
+		seen += len(m["items"].([]any))
+		if m["next"] == nil {
+			break
+		}
+		path = base + "?limit=2&cursor=" + m["next"].(string)
+	}
+	if seen != 5 {
+		t.Fatalf("paged through %d sessions, want 5", seen)
+	}
+	from := now.Add(-3*time.Hour - time.Minute).Format(time.RFC3339)
+	m := w.app.API("GET", base+"?from="+from, w.owner.Token, nil).JSON(t)
+	if n := len(m["items"].([]any)); n != 3 {
+		t.Fatalf("from filter: %d", n)
+	}
+}
+
+func TestReadinessAPI(t *testing.T) {
+	w := newWorld(t) // babyA was born 2026-10-01, at term
+	path := "/api/v1/babies/" + w.babyA + "/readiness"
+	now := "2026-11-26T18:00:00+01:00"
+	tests := []struct {
+		name   string
+		who    string
+		body   string
+		status int
+		want   []string
+	}{
+		{"go", "viewer", `{"state":"quiet_alert","now":"` + now + `"}`, 200, []string{`"verdict":"go"`, `"retry_at":null`}},
+		{"asleep", "owner", `{"state":"asleep","now":"` + now + `"}`, 200, []string{`"verdict":"wait"`, `"code":"asleep"`}},
+		{"recently fed", "owner", `{"state":"quiet_alert","last_feed_at":"2026-11-26T17:50:00+01:00","now":"` + now + `"}`, 200, []string{`"verdict":"wait"`, `"retry_at":"2026-11-26T17:20:00Z"`}},
+		{"fever young baby", "owner", `{"state":"quiet_alert","temperature_c":38.2,"now":"` + now + `"}`, 200, []string{`"verdict":"seek_help"`, `"code":"fever_young_baby"`, "doctor"}},
+		{"vaccination", "owner", `{"state":"quiet_alert","vaccinated_at":"2026-11-26T09:00:00+01:00","now":"` + now + `"}`, 200, []string{`"verdict":"not_today"`, `"retry_at":"2026-11-28T08:00:00Z"`}},
+		{"drowsy adjust", "owner", `{"state":"drowsy","now":"` + now + `"}`, 200, []string{`"verdict":"go"`, `"code":"gentle_bedtime"`}},
+		{"unknown state", "owner", `{"state":"hungry","now":"` + now + `"}`, 422, []string{`"state"`}},
+		{"missing state", "owner", `{"now":"` + now + `"}`, 422, []string{`"state"`}},
+		{"feed in future", "owner", `{"state":"quiet_alert","last_feed_at":"2026-11-26T19:00:00+01:00","now":"` + now + `"}`, 422, []string{`"last_feed_at"`}},
+		{"temperature out of range", "owner", `{"state":"quiet_alert","temperature_c":50,"now":"` + now + `"}`, 422, []string{`"temperature_c"`}},
+		{"bad time", "owner", `{"state":"quiet_alert","now":"tonight"}`, 422, []string{`"now"`}},
+		{"wrong type", "owner", `{"state":"quiet_alert","temperature_c":"hot"}`, 422, []string{`"temperature_c"`}},
+		{"other family", "other", `{"state":"quiet_alert"}`, 404, []string{"Not found"}},
+		{"unauthenticated", "none", `{"state":"quiet_alert"}`, 401, []string{"bearer"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			token := map[string]string{"owner": w.owner.Token, "viewer": w.viewer.Token, "other": w.other.Token}[tc.who]
+			r := w.app.API("POST", path, token, tc.body)
+			if r.Status != tc.status {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(r.Body, want) {
+					t.Fatalf("body lacks %q: %s", want, r.Body)
+				}
+			}
+		})
+	}
+}

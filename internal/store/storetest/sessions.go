@@ -38,7 +38,7 @@ func newSession(f domain.Family, b domain.Baby, caregiver string, start time.Tim
 	three := 3
 	return domain.Session{ID: uuid.NewString(), FamilyID: f.ID, BabyID: b.ID, CaregiverID: caregiver, RoutineID: "quick_legs_feet",
 		StartedAt: start, EndedAt: start.Add(10 * time.Minute), Outcome: domain.Completed, ParentCalmBefore: &three,
-		Steps:     []domain.SessionStep{{"permission_ritual", domain.Engaged}, {"leg_indian_milking", domain.Neutral}, {"sole_thumb_over_thumb", domain.Disengaged}},
+		Steps:     []domain.SessionStep{{StrokeID: "permission_ritual", Response: domain.Engaged}, {StrokeID: "leg_indian_milking", Response: domain.Neutral}, {StrokeID: "sole_thumb_over_thumb", Response: domain.Disengaged}},
 		CreatedAt: t0, UpdatedAt: t0}
 }
 

@@ -1,0 +1,230 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"nurture/internal/apptest"
+	"nurture/internal/domain"
+)
+
+// fetch gets a page with optional request headers (name, value pairs) and
+// the cookies of c, if any.
+func fetch(t *testing.T, c *http.Client, base, path string, headers ...string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	if c == nil {
+		c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// weeksAgo is the birth date of a baby n weeks old today.
+func weeksAgo(n int) string {
+	return time.Now().In(mustZone("Europe/Paris")).AddDate(0, 0, -7*n).Format(time.DateOnly)
+}
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func TestLibraryPagesAnonymous(t *testing.T) {
+	a := apptest.New(t)
+	fr := []string{"Accept-Language", "fr-FR,fr;q=0.9"}
+	tests := []struct {
+		name    string
+		path    string
+		headers []string
+		status  int
+		want    []string // fragments of the body
+		notWant []string
+	}{
+		{"library", "/library", nil, 200, []string{"Massage library", `href="/library/strokes/leg_indian_milking"`,
+			`href="/library/routines/full_body"`, `href="/library/guides/preparing"`, "51 strokes", `id="part-legs"`, `id="part-whole_body"`}, nil},
+		{"library in French", "/library", fr, 200, []string{`lang="fr"`, "Bibliothèque de massages", "Traite indienne (jambe)", "51 gestes", "Trouver des gestes"}, nil},
+		{"nav link for visitors", "/login", nil, 200, []string{`href="/library"`, ">Library<"}, nil},
+		{"filter body part", "/library?body_part=feet", nil, 200, []string{"sole_thumb_over_thumb", `<option value="feet" selected>`}, []string{"leg_indian_milking", `id="part-legs"`}},
+		{"filter tradition", "/library?tradition=swedish", nil, 200, []string{"leg_swedish_milking", "sun_moon"}, []string{"leg_indian_milking"}},
+		{"filter purpose", "/library?purpose=wind_colic", nil, 200, []string{"water_wheel", "knees_to_tummy", "6 strokes"}, []string{"face_forehead"}},
+		{"filter all three", "/library?body_part=tummy&tradition=swedish&purpose=constipation", nil, 200, []string{"sun_moon", "i_love_you", "2 strokes"}, []string{"water_wheel"}},
+		{"filter nothing matches", "/library?body_part=face&tradition=yoga", nil, 200, []string{"No stroke matches"}, nil},
+		{"filter age newborn", "/library?weeks=0", nil, 200, []string{"leg_indian_milking"}, []string{"back_drawing_game", "back_sitting_strokes", "follow_the_crawler"}},
+		{"filter age toddler", "/library?weeks=60", nil, 200, []string{"back_drawing_game", "51 strokes"}, nil},
+		{"bad body part", "/library?body_part=wings", nil, 422, []string{"Unknown body part.", `aria-invalid="true"`, "51 strokes"}, nil},
+		{"bad tradition", "/library?tradition=martian", nil, 422, []string{"Unknown tradition."}, nil},
+		{"bad purpose", "/library?purpose=%3Cscript%3E", nil, 422, []string{"Unknown purpose."}, []string{"<script>"}},
+		{"bad weeks", "/library?weeks=abc", nil, 422, []string{"whole number of weeks", `value="abc"`}, nil},
+		{"negative weeks", "/library?weeks=-3", nil, 422, []string{"whole number of weeks"}, nil},
+		{"huge weeks", "/library?weeks=99999999999999999999", nil, 422, []string{"whole number of weeks"}, nil},
+		{"baby for a visitor", "/library?baby=someone", nil, 422, []string{"Choose one of your babies."}, nil},
+		{"bad filter in French", "/library?body_part=ailes", fr, 422, []string{"Partie du corps inconnue."}, nil},
+
+		{"stroke", "/library/strokes/leg_indian_milking", nil, 200, []string{"<h1>Indian milking (leg)</h1>", `role="img"`,
+			`aria-labelledby="diagram-title"`, `<title id="diagram-title">Diagram of a baby seen from the front, with one leg highlighted.</title>`,
+			`class="arrow"`, "From the hip down to the ankle", "Steps", "<ol", "These are your legs.", "Take care", "Sources",
+			"Guild for Sensory Development", "From birth", "Relaxation, Body awareness", "Yes, a little plant oil"}, nil},
+		{"stroke in French", "/library/strokes/leg_indian_milking", fr, 200, []string{"Traite indienne (jambe)", "Voici tes jambes.",
+			"Schéma d’un bébé vu de face", "Étapes", "Précautions", "Les sources ne sont pas d"}, []string{"These are your legs."}},
+		{"face stroke has no oil", "/library/strokes/face_forehead", nil, 200, []string{"No oil: never on the face."}, nil},
+		{"back stroke seen from the back", "/library/strokes/back_swooping", nil, 200, []string{"seen from the back"}, nil},
+		{"sole close-up", "/library/strokes/sole_thumb_over_thumb", nil, 200, []string{"Close-up diagram of the sole", "from the heel to the toes"}, nil},
+		{"still touch has no arrow", "/library/strokes/containment_holding", nil, 200, []string{"No arrow"}, []string{`class="arrow"`}},
+		{"older stroke", "/library/strokes/back_drawing_game", nil, 200, []string{"From 52 weeks"}, nil},
+		{"unknown stroke", "/library/strokes/nope", nil, 404, []string{"<h1>"}, nil},
+		{"strokes index", "/library/strokes", nil, 303, nil, nil},
+
+		{"routines", "/library/routines", nil, 200, []string{"Routines", `href="/library/routines/full_body"`, "About 20 minutes", "From 4 weeks"}, nil},
+		{"routines in French", "/library/routines", fr, 200, []string{"Environ 20 minutes", "Dès 4 semaines"}, nil},
+		{"routine", "/library/routines/full_body", nil, 200, []string{"<h1>Full body</h1>", "Total time", "About 20 minutes",
+			`href="/library/strokes/permission_ritual"`, "30 seconds", "Sources", "You never have to finish"}, nil},
+		{"sibling routine", "/library/routines/sibling_feet_hands", nil, 200, []string{"Words for the older child", "For the parent who supervises"}, nil},
+		{"sibling routine in French", "/library/routines/sibling_feet_hands", fr, 200, []string{"Les mots pour l’aîné", "Tu as un métier important"}, nil},
+		{"preterm routine", "/library/routines/preterm_still_touch", nil, 200, []string{"Still touch only"}, []string{"Words for the older child"}},
+		{"unknown routine", "/library/routines/nope", nil, 404, nil, nil},
+
+		{"guide", "/library/guides/preparing", nil, 200, []string{"<h1>Getting ready", "Sources", "nowbaby.co.uk", "<h2>"}, nil},
+		{"guide in French", "/library/guides/preparing", fr, 200, []string{"Se préparer", "ne s&#39;accordent pas sur la pression"}, nil},
+		{"guide where sources disagree", "/library/guides/oils", nil, 200, []string{"Oils and what the evidence says"}, nil},
+		{"unknown guide", "/library/guides/nope", nil, 404, nil, nil},
+		{"guides index", "/library/guides", nil, 303, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := fetch(t, nil, a.URL, tc.path, tc.headers...)
+			if status != tc.status {
+				t.Fatalf("status %d, want %d\n%s", status, tc.status, body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("body lacks %q", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("body has %q", w)
+				}
+			}
+			if status == 200 && (strings.Contains(body, " style=") || strings.Contains(body, "<script>") || strings.Contains(body, " onclick")) {
+				t.Error("page has inline style or script, which the CSP blocks")
+			}
+		})
+	}
+}
+
+// TestLibraryForFamily checks what a logged-in family adds: its babies in
+// the age filter (by corrected age) and its languages for the words said
+// to the baby.
+func TestLibraryForFamily(t *testing.T) {
+	a := apptest.New(t)
+	f := a.Signup("ann@example.org", "Ann", "Martin")
+	lou := a.Baby(f, "Lou", weeksAgo(10))
+	r := a.API("POST", "/api/v1/babies", f.Token, map[string]any{"name": "Tim", "birth_date": weeksAgo(2), "gestation_weeks": 30})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("preterm baby: %d %s", r.Status, r.Body)
+	}
+	tim := r.JSON(t)["id"].(string)
+	b := a.Browser()
+	b.Login("ann@example.org", "correct horse battery")
+
+	get := func(path string) (int, string) {
+		res := b.Get(path)
+		return res.Status, res.Body
+	}
+	status, body := get("/library")
+	for _, w := range []string{`<select id="baby" name="baby"`, "Lou (10 weeks)", "Tim (0 weeks)", "Or an age in weeks", `href="/library"`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("library lacks %q", w)
+		}
+	}
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+
+	// Lou is 10 weeks: nothing for sitting babies or toddlers.
+	_, body = get("/library?baby=" + lou)
+	if !strings.Contains(body, "leg_indian_milking") || strings.Contains(body, "back_sitting_strokes") || strings.Contains(body, "back_drawing_game") {
+		t.Error("baby filter did not keep to Lou's age")
+	}
+	if !strings.Contains(body, `<option value="`+lou+`" selected>`) {
+		t.Error("chosen baby not kept selected")
+	}
+	// A typed age wins over the chosen baby.
+	_, body = get("/library?baby=" + lou + "&weeks=60")
+	if !strings.Contains(body, "back_drawing_game") {
+		t.Error("typed weeks did not win over the baby")
+	}
+	// Tim was born at 30 weeks, 2 weeks ago: before his due date.
+	_, body = get("/library?baby=" + tim)
+	if !strings.Contains(body, "Tim has not yet reached the due date") || !strings.Contains(body, "/library/routines/preterm_still_touch") {
+		t.Error("no still-touch note for a baby before the due date")
+	}
+	status, body = get("/library?baby=not-ours")
+	if status != 422 || !strings.Contains(body, "Choose one of your babies.") {
+		t.Errorf("unknown baby: %d", status)
+	}
+
+	// One language: the page language only.
+	_, body = get("/library/strokes/leg_indian_milking")
+	if !strings.Contains(body, "These are your legs.") || strings.Contains(body, "Voici tes jambes.") {
+		t.Error("say line not in the single family language")
+	}
+	// Two languages: both lines, each marked with its language.
+	err := a.Store.UpdateFamily(context.Background(), f.FamilyID, domain.FamilySettings{Name: "Martin", Timezone: "Europe/Paris",
+		Languages: []string{"fr", "en"}, FeedWaitMin: 30, TempUnit: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body = get("/library/strokes/leg_indian_milking")
+	for _, w := range []string{`<p lang="fr"><span class="say-lang">Français</span> <q>Voici tes jambes.</q></p>`,
+		`<p lang="en"><span class="say-lang">English</span> <q>These are your legs.</q></p>`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("stroke page lacks %q", w)
+		}
+	}
+	// The nav link is there when logged in too.
+	_, body = get("/")
+	if !strings.Contains(body, `<a href="/library">Library</a>`) {
+		t.Error("no library link in the nav of a member")
+	}
+}
+
+// TestLibraryFrenchUser shows the library in a member's chosen locale.
+func TestLibraryFrenchUser(t *testing.T) {
+	a := apptest.New(t)
+	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": "zoe@example.org", "password": "correct horse battery",
+		"name": "Zoé", "family_name": "Durand", "timezone": "Europe/Paris", "locale": "fr"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("signup: %d %s", r.Status, r.Body)
+	}
+	b := a.Browser()
+	b.Login("zoe@example.org", "correct horse battery")
+	body := b.Get("/library/routines/full_body?" + url.Values{"x": {"1"}}.Encode()).Body
+	if !strings.Contains(body, "Durée totale") || !strings.Contains(body, "Bibliothèque") {
+		t.Error("routine page not in the member's French")
+	}
+	body = b.Get("/library/strokes/leg_indian_milking").Body
+	if !strings.Contains(body, "Voici tes jambes.") || strings.Contains(body, "These are your legs.") {
+		t.Error("say line not in the French family's language")
+	}
+}

@@ -30,12 +30,13 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		Timezone   string `json:"timezone"`
 		Locale     string `json:"locale"`
 		InviteCode string `json:"invite_code"`
+		Relation   string `json:"relation"`
 	}
 	if !h.decode(w, r, &in) {
 		return
 	}
 	su := domain.Signup{Email: in.Email, Password: in.Password, Name: in.Name, FamilyName: in.FamilyName,
-		Timezone: in.Timezone, Locale: in.Locale, InviteCode: in.InviteCode}
+		Timezone: in.Timezone, Locale: in.Locale, InviteCode: in.InviteCode, Relation: domain.Relation(in.Relation)}
 	if fe := su.Validate(h.Catalog.Locales()); !fe.OK() {
 		h.invalid(w, r, fe)
 		return

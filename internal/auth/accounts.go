@@ -84,12 +84,12 @@ func (a *Accounts) Signup(ctx context.Context, su domain.Signup, kind string) (d
 		}
 		fam := domain.Family{ID: uuid.NewString(), Name: su.FamilyName, Timezone: su.Timezone, Languages: []string{lang},
 			FeedWaitMin: 30, TempUnit: "c", CreatedAt: now}
-		if err := a.Store.CreateFamilyWithOwner(ctx, u, fam, "parent"); errors.Is(err, store.ErrConflict) {
+		if err := a.Store.CreateFamilyWithOwner(ctx, u, fam, su.Relation); errors.Is(err, store.ErrConflict) {
 			return id, "", ErrEmailTaken
 		} else if err != nil {
 			return id, "", err
 		}
-		id.Family, id.Role, id.Relation = fam, domain.Owner, "parent"
+		id.Family, id.Role, id.Relation = fam, domain.Owner, su.Relation
 	}
 	secret, tokenID, err := a.IssueToken(ctx, u.ID, kind, "")
 	id.TokenID = tokenID

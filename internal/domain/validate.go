@@ -50,6 +50,8 @@ func CleanText(s string, max int) (string, string) {
 // Signup is what a new user gives.
 type Signup struct {
 	Email, Password, Name, FamilyName, Timezone, Locale, InviteCode string
+	// Relation of the new owner to the baby; invites carry their own.
+	Relation Relation
 }
 
 // Validate checks a signup; the family name is only needed without invite.
@@ -72,6 +74,12 @@ func (s *Signup) Validate(locales []string) FieldErrors {
 		if s.FamilyName, k = CleanText(s.FamilyName, MaxNameLen); k != "" {
 			fe.Add("family_name", k)
 		}
+	}
+	if s.Relation == "" {
+		s.Relation = "parent"
+	}
+	if s.InviteCode == "" && !s.Relation.Valid() {
+		fe.Add("relation", "error.choice")
 	}
 	if s.Timezone == "" {
 		s.Timezone = "UTC"

@@ -33,13 +33,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 }
 
 type signupData struct {
+	Relations    []domain.Relation
 	InviteCode   string
 	InviteFamily string
 	InviteRole   domain.Role
 }
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "signup.title", &signupData{})
+	v := s.newView(r, "signup.title", &signupData{Relations: domain.Relations})
 	v.Form = map[string]string{"timezone": "", "locale": v.Lang}
 	s.render(w, r, http.StatusOK, "signup", v)
 }
@@ -49,7 +50,7 @@ func (s *Server) joinForm(w http.ResponseWriter, r *http.Request) {
 	name, inv, err := s.Store.InviteInfo(r.Context(), auth.HashSecret(code), s.Now())
 	if errors.Is(err, store.ErrInvite) {
 		v := s.newView(r, "join.invalid_title", nil)
-		v.Flash = v.T("join.invalid")
+		v.Alert(v.T("join.invalid"))
 		s.renderPlain(w, r, http.StatusNotFound, v)
 		return
 	} else if err != nil {
@@ -66,9 +67,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := formValues(r, "email", "name", "family_name", "timezone", "locale", "invite_code")
+	f := formValues(r, "email", "name", "family_name", "timezone", "locale", "invite_code", "relation")
 	su := domain.Signup{Email: f["email"], Password: r.PostFormValue("password"), Name: f["name"], FamilyName: f["family_name"],
-		Timezone: f["timezone"], Locale: f["locale"], InviteCode: f["invite_code"]}
+		Timezone: f["timezone"], Locale: f["locale"], InviteCode: f["invite_code"], Relation: domain.Relation(f["relation"])}
 	fe := su.Validate(s.Catalog.Locales())
 	var secret string
 	if fe.OK() {
@@ -85,7 +86,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !fe.OK() {
-		data := &signupData{InviteCode: su.InviteCode}
+		data := &signupData{Relations: domain.Relations, InviteCode: su.InviteCode}
 		if su.InviteCode != "" {
 			data.InviteFamily, _, _ = s.Store.InviteInfo(r.Context(), auth.HashSecret(su.InviteCode), s.Now())
 		}
@@ -113,9 +114,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		status := http.StatusUnauthorized
 		switch {
 		case errors.Is(err, auth.ErrCredentials):
-			v.Flash = v.T("login.wrong")
+			v.Alert(v.T("login.wrong"))
 		case errors.Is(err, auth.ErrRateLimited):
-			v.Flash, status = v.T("login.limited"), http.StatusTooManyRequests
+			v.Alert(v.T("login.limited"))
+			status = http.StatusTooManyRequests
 		default:
 			s.fail(w, r, err)
 			return
@@ -147,7 +149,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 	name, err := s.Store.ResetUser(r.Context(), auth.HashSecret(code), s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		v := s.newView(r, "reset.invalid_title", nil)
-		v.Flash = v.T("reset.invalid")
+		v.Alert(v.T("reset.invalid"))
 		s.renderPlain(w, r, http.StatusNotFound, v)
 		return
 	} else if err != nil {
@@ -170,7 +172,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		err := s.Accounts.UseReset(r.Context(), code, pw)
 		if errors.Is(err, store.ErrNotFound) {
 			v := s.newView(r, "reset.invalid_title", nil)
-			v.Flash = v.T("reset.invalid")
+			v.Alert(v.T("reset.invalid"))
 			s.renderPlain(w, r, http.StatusNotFound, v)
 			return
 		} else if err != nil {

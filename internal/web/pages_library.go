@@ -351,6 +351,7 @@ type diagramShape struct {
 type diagramArrow struct {
 	D    string
 	Both bool // a head at each end
+	Thin bool // small circles, whose heads must stay small
 }
 
 func fmtPath(format string, args ...float64) string {
@@ -382,7 +383,7 @@ func line(x1, y1, x2, y2 float64) diagramArrow {
 // turn is a three-quarter circle going clockwise on screen, its head at
 // the end.
 func turn(cx, cy, r float64) diagramArrow {
-	return diagramArrow{D: fmtPath("M%v,%v A%v,%v 0 1,1 %v,%v", cx, cy-r, r, r, cx-r, cy)}
+	return diagramArrow{D: fmtPath("M%v,%v A%v,%v 0 1,1 %v,%v", cx, cy-r, r, r, cx-r, cy), Thin: r < 15}
 }
 
 // Body parts of the whole-baby drawing. "L" is the viewer's left: one limb
@@ -421,13 +422,13 @@ var regionParts = map[string][]string{
 // regionArrows draws each arrow kind on a region of the whole-baby view.
 // Missing pairs draw no arrow; the words still say the direction.
 var regionArrows = map[string]map[string][]diagramArrow{
-	"face":  {"out": {line(94, 52, 74, 52), line(106, 52, 126, 52)}, "circle": {turn(80, 62, 9), turn(120, 62, 9)}},
+	"face":  {"out": {line(95, 30, 76, 30), line(105, 30, 124, 30)}, "circle": {turn(83, 60, 8), turn(117, 60, 8)}},
 	"chest": {"out": {line(94, 108, 70, 108), line(106, 108, 130, 108)}, "up": {line(100, 130, 100, 90)}},
 	"tummy": {"down": {line(100, 142, 100, 182)}, "out": {line(94, 162, 70, 162), line(106, 162, 130, 162)},
 		"clockwise": {turn(100, 162, 18)}, "circle": {turn(100, 162, 18)}},
 	"back": {"down": {line(82, 92, 82, 180), line(118, 92, 118, 180)},
 		"back_and_forth": {{D: "M70,135 H130", Both: true}},
-		"circle":         {turn(82, 135, 9), turn(118, 135, 9)}},
+		"circle":         {turn(82, 135, 11), turn(118, 135, 11)}},
 	"arm":        {"down": {line(46, 96, 46, 178)}, "up": {line(46, 178, 46, 96)}},
 	"arms":       {"down": {line(46, 96, 46, 178), line(154, 96, 154, 178)}, "up": {line(46, 178, 46, 96), line(154, 178, 154, 96)}, "in": {line(40, 132, 86, 132), line(160, 132, 114, 132)}},
 	"leg":        {"down": {line(82, 204, 82, 276)}, "up": {line(82, 276, 82, 204)}},

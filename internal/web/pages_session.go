@@ -290,15 +290,15 @@ type planStep struct {
 
 // plan is the whole session, rendered into the page as JSON.
 type plan struct {
-	RoutineID string            `json:"routine_id"`
-	BabyID    string            `json:"baby_id"`
-	Lang      string            `json:"lang"`
-	Lang2     string            `json:"lang2,omitempty"`
-	Speed     float64           `json:"speed"`
-	SaveURL   string            `json:"save_url"`
-	Permission bool             `json:"permission"`
-	Steps     []planStep        `json:"steps"`
-	Text      map[string]string `json:"text"`
+	RoutineID  string            `json:"routine_id"`
+	BabyID     string            `json:"baby_id"`
+	Lang       string            `json:"lang"`
+	Lang2      string            `json:"lang2,omitempty"`
+	Speed      float64           `json:"speed"`
+	SaveURL    string            `json:"save_url"`
+	Permission bool              `json:"permission"`
+	Steps      []planStep        `json:"steps"`
+	Text       map[string]string `json:"text"`
 }
 
 type sessionPageData struct {

@@ -76,6 +76,8 @@ type view struct {
 	Me       *domain.Identity
 	Babies   []domain.Baby
 	Flash    string
+	// FlashError marks Flash as a problem, shown as an alert.
+	FlashError bool
 	Errors   domain.FieldErrors
 	Form     map[string]string
 	Data     any
@@ -85,6 +87,9 @@ type view struct {
 	langName func(string) string
 	asset    func(string) string
 }
+
+// Alert shows msg as a problem rather than a confirmation.
+func (v *view) Alert(msg string) { v.Flash, v.FlashError = msg, true }
 
 // Asset is the content-hashed URL of a static file.
 func (v *view) Asset(name string) string { return v.asset(name) }
@@ -163,19 +168,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 	v := s.newView(r, "error.title", nil)
-	v.Flash = v.T("error.internal")
+	v.Alert(v.T("error.internal"))
 	s.renderPlain(w, r, http.StatusInternalServerError, v)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "error.not_found_title", nil)
-	v.Flash = v.T("error.not_found")
+	v.Alert(v.T("error.not_found"))
 	s.renderPlain(w, r, http.StatusNotFound, v)
 }
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, _ domain.Identity) {
 	v := s.newView(r, "error.forbidden_title", nil)
-	v.Flash = v.T("error.forbidden")
+	v.Alert(v.T("error.forbidden"))
 	s.renderPlain(w, r, http.StatusForbidden, v)
 }
 

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"nurture/internal/domain"
+)
+
+// entryTable is where a log's entries live.
+func entryTable(t domain.EntryType) (string, error) {
+	switch t {
+	case domain.TouchLog:
+		return "touch_entries", nil
+	case domain.SleepLog:
+		return "sleep_entries", nil
+	case domain.CryingLog:
+		return "cry_episodes", nil
+	}
+	return "", fmt.Errorf("unknown log %q", t)
+}
+
+func entryCols(t domain.EntryType) string {
+	cols := `id, family_id, baby_id, caregiver_id, kind, started_at, ended_at, notes, created_at, updated_at`
+	if t == domain.CryingLog {
+		cols += `, held, needs_checked, soothed_by, parent_stress`
+	}
+	return cols
+}
+
+func scanEntry(t domain.EntryType, sc interface{ Scan(...any) error }) (domain.Entry, error) {
+	e := domain.Entry{Type: t}
+	var st, cr, up int64
+	var en sql.NullInt64
+	dest := []any{&e.ID, &e.FamilyID, &e.BabyID, &e.CaregiverID, &e.Kind, &st, &en, &e.Notes, &cr, &up}
+	var held int64
+	var needs, soothed string
+	var stress sql.NullInt64
+	if t == domain.CryingLog {
+		dest = append(dest, &held, &needs, &soothed, &stress)
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return e, err
+	}
+	e.StartedAt, e.CreatedAt, e.UpdatedAt, e.EndedAt = fromMS(st), fromMS(cr), fromMS(up), nullMS(en)
+	e.Held, e.NeedsChecked, e.SoothedBy, e.ParentStress = held == 1, splitList(needs), splitList(soothed), intPtr(stress)
+	return e, nil
+}
+
+func entryArgs(e domain.Entry) []any {
+	var end any
+	if e.EndedAt != nil {
+		end = ms(*e.EndedAt)
+	}
+	args := []any{e.ID, e.FamilyID, e.BabyID, e.CaregiverID, e.Kind, ms(e.StartedAt), end, e.Notes, ms(e.CreatedAt), ms(e.UpdatedAt)}
+	if e.Type == domain.CryingLog {
+		held := 0
+		if e.Held {
+			held = 1
+		}
+		args = append(args, held, strings.Join(e.NeedsChecked, ","), strings.Join(e.SoothedBy, ","), nullInt(e.ParentStress))
+	}
+	return args
+}
+
+type querier interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// overlapping finds a stored entry of the same log (and touch kind) for
+// the baby whose span meets e's; a running timer reaches into the future.
+func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) error {
+	tbl, err := entryTable(e.Type)
+	if err != nil {
+		return err
+	}
+	end := int64(math.MaxInt64)
+	if e.EndedAt != nil {
+		end = ms(*e.EndedAt)
+	}
+	query := `SELECT ` + entryCols(e.Type) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
+		AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)`
+	args := []any{e.FamilyID, e.BabyID, e.ID, end, ms(e.StartedAt)}
+	if e.Type == domain.TouchLog {
+		query += ` AND kind = ?`
+		args = append(args, e.Kind)
+	}
+	other, err := scanEntry(e.Type, q.QueryRowContext(ctx, s.q(query+` ORDER BY started_at LIMIT 1`), args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return &domain.Overlap{Entry: other}
+}
+
+// PutEntry stores a new entry. An id already stored for the same baby is
+// a replay: nothing changes and created is false. An id used elsewhere is
+// ErrConflict; an entry meeting another of its kind is a *domain.Overlap.
+func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err error) {
+	tbl, err := entryTable(e.Type)
+	if err != nil {
+		return false, err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
+			return err
+		}
+		var fam, baby string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM `+tbl+` WHERE id = ?`), e.ID).Scan(&fam, &baby)
+		switch {
+		case err == nil && fam == e.FamilyID && baby == e.BabyID:
+			return nil
+		case err == nil:
+			return ErrConflict
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if err := s.overlapping(ctx, tx, e); err != nil {
+			return err
+		}
+		args := entryArgs(e)
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO `+tbl+` (`+entryCols(e.Type)+`) VALUES (`+placeholders(len(args))+`)`), args...)
+		if isUnique(err) {
+			return ErrConflict // the same id raced in from elsewhere
+		}
+		created = err == nil
+		return err
+	})
+	return created, err
+}
+
+// UpdateEntry replaces a stored entry (stopping a timer is an update).
+func (s *Store) UpdateEntry(ctx context.Context, e domain.Entry) error {
+	tbl, err := entryTable(e.Type)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.overlapping(ctx, tx, e); err != nil {
+			return err
+		}
+		set := `caregiver_id = ?, kind = ?, started_at = ?, ended_at = ?, notes = ?, updated_at = ?`
+		args := entryArgs(e)
+		vals := []any{args[3], args[4], args[5], args[6], args[7], args[9]}
+		if e.Type == domain.CryingLog {
+			set += `, held = ?, needs_checked = ?, soothed_by = ?, parent_stress = ?`
+			vals = append(vals, args[10:]...)
+		}
+		return affected(tx.ExecContext(ctx, s.q(`UPDATE `+tbl+` SET `+set+` WHERE id = ? AND family_id = ? AND baby_id = ?`),
+			append(vals, e.ID, e.FamilyID, e.BabyID)...))
+	})
+}
+
+// DeleteEntry removes an entry.
+func (s *Store) DeleteEntry(ctx context.Context, t domain.EntryType, familyID, babyID, id string) error {
+	tbl, err := entryTable(t)
+	if err != nil {
+		return err
+	}
+	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+}
+
+// Entry returns one entry of a log.
+func (s *Store) Entry(ctx context.Context, t domain.EntryType, familyID, babyID, id string) (domain.Entry, error) {
+	tbl, err := entryTable(t)
+	if err != nil {
+		return domain.Entry{}, err
+	}
+	e, err := scanEntry(t, s.r.QueryRowContext(ctx, s.q(`SELECT `+entryCols(t)+` FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return e, err
+}
+
+// Entries lists a log's entries for a baby newest first, paged.
+func (s *Store) Entries(ctx context.Context, t domain.EntryType, familyID, babyID string, p Page) ([]domain.Entry, string, error) {
+	tbl, err := entryTable(t)
+	if err != nil {
+		return nil, "", err
+	}
+	where, args, limit, err := p.filter("started_at")
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := s.queryEntries(ctx, t, `SELECT `+entryCols(t)+` FROM `+tbl+` WHERE family_id = ? AND baby_id = ?`+where+
+		` ORDER BY started_at DESC, id DESC LIMIT ?`, append(append([]any{familyID, babyID}, args...), limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = cursor{ms(last.StartedAt), last.ID}.encode()
+	}
+	return out, next, nil
+}
+
+// EntriesDuring lists the entries of a log whose span meets [from, to),
+// oldest first — a day view needs the ones that began the evening before.
+func (s *Store) EntriesDuring(ctx context.Context, t domain.EntryType, familyID, babyID string, from, to time.Time) ([]domain.Entry, error) {
+	tbl, err := entryTable(t)
+	if err != nil {
+		return nil, err
+	}
+	// Entries last at most 24 h, so the lower bound keeps the index useful.
+	return s.queryEntries(ctx, t, `SELECT `+entryCols(t)+` FROM `+tbl+` WHERE family_id = ? AND baby_id = ?
+		AND started_at < ? AND started_at >= ? AND (ended_at IS NULL OR ended_at > ?) ORDER BY started_at, id`,
+		familyID, babyID, ms(to), ms(from.Add(-domain.MaxSpan)), ms(from))
+}
+
+// Running lists the baby's running timers of every log, oldest first.
+func (s *Store) Running(ctx context.Context, familyID, babyID string) ([]domain.Entry, error) {
+	var out []domain.Entry
+	for _, t := range []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog} {
+		tbl, _ := entryTable(t)
+		list, err := s.queryEntries(ctx, t, `SELECT `+entryCols(t)+` FROM `+tbl+` WHERE family_id = ? AND baby_id = ? AND ended_at IS NULL ORDER BY started_at`, familyID, babyID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+func (s *Store) queryEntries(ctx context.Context, t domain.EntryType, query string, args ...any) ([]domain.Entry, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Entry
+	for rows.Next() {
+		e, err := scanEntry(t, rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }

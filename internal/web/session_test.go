@@ -1,0 +1,428 @@
+package web_test
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"nurture/internal/apptest"
+	"nurture/internal/content"
+)
+
+// sesWorld is a family with an owner, a caregiver and a viewer, three
+// babies of different ages, and another family.
+type sesWorld struct {
+	app                      *apptest.App
+	fam, other               apptest.Family
+	owner, carer, viewer, xb *apptest.Browser
+	baby, newborn, preterm   string
+	otherBaby, caregiverID   string
+}
+
+// sesDaysAgo is the civil date n days ago in the families' time zone.
+func sesDaysAgo(n int) string {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		loc = time.UTC
+	}
+	return time.Now().In(loc).AddDate(0, 0, -n).Format(time.DateOnly)
+}
+
+func newSesWorld(t *testing.T) *sesWorld {
+	t.Helper()
+	a := apptest.New(t)
+	w := &sesWorld{app: a}
+	w.fam = a.Signup("ann@example.org", "Ann", "Martin")
+	w.caregiverID = a.Join(w.fam, "bob@example.org", "Bob", "caregiver", "father").UserID
+	a.Join(w.fam, "gran@example.org", "Gran", "viewer", "grandparent")
+	w.other = a.Signup("zoe@example.org", "Zoe", "Other")
+	w.baby = a.Baby(w.fam, "Lou", sesDaysAgo(100))
+	w.newborn = a.Baby(w.fam, "Tim", sesDaysAgo(10))
+	r := a.API("POST", "/api/v1/babies", w.fam.Token, map[string]any{"name": "Pia", "birth_date": sesDaysAgo(21), "gestation_weeks": 32})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("preterm baby: %d %s", r.Status, r.Body)
+	}
+	w.preterm = r.JSON(t)["id"].(string)
+	w.otherBaby = a.Baby(w.other, "Max", sesDaysAgo(80))
+	login := func(email string) *apptest.Browser {
+		b := a.Browser()
+		b.Login(email, "correct horse battery")
+		return b
+	}
+	w.owner, w.carer, w.viewer, w.xb = login("ann@example.org"), login("bob@example.org"), login("gran@example.org"), login("zoe@example.org")
+	return w
+}
+
+func (w *sesWorld) settings(t *testing.T, unit, urgent string) {
+	t.Helper()
+	r := w.owner.Post("/family/settings", url.Values{"name": {"Martin"}, "timezone": {"Europe/Paris"}, "lang1": {"en"},
+		"feed_wait_min": {"30"}, "temp_unit": {unit}, "urgent_number": {urgent}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("settings: %d %.500s", r.Status, r.Body)
+	}
+}
+
+// sesCase is one request and what its answer must (and must not) hold.
+type sesCase struct {
+	name   string
+	who    *apptest.Browser
+	method string
+	path   string
+	form   url.Values
+	status int
+	want   []string
+	not    []string
+}
+
+func (c sesCase) run(t *testing.T) {
+	t.Helper()
+	var r apptest.Response
+	if c.method == "GET" {
+		r = c.who.Get(c.path)
+	} else {
+		r = c.who.Post(c.path, c.form)
+	}
+	if r.Status != c.status {
+		t.Fatalf("%s %s: status %d, want %d\n%.1500s", c.method, c.path, r.Status, c.status, r.Body)
+	}
+	body := r.Body
+	if r.Status >= 300 && r.Status < 400 {
+		body = r.Header.Get("Location")
+	}
+	text := html.UnescapeString(body)
+	for _, s := range c.want {
+		if !strings.Contains(text, s) {
+			t.Errorf("%s %s: answer lacks %q\n%.3000s", c.method, c.path, s, text)
+		}
+	}
+	for _, s := range c.not {
+		if strings.Contains(text, s) {
+			t.Errorf("%s %s: answer has %q, it should not", c.method, c.path, s)
+		}
+	}
+}
+
+func TestReadinessPage(t *testing.T) {
+	w := newSesWorld(t)
+	ready := "/babies/" + w.baby + "/ready"
+	young := "/babies/" + w.newborn + "/ready"
+	form := func(kv ...string) url.Values {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	const noDiag = "This app does not diagnose"
+	for _, c := range []sesCase{
+		{"form", w.owner, "GET", ready, nil, 200, []string{`name="state"`, "Calm and alert", `value="quiet_alert"`, `value="asleep"`, "Temperature in", `name="feed"`, `name="vacc"`, noDiag}, []string{`name="cord"`}},
+		{"form asks about the cord of a newborn", w.carer, "GET", young, nil, 200, []string{`name="cord"`}, nil},
+		{"viewer may not check", w.viewer, "GET", ready, nil, 403, nil, nil},
+		{"viewer may not post", w.viewer, "POST", ready, form("state", "quiet_alert"), 403, nil, nil},
+		{"other family", w.xb, "GET", ready, nil, 404, nil, []string{"Lou"}},
+		{"other family post", w.xb, "POST", ready, form("state", "quiet_alert"), 404, nil, []string{"Lou"}},
+		{"anonymous", w.app.Browser(), "GET", ready, nil, 303, []string{"/login"}, nil},
+
+		{"go", w.owner, "POST", ready, form("state", "quiet_alert", "feed", "60", "vacc", ""), 200,
+			[]string{"A good moment", "Choose a routine", `value="quick_legs_feet"`, `value="full_body"`, `action="/babies/` + w.baby + `/session"`, "/library/routines/quick_legs_feet"},
+			[]string{`value="crawler_playful"`, `value="toddler_playful"`, `value="preterm_still_touch"`, "check again after"}},
+		{"go drowsy suggests bedtime", w.owner, "POST", ready, form("state", "drowsy"), 200,
+			[]string{"Keep it short, slow and soothing", `value="bedtime_wind_down" checked`, `name="adjust" value="gentle_bedtime"`}, nil},
+		{"wait asleep", w.owner, "POST", ready, form("state", "asleep"), 200, []string{"Not just now", "Let them sleep", noDiag}, []string{"Choose a routine"}},
+		{"wait fussy", w.owner, "POST", ready, form("state", "fussy"), 200, []string{"Not just now", "seems unsettled"}, nil},
+		{"wait crying links the companion", w.owner, "POST", ready, form("state", "crying"), 200,
+			[]string{"Comfort first", `href="/babies/` + w.baby + `/crying"`}, []string{"Choose a routine"}},
+		{"wait after a feed with a time", w.owner, "POST", ready, form("state", "quiet_alert", "feed", "15"), 200,
+			[]string{"Not just now", "just fed", "You can check again after"}, nil},
+		{"not today after a vaccination", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "yesterday"), 200,
+			[]string{"Not today", "vaccinated less than 48 hours ago", "You can check again after"}, nil},
+		{"vaccination days ago adjusts", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "week"), 200,
+			[]string{"A good moment", "leave the injection site alone", "avoid_injection_site"}, nil},
+		{"not today unwell", w.owner, "POST", ready, form("state", "quiet_alert", "unwell", "1"), 200,
+			[]string{"Not today", "seems unwell"}, []string{"check again after", "Choose a routine"}},
+		{"fever not today", w.owner, "POST", "/babies/" + w.baby + "/ready", form("state", "quiet_alert", "temperature", "38,2"), 200,
+			[]string{"Not today", "temperature of 38"}, nil},
+		{"seek help without a stored number", w.owner, "POST", young, form("state", "quiet_alert", "temperature", "38.4"), 200,
+			[]string{"Contact a doctor or your local urgent number now", noDiag, "has not stored a local urgent number", `href="/family/settings"`}, []string{"Choose a routine"}},
+		{"seek help: high fever under 6 months", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "39.1"), 200,
+			[]string{"Contact a doctor or your local urgent number now", "39"}, []string{"Choose a routine"}},
+		{"seek help: low temperature", w.carer, "POST", ready, form("state", "quiet_alert", "temperature", "35.5"), 200,
+			[]string{"below 36", "has not stored a local urgent number"}, []string{`href="/family/settings"`}},
+		{"newborn adjustments", w.owner, "POST", young, form("state", "quiet_alert", "cord", "not_healed", "skin_issue", "1"), 200,
+			[]string{"A good moment", "no oil", "cord area has not healed", "broken, bruised", "avoid_navel", "no_oil"}, nil},
+		{"preterm gets still touch only", w.owner, "POST", "/babies/" + w.preterm + "/ready", form("state", "quiet_alert"), 200,
+			[]string{"still touch only", `value="preterm_still_touch" checked`, "still_touch_only"}, []string{`value="quick_legs_feet"`}},
+
+		{"no state", w.owner, "POST", ready, form("feed", "30"), 422, []string{"Choose how your baby is right now", `value="30" checked`}, nil},
+		{"unknown state", w.owner, "POST", ready, form("state", "dancing"), 422, []string{"Choose one of the listed states"}, nil},
+		{"temperature not a number", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "hot"), 422, []string{"as a number", `value="hot"`}, nil},
+		{"temperature out of range", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "98.6"), 422, []string{"between 30 and 45"}, nil},
+		{"bad feed choice", w.owner, "POST", ready, form("state", "quiet_alert", "feed", "soon"), 422, []string{"choose one of the options"}, nil},
+		{"bad vaccination choice", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "tomorrow"), 422, []string{"choose one of the options"}, nil},
+	} {
+		t.Run(c.name, c.run)
+	}
+
+	// In °F, with a stored urgent number.
+	w.settings(t, "f", "15")
+	for _, c := range []sesCase{
+		{"form in °F", w.owner, "GET", ready, nil, 200, []string{"°F (optional)"}, nil},
+		{"100.4 °F is a fever under 3 months", w.owner, "POST", young, form("state", "quiet_alert", "temperature", "100.4"), 200,
+			[]string{"Contact a doctor or your local urgent number now", `href="tel:15"`, noDiag}, []string{"has not stored"}},
+		{"98.6 °F is normal", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "98.6"), 200, []string{"A good moment"}, nil},
+		{"37 in a °F field is out of range", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "37"), 422, []string{"between 86 and 113"}, nil},
+	} {
+		t.Run(c.name, c.run)
+	}
+}
+
+// sesPlan is the plan the session page hands to player.js.
+type sesPlan struct {
+	RoutineID  string  `json:"routine_id"`
+	BabyID     string  `json:"baby_id"`
+	Lang       string  `json:"lang"`
+	Lang2      string  `json:"lang2"`
+	Speed      float64 `json:"speed"`
+	SaveURL    string  `json:"save_url"`
+	Permission bool    `json:"permission"`
+	Steps      []struct {
+		StrokeID string `json:"stroke_id"`
+		Seconds  int    `json:"seconds"`
+		Still    bool   `json:"still"`
+		WaitTap  bool   `json:"wait_tap"`
+		Part     string `json:"part"`
+		Stroke   string `json:"stroke"`
+		Speak    string `json:"speak"`
+		Speak2   string `json:"speak2"`
+	} `json:"steps"`
+	Text map[string]string `json:"text"`
+}
+
+var planScript = regexp.MustCompile(`(?s)<script type="application/json" id="plan">(.*?)</script>`)
+
+func sesReadPlan(t *testing.T, body string) sesPlan {
+	t.Helper()
+	m := planScript.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no plan in the page:\n%.2000s", body)
+	}
+	var p sesPlan
+	if err := json.Unmarshal([]byte(m[1]), &p); err != nil {
+		t.Fatalf("plan is not JSON: %v\n%.2000s", err, m[1])
+	}
+	return p
+}
+
+func TestSessionPlayerPage(t *testing.T) {
+	w := newSesWorld(t)
+	lib := content.MustLoad()
+	for _, rt := range lib.Routines() {
+		t.Run(rt.ID, func(t *testing.T) {
+			r := w.carer.Get("/babies/" + w.baby + "/session?routine=" + rt.ID)
+			if r.Status != 200 {
+				t.Fatalf("status %d\n%.1000s", r.Status, r.Body)
+			}
+			for _, s := range []string{"/player.js\" defer></script>", "player.css", `id="btn-enjoy"`, `id="btn-break"`, `id="btn-no"`} {
+				if !strings.Contains(r.Body, s) {
+					t.Errorf("page lacks %q", s)
+				}
+			}
+			if strings.Contains(r.Body, " style=") || strings.Contains(r.Body, " onclick=") {
+				t.Errorf("page has inline style or handlers, which the CSP forbids")
+			}
+			p := sesReadPlan(t, r.Body)
+			if p.RoutineID != rt.ID || p.BabyID != w.baby || p.Lang != "en-GB" || p.Speed != 1 || p.SaveURL != "/api/v1/babies/"+w.baby+"/sessions" {
+				t.Errorf("plan header: %+v", p)
+			}
+			if p.Permission == rt.StillTouchOnly {
+				t.Errorf("permission = %v for a routine with still_touch_only = %v", p.Permission, rt.StillTouchOnly)
+			}
+			if len(p.Steps) != len(rt.Steps) {
+				t.Fatalf("plan has %d steps, routine %d", len(p.Steps), len(rt.Steps))
+			}
+			for i, st := range rt.Steps {
+				ps := p.Steps[i]
+				if ps.StrokeID != st.StrokeID || ps.Seconds != st.Seconds {
+					t.Errorf("step %d: %s/%d, want %s/%d", i, ps.StrokeID, ps.Seconds, st.StrokeID, st.Seconds)
+				}
+				if i == 0 && st.StrokeID == content.PermissionRitualID {
+					continue
+				}
+				stroke, _ := lib.Stroke(st.StrokeID)
+				text, _ := lib.StrokeText(st.StrokeID, "en")
+				part, _ := lib.BodyPartText(stroke.BodyPart, "en")
+				if ps.Part != part.Name || ps.Stroke != text.Name || ps.Still != stroke.Still {
+					t.Errorf("step %d (%s): part %q stroke %q still %v", i, st.StrokeID, ps.Part, ps.Stroke, ps.Still)
+				}
+				if !strings.Contains(ps.Speak, text.Say) || !strings.Contains(ps.Speak, text.Name) {
+					t.Errorf("step %d (%s): spoken %q lacks the name or the say line %q", i, st.StrokeID, ps.Speak, text.Say)
+				}
+				if ps.WaitTap != (st.StrokeID == content.TouchRelaxationID) {
+					t.Errorf("step %d (%s): wait_tap %v", i, st.StrokeID, ps.WaitTap)
+				}
+			}
+			for _, k := range []string{"step_of", "saved", "save_failed", "thanks", "break_spoken"} {
+				if p.Text[k] == "" {
+					t.Errorf("plan text %q is empty", k)
+				}
+			}
+		})
+	}
+
+	// The first spoken line of a body part names it.
+	p := sesReadPlan(t, w.owner.Get("/babies/"+w.baby+"/session?routine=quick_legs_feet&speed=50").Body)
+	if p.Speed != 50 {
+		t.Errorf("speed %v, want 50", p.Speed)
+	}
+	if !strings.HasPrefix(p.Steps[2].Speak, "Now, your legs.") {
+		t.Errorf("first leg step says %q", p.Steps[2].Speak)
+	}
+
+	// Adjustments leave out what they rule out.
+	p = sesReadPlan(t, w.owner.Get("/babies/"+w.baby+"/session?routine=full_body&adjust=avoid_navel,avoid_injection_site,bogus").Body)
+	for _, s := range p.Steps {
+		st, _ := lib.Stroke(s.StrokeID)
+		if st.BodyPart == content.BodyPartTummy || st.BodyPart == content.BodyPartLegs {
+			t.Errorf("adjusted plan keeps %s (%s)", s.StrokeID, st.BodyPart)
+		}
+	}
+	full, _ := lib.Routine("full_body")
+	if len(p.Steps) == 0 || len(p.Steps) >= len(full.Steps) {
+		t.Errorf("adjusted plan has %d steps of %d", len(p.Steps), len(full.Steps))
+	}
+
+	// A bilingual family hears the line in both languages.
+	r := w.owner.Post("/family/settings", url.Values{"name": {"Martin"}, "timezone": {"Europe/Paris"}, "lang1": {"fr"}, "lang2": {"en"},
+		"feed_wait_min": {"30"}, "temp_unit": {"c"}, "urgent_number": {""}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("settings: %d", r.Status)
+	}
+	p = sesReadPlan(t, w.owner.Get("/babies/"+w.baby+"/session?routine=quick_legs_feet").Body)
+	fr, _ := lib.StrokeText("toe_roll", "fr")
+	en, _ := lib.StrokeText("toe_roll", "en")
+	for _, s := range p.Steps {
+		if s.StrokeID == "toe_roll" && (!strings.Contains(s.Speak, fr.Say) || !strings.Contains(s.Speak2, en.Say) || !strings.Contains(s.Speak2, "your feet")) {
+			t.Errorf("bilingual toe roll: %q / %q", s.Speak, s.Speak2)
+		}
+	}
+	if p.Lang != "fr-FR" || p.Lang2 != "en-GB" {
+		t.Errorf("languages %q %q", p.Lang, p.Lang2)
+	}
+
+	for _, c := range []sesCase{
+		{"unknown routine", w.owner, "GET", "/babies/" + w.baby + "/session?routine=nope", nil, 404, nil, nil},
+		{"viewer", w.viewer, "GET", "/babies/" + w.baby + "/session?routine=quick_legs_feet", nil, 403, nil, nil},
+		{"other family", w.xb, "GET", "/babies/" + w.baby + "/session?routine=quick_legs_feet", nil, 404, nil, []string{"Lou"}},
+		{"baby page links", w.carer, "GET", "/babies/" + w.baby, nil, 200, []string{"/babies/" + w.baby + "/ready", "/babies/" + w.baby + "/sessions"}, nil},
+		{"baby page for a viewer links the history only", w.viewer, "GET", "/babies/" + w.baby, nil, 200, []string{"/babies/" + w.baby + "/sessions"}, []string{"/ready"}},
+	} {
+		t.Run(c.name, c.run)
+	}
+}
+
+// sesPost stores a session through the API and returns its id.
+func sesPost(t *testing.T, a *apptest.App, token, baby string, start time.Time, outcome string, extra map[string]any) string {
+	t.Helper()
+	body := map[string]any{"routine_id": "quick_legs_feet", "started_at": start.UTC().Format(time.RFC3339),
+		"ended_at": start.Add(6 * time.Minute).UTC().Format(time.RFC3339), "outcome": outcome,
+		"steps": []map[string]string{{"stroke_id": "permission_ritual", "response": "neutral"}, {"stroke_id": "toe_roll", "response": "engaged"}}}
+	for k, v := range extra {
+		body[k] = v
+	}
+	r := a.API("POST", "/api/v1/babies/"+baby+"/sessions", token, body)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("post session: %d %s", r.Status, r.Body)
+	}
+	return r.JSON(t)["id"].(string)
+}
+
+func TestSessionHistoryEditDelete(t *testing.T) {
+	w := newSesWorld(t)
+	a := w.app
+	now := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	carerToken := a.Join(w.fam, "eve@example.org", "Eve", "caregiver", "sibling").Token
+	first := sesPost(t, a, w.fam.Token, w.baby, now.Add(-48*time.Hour), "completed", map[string]any{"parent_calm_before": 2})
+	sesPost(t, a, carerToken, w.baby, now.Add(-24*time.Hour), "baby_declined", nil)
+	for i := range 21 {
+		sesPost(t, a, w.fam.Token, w.baby, now.Add(-time.Duration(100+i)*time.Hour), "stopped_early", nil)
+	}
+	list := "/babies/" + w.baby + "/sessions"
+	edit := list + "/" + first + "/edit"
+	del := list + "/" + first + "/delete"
+
+	r := w.viewer.Get(list)
+	if r.Status != 200 {
+		t.Fatalf("history: %d", r.Status)
+	}
+	m := regexp.MustCompile(`href="(/babies/[^"]+/sessions\?cursor=[^"]+)"`).FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("no link to older sessions:\n%.3000s", r.Body)
+	}
+	if n := strings.Count(r.Body, `<p class="when">`); n != 20 {
+		t.Errorf("first page shows %d sessions, want 20", n)
+	}
+	older := w.viewer.Get(html.UnescapeString(m[1]))
+	if older.Status != 200 || strings.Count(older.Body, `<p class="when">`) != 3 || !strings.Contains(older.Body, "Newest") || strings.Contains(older.Body, "cursor=") {
+		t.Errorf("older page: %d, %d sessions\n%.2000s", older.Status, strings.Count(older.Body, `<p class="when">`), older.Body)
+	}
+
+	when := now.Add(-48 * time.Hour).In(mustZoneParis()).Format("2006-01-02 15:04")
+	for _, c := range []sesCase{
+		{"viewer reads", w.viewer, "GET", list, nil, 200,
+			[]string{"Sessions with Lou", when, "Quick legs", "Ann", "Eve", "6 min", "Completed", "Baby said no — you listened", "Ended early", "enjoyed 1 step"},
+			[]string{"/edit", "New session"}},
+		{"owner sees edit links", w.owner, "GET", list, nil, 200, []string{edit, "New session"}, nil},
+		{"bad cursor starts over", w.owner, "GET", list + "?cursor=%21%21", nil, 303, []string{list}, nil},
+		{"other family", w.xb, "GET", list, nil, 404, nil, []string{"Lou"}},
+		{"anonymous", a.Browser(), "GET", list, nil, 303, []string{"/login"}, nil},
+
+		{"edit form", w.carer, "GET", edit, nil, 200, []string{`value="completed" checked`, `<option value="2" selected>`, "Delete this session"}, nil},
+		{"edit viewer", w.viewer, "GET", edit, nil, 403, nil, nil},
+		{"edit other family", w.xb, "GET", edit, nil, 404, nil, nil},
+		{"edit unknown", w.owner, "GET", list + "/nope/edit", nil, 404, nil, nil},
+		{"edit through another baby", w.owner, "GET", "/babies/" + w.newborn + "/sessions/" + first + "/edit", nil, 404, nil, nil},
+		{"update viewer", w.viewer, "POST", edit, url.Values{"outcome": {"completed"}}, 403, nil, nil},
+		{"update other family", w.xb, "POST", edit, url.Values{"outcome": {"completed"}}, 404, nil, nil},
+		{"update invalid", w.owner, "POST", edit, url.Values{"outcome": {"finished"}, "calm_before": {"9"}, "calm_after": {"x"}, "asleep_min": {"999"}, "notes": {"kept"}}, 422,
+			[]string{"choose one of the options", "Choose a number from 1 to 5", "between 0 and 240", ">kept</textarea>"}, nil},
+		{"update", w.carer, "POST", edit, url.Values{"outcome": {"baby_declined"}, "calm_before": {"3"}, "calm_after": {"5"}, "asleep_min": {"12"}, "notes": {" Loved the toes "}}, 303,
+			[]string{list + "?msg=saved"}, nil},
+		{"delete viewer", w.viewer, "POST", del, url.Values{"confirm": {"yes"}}, 403, nil, nil},
+		{"delete other family", w.xb, "POST", del, url.Values{"confirm": {"yes"}}, 404, nil, nil},
+		{"delete unconfirmed", w.owner, "POST", del, nil, 422, []string{"Tick the box to confirm"}, nil},
+	} {
+		t.Run(c.name, c.run)
+	}
+
+	got := a.API("GET", "/api/v1/babies/"+w.baby+"/sessions/"+first, w.fam.Token, nil)
+	if got.Status != 200 {
+		t.Fatalf("read back: %d", got.Status)
+	}
+	s := got.JSON(t)
+	if s["outcome"] != "baby_declined" || s["parent_calm_before"] != 3.0 || s["parent_calm_after"] != 5.0 || s["fell_asleep_after_min"] != 12.0 || s["notes"] != "Loved the toes" {
+		t.Errorf("after edit: %v", s)
+	}
+	if steps := s["steps"].([]any); len(steps) != 2 {
+		t.Errorf("edit lost the steps: %v", steps)
+	}
+
+	sesCase{"delete", w.owner, "POST", del, url.Values{"confirm": {"yes"}}, 303, []string{list + "?deleted=1"}, nil}.run(t)
+	sesCase{"deleted message", w.owner, "GET", list + "?deleted=1", nil, 200, []string{"The session was deleted."}, []string{when}}.run(t)
+	if r := a.API("GET", "/api/v1/babies/"+w.baby+"/sessions/"+first, w.fam.Token, nil); r.Status != 404 {
+		t.Errorf("deleted session: %d", r.Status)
+	}
+	sesCase{"delete again", w.owner, "POST", del, url.Values{"confirm": {"yes"}}, 404, nil, nil}.run(t)
+}
+
+func mustZoneParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

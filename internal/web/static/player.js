@@ -1,0 +1,328 @@
+// The guided massage session: speaks each step, keeps time, listens to the
+// parent's three answers (enjoying it, needs a break, baby says no) and saves
+// the session through the JSON API. No framework, no inline code (CSP).
+(function () {
+  "use strict";
+  var planEl = document.getElementById("plan");
+  var root = document.getElementById("player");
+  if (!planEl || !root) { return; }
+  var plan;
+  try { plan = JSON.parse(planEl.textContent); } catch (e) { return; }
+
+  function $(id) { return document.getElementById(id); }
+  var steps = plan.steps || [];
+  var speed = plan.speed > 0 ? plan.speed : 1;
+  var text = plan.text || {};
+  var hasSpeech = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function";
+  if (!hasSpeech) { root.classList.add("nospeech"); }
+
+  // Per step: "" not reached, then neutral, engaged or disengaged.
+  var answers = steps.map(function () { return ""; });
+  var idx = -1;
+  var timer = null;
+  var endsAt = 0;
+  var remaining = 0;
+  var breaks = [];
+  var startedAt = null;
+  var endedAt = null;
+  var outcome = "";
+  var saved = false;
+  var audio = null;
+  var wake = null;
+  var running = false;
+  var sessionId = newId();
+
+  function newId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") { return window.crypto.randomUUID(); }
+    // randomUUID needs a secure context; a home server on plain http has
+    // getRandomValues only.
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function show(name, focusId) {
+    ["start", "step", "break", "summary"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
+    root.setAttribute("data-phase", name);
+    var f = focusId && $(focusId);
+    if (f) { f.focus(); }
+  }
+
+  // Speech: the family's language, a voice of that language when one is
+  // installed, a little slower than usual.
+  function voiceFor(lang) {
+    var vs = window.speechSynthesis.getVoices ? window.speechSynthesis.getVoices() : [];
+    var base = lang.split("-")[0];
+    var exact = null, near = null;
+    for (var i = 0; i < vs.length; i++) {
+      if (vs[i].lang === lang) { exact = exact || vs[i]; }
+      if (vs[i].lang && vs[i].lang.split(/[-_]/)[0] === base) { near = near || vs[i]; }
+    }
+    return exact || near;
+  }
+
+  function say(words, lang) {
+    if (!hasSpeech || !words) { return; }
+    try {
+      var u = new window.SpeechSynthesisUtterance(words);
+      u.lang = lang || plan.lang;
+      u.rate = 0.9;
+      var v = voiceFor(u.lang);
+      if (v) { u.voice = v; }
+      window.speechSynthesis.speak(u);
+    } catch (e) { /* the text is on screen */ }
+  }
+
+  function hush() {
+    if (hasSpeech) { try { window.speechSynthesis.cancel(); } catch (e) { /* nothing to stop */ } }
+  }
+
+  // A soft, short sine tone between steps.
+  function chime() {
+    if (!audio) { return; }
+    try {
+      var t = audio.currentTime;
+      var o = audio.createOscillator();
+      var g = audio.createGain();
+      o.type = "sine";
+      o.frequency.value = 660;
+      g.gain.setValueAtTime(0.0001, t);
+      g.gain.exponentialRampToValueAtTime(0.06, t + 0.05);
+      g.gain.exponentialRampToValueAtTime(0.0001, t + 0.9);
+      o.connect(g);
+      g.connect(audio.destination);
+      o.start(t);
+      o.stop(t + 1);
+    } catch (e) { /* silence is fine */ }
+  }
+
+  function startAudio() {
+    var A = window.AudioContext || window.webkitAudioContext;
+    if (!A || audio) { return; }
+    try { audio = new A(); } catch (e) { audio = null; }
+  }
+
+  function lock() {
+    if (!("wakeLock" in navigator) || wake) { return; }
+    navigator.wakeLock.request("screen").then(function (w) {
+      wake = w;
+      w.addEventListener("release", function () { wake = null; });
+    }).catch(function () { wake = null; });
+  }
+
+  function unlock() {
+    if (wake) { wake.release().catch(function () { /* already gone */ }); wake = null; }
+  }
+
+  // The browser drops the lock when the page is hidden; take it again.
+  document.addEventListener("visibilitychange", function () {
+    if (running && document.visibilityState === "visible") { lock(); }
+  });
+
+  function stepMs(s) { return Math.max(50, s.seconds * 1000 / speed); }
+
+  function arm(ms) {
+    clearTimeout(timer);
+    endsAt = Date.now() + ms;
+    timer = setTimeout(next, ms);
+  }
+
+  function goStep(i) {
+    if (i >= steps.length) { finish("completed"); return; }
+    idx = i;
+    answers[i] = "neutral";
+    var s = steps[i];
+    $("step-count").textContent = (text.step_of || "{n} / {total}").replace("{n}", String(i + 1)).replace("{total}", String(steps.length));
+    $("step-part").textContent = s.part;
+    $("step-stroke").textContent = s.stroke;
+    $("step-say").textContent = s.speak;
+    var enjoy = $("btn-enjoy");
+    enjoy.setAttribute("aria-pressed", "false");
+    $("btn-relaxed").hidden = !s.wait_tap;
+    chime();
+    say(s.speak, plan.lang);
+    if (s.speak2 && plan.lang2) { say(s.speak2, plan.lang2); }
+    if (s.wait_tap) {
+      say(text.relax_wait, plan.lang);
+      clearTimeout(timer);
+      timer = null;
+    } else {
+      arm(stepMs(s));
+    }
+  }
+
+  function next() {
+    timer = null;
+    goStep(idx + 1);
+  }
+
+  function begin() {
+    startedAt = new Date();
+    running = true;
+    startAudio();
+    lock();
+    var first = 0;
+    if (plan.permission && steps.length && steps[0].stroke_id === "permission_ritual") {
+      answers[0] = "neutral"; // the ritual just happened: the baby said yes
+      first = 1;
+    }
+    show("step", "step-part");
+    goStep(first);
+  }
+
+  function finish(how) {
+    if (outcome) { return; }
+    clearTimeout(timer);
+    timer = null;
+    running = false;
+    outcome = how;
+    endedAt = new Date();
+    if (!startedAt) { startedAt = endedAt; }
+    hush();
+    chime();
+    if (how === "baby_declined") {
+      say(text.thanks, plan.lang);
+    } else {
+      say(text.end_spoken, plan.lang);
+    }
+    unlock();
+    $("summary-done").hidden = how !== "completed";
+    $("summary-thanks").hidden = how !== "baby_declined";
+    $("summary-thanks-lead").hidden = how !== "baby_declined";
+    $("summary-stopped").hidden = how !== "stopped_early";
+    show("summary", how === "completed" ? "summary-done" : how === "baby_declined" ? "summary-thanks" : "summary-stopped");
+  }
+
+  $("btn-yes").addEventListener("click", begin);
+
+  var noStart = $("btn-no-start");
+  if (noStart) {
+    noStart.addEventListener("click", function () {
+      startedAt = new Date();
+      if (steps.length && steps[0].stroke_id === "permission_ritual") { answers[0] = "disengaged"; }
+      finish("baby_declined");
+    });
+  }
+
+  $("btn-enjoy").addEventListener("click", function () {
+    if (idx < 0 || outcome) { return; }
+    answers[idx] = "engaged";
+    this.setAttribute("aria-pressed", "true");
+  });
+
+  $("btn-relaxed").addEventListener("click", function () {
+    if (idx < 0 || outcome) { return; }
+    next();
+  });
+
+  $("btn-break").addEventListener("click", function () {
+    if (idx < 0 || outcome) { return; }
+    answers[idx] = "disengaged";
+    if (timer) {
+      remaining = Math.max(0, endsAt - Date.now());
+      clearTimeout(timer);
+      timer = null;
+    } else {
+      remaining = -1; // a step that waits for a tap
+    }
+    var now = Date.now();
+    breaks.push(now);
+    // Two breaks within a minute (at the session's speed) suggest ending.
+    var window60 = 60000 / speed;
+    var recent = breaks.filter(function (t) { return now - t <= window60; }).length;
+    $("break-twice").hidden = recent < 2;
+    $("btn-end").hidden = recent < 2;
+    hush();
+    say(text.break_spoken, plan.lang);
+    show("break", "break-h");
+  });
+
+  $("btn-continue").addEventListener("click", function () {
+    if (outcome) { return; }
+    show("step", "step-part");
+    if (remaining >= 0) { arm(remaining); }
+  });
+
+  $("btn-end").addEventListener("click", function () { finish("stopped_early"); });
+
+  $("btn-no").addEventListener("click", function () {
+    if (idx >= 0) { answers[idx] = "disengaged"; }
+    finish("baby_declined");
+  });
+
+  function checkedValue(name) {
+    var el = document.querySelector("input[name='" + name + "']:checked");
+    return el ? parseInt(el.value, 10) : null;
+  }
+
+  function body() {
+    var asleep = null;
+    if ($("asleep").checked) {
+      var m = parseInt($("asleep-min").value, 10);
+      asleep = isNaN(m) ? 0 : m;
+    }
+    return {
+      id: sessionId,
+      routine_id: plan.routine_id,
+      started_at: startedAt.toISOString(),
+      ended_at: endedAt.toISOString(),
+      outcome: outcome,
+      steps: steps.map(function (s, i) { return { stroke_id: s.stroke_id, response: answers[i] || "skipped" }; }),
+      parent_calm_before: checkedValue("calm_before"),
+      parent_calm_after: checkedValue("calm_after"),
+      fell_asleep_after_min: asleep
+    };
+  }
+
+  function problem(msg) {
+    var p = $("save-error");
+    p.textContent = msg;
+    p.hidden = false;
+  }
+
+  $("summary-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (saved || !outcome) { return; }
+    var btn = $("btn-save");
+    btn.disabled = true;
+    $("save-error").hidden = true;
+    $("saved").hidden = false;
+    $("saved").textContent = text.saving || "";
+    fetch(plan.save_url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body())
+    }).then(function (res) {
+      if (res.ok) {
+        saved = true;
+        $("summary-form").hidden = true;
+        $("saved").textContent = text.saved || "";
+        $("after-save").hidden = false;
+        $("saved").setAttribute("tabindex", "-1");
+        $("saved").focus();
+        return;
+      }
+      return res.json().catch(function () { return {}; }).then(function (j) {
+        var parts = [text.save_failed || ""];
+        if (j && j.error) { parts.push(j.error); }
+        if (j && j.fields) { Object.keys(j.fields).forEach(function (k) { parts.push(j.fields[k]); }); }
+        $("saved").hidden = true;
+        problem(parts.join(" "));
+        btn.disabled = false;
+      });
+    }).catch(function () {
+      $("saved").hidden = true;
+      problem((text.save_failed || "") + " " + (text.offline || ""));
+      btn.disabled = false;
+    });
+  });
+
+  // Leaving with an unsaved session asks first; nothing is lost silently.
+  window.addEventListener("beforeunload", function (ev) {
+    if ((running || outcome) && !saved) { ev.preventDefault(); ev.returnValue = ""; }
+  });
+})();

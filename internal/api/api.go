@@ -51,6 +51,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/babies/{id}/sessions/{sid}", h.member(h.getSession))
 	mux.HandleFunc("PUT /api/v1/babies/{id}/sessions/{sid}", h.writer(h.updateSession))
 	mux.HandleFunc("DELETE /api/v1/babies/{id}/sessions/{sid}", h.writer(h.deleteSession))
+	h.entryRoutes(mux)
 	h.libraryRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")
@@ -92,6 +93,11 @@ func (h *Handler) invalid(w http.ResponseWriter, r *http.Request, fe domain.Fiel
 		body.Fields[f] = p.T(k)
 	}
 	writeJSON(w, http.StatusUnprocessableEntity, body)
+}
+
+// invalidText answers 422 with messages already in the user's language.
+func (h *Handler) invalidText(w http.ResponseWriter, r *http.Request, fields map[string]string) {
+	writeJSON(w, http.StatusUnprocessableEntity, errorBody{Error: h.printer(r).T("api.invalid"), Fields: fields})
 }
 
 // fail logs an unexpected error; a missing record is a plain 404.

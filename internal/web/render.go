@@ -72,20 +72,20 @@ func loadPages() (*pages, error) {
 // who is logged in, and the page's own data.
 type view struct {
 	*i18n.Printer
-	Title    string
-	Me       *domain.Identity
-	Babies   []domain.Baby
-	Flash    string
+	Title  string
+	Me     *domain.Identity
+	Babies []domain.Baby
+	Flash  string
 	// FlashError marks Flash as a problem, shown as an alert.
 	FlashError bool
-	Errors   domain.FieldErrors
-	Form     map[string]string
-	Data     any
-	Loc      *time.Location
-	Path     string
-	Locales  []string
-	langName func(string) string
-	asset    func(string) string
+	Errors     domain.FieldErrors
+	Form       map[string]string
+	Data       any
+	Loc        *time.Location
+	Path       string
+	Locales    []string
+	langName   func(string) string
+	asset      func(string) string
 }
 
 // Alert shows msg as a problem rather than a confirmation.

@@ -90,6 +90,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	s.libraryRoutes(mux)
 	s.sessionRoutes(mux)
+	s.logRoutes(mux)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,296 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"nurture/internal/domain"
+	"nurture/internal/store"
+)
+
+// entryRoutes registers the touch, sleep and crying logs, which share one
+// shape: a timed entry, finished or with its timer running.
+func (h *Handler) entryRoutes(mux *http.ServeMux) {
+	for _, t := range []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog} {
+		base := "/api/v1/babies/{id}/" + string(t)
+		mux.HandleFunc("POST "+base, h.writer(h.createEntry(t)))
+		mux.HandleFunc("GET "+base, h.member(h.listEntries(t)))
+		mux.HandleFunc("GET "+base+"/{eid}", h.member(h.getEntry(t)))
+		mux.HandleFunc("PUT "+base+"/{eid}", h.writer(h.updateEntry(t)))
+		mux.HandleFunc("DELETE "+base+"/{eid}", h.writer(h.deleteEntry(t)))
+	}
+	mux.HandleFunc("GET /api/v1/babies/{id}/timers", h.member(h.timers))
+}
+
+type entryJSON struct {
+	Type         domain.EntryType `json:"type"`
+	ID           string           `json:"id"`
+	BabyID       string           `json:"baby_id"`
+	CaregiverID  string           `json:"caregiver_id"`
+	Kind         string           `json:"kind,omitempty"`
+	StartedAt    string           `json:"started_at"`
+	EndedAt      *string          `json:"ended_at"`
+	Notes        string           `json:"notes"`
+	Held         *bool            `json:"held,omitempty"`
+	NeedsChecked []string         `json:"needs_checked,omitempty"`
+	SoothedBy    []string         `json:"soothed_by,omitempty"`
+	ParentStress *int             `json:"parent_stress,omitempty"`
+	CreatedAt    string           `json:"created_at"`
+	UpdatedAt    string           `json:"updated_at"`
+}
+
+func toEntryJSON(e domain.Entry) entryJSON {
+	out := entryJSON{Type: e.Type, ID: e.ID, BabyID: e.BabyID, CaregiverID: e.CaregiverID, Kind: e.Kind, StartedAt: rfc3339(e.StartedAt),
+		Notes: e.Notes, CreatedAt: rfc3339(e.CreatedAt), UpdatedAt: rfc3339(e.UpdatedAt)}
+	if e.EndedAt != nil {
+		s := rfc3339(*e.EndedAt)
+		out.EndedAt = &s
+	}
+	if e.Type == domain.CryingLog {
+		held := e.Held
+		out.Held, out.ParentStress = &held, e.ParentStress
+		out.NeedsChecked, out.SoothedBy = nonNil(e.NeedsChecked), nonNil(e.SoothedBy)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// entryBody is what a client sends; ended_at left out starts a timer.
+type entryBody struct {
+	ID           string   `json:"id"`
+	Kind         *string  `json:"kind"`
+	StartedAt    string   `json:"started_at"`
+	EndedAt      *string  `json:"ended_at"`
+	CaregiverID  string   `json:"caregiver_id"`
+	Notes        string   `json:"notes"`
+	Held         *bool    `json:"held"`
+	NeedsChecked []string `json:"needs_checked"`
+	SoothedBy    []string `json:"soothed_by"`
+	ParentStress *int     `json:"parent_stress"`
+}
+
+func (h *Handler) entry(r *http.Request, id domain.Identity, t domain.EntryType, babyID string, b entryBody) (domain.Entry, domain.FieldErrors) {
+	fe := domain.FieldErrors{}
+	now := h.Now().UTC()
+	e := domain.Entry{Type: t, ID: b.ID, FamilyID: id.Family.ID, BabyID: babyID, CaregiverID: b.CaregiverID, Notes: b.Notes,
+		NeedsChecked: b.NeedsChecked, SoothedBy: b.SoothedBy, ParentStress: b.ParentStress, CreatedAt: now, UpdatedAt: now}
+	if e.ID == "" {
+		e.ID = uuid.NewString()
+	} else if u, err := uuid.Parse(e.ID); err != nil {
+		fe.Add("id", "error.uuid")
+	} else {
+		e.ID = u.String()
+	}
+	// Fields of another log are refused rather than silently dropped.
+	if b.Kind != nil {
+		if t != domain.TouchLog {
+			fe.Add("kind", "error.not_for_log")
+		}
+		e.Kind = *b.Kind
+	}
+	if t != domain.CryingLog && (b.Held != nil || b.NeedsChecked != nil || b.SoothedBy != nil || b.ParentStress != nil) {
+		fe.Add("held", "error.not_for_log")
+	}
+	if b.Held != nil {
+		e.Held = *b.Held
+	}
+	parseTime(fe, "started_at", b.StartedAt, &e.StartedAt)
+	if b.EndedAt != nil {
+		var end = e.StartedAt
+		parseTime(fe, "ended_at", *b.EndedAt, &end)
+		if *b.EndedAt == "" {
+			fe.Add("ended_at", "error.time")
+		}
+		e.EndedAt = &end
+	}
+	if b.StartedAt == "" {
+		fe.Add("started_at", "error.required")
+	}
+	for f, k := range e.Validate(now) {
+		fe.Add(f, k)
+	}
+	if e.CaregiverID == "" {
+		e.CaregiverID = id.User.ID
+	} else if ok, err := h.Store.IsMember(r.Context(), id.Family.ID, e.CaregiverID); err != nil || !ok {
+		fe.Add("caregiver_id", "error.caregiver")
+	}
+	return e, fe
+}
+
+// overlapMessage names the entry a new one overlaps, in the family's time.
+func (h *Handler) overlapMessage(r *http.Request, id domain.Identity, o *domain.Overlap) domain.FieldErrors {
+	return domain.FieldErrors{"started_at": OverlapText(h.printer(r).T, id.Family, o)}
+}
+
+// OverlapText describes an overlap for people: which entry, from when to
+// when in the family's time zone. Pages use it too.
+func OverlapText(t func(string, ...any) string, f domain.Family, o *domain.Overlap) string {
+	loc := f.Location()
+	what := t("log." + string(o.Entry.Type))
+	if o.Entry.Type == domain.TouchLog {
+		what = t("touch." + o.Entry.Kind)
+	}
+	from := o.Entry.StartedAt.In(loc).Format("2006-01-02 15:04")
+	if o.Entry.EndedAt == nil {
+		return t("error.overlap_running", "What", what, "From", from)
+	}
+	return t("error.overlap", "What", what, "From", from, "To", o.Entry.EndedAt.In(loc).Format("15:04"))
+}
+
+func (h *Handler) createEntry(t domain.EntryType) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		babyID := r.PathValue("id")
+		if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		var b entryBody
+		if !h.decode(w, r, &b) {
+			return
+		}
+		e, fe := h.entry(r, id, t, babyID, b)
+		if !fe.OK() {
+			h.invalid(w, r, fe)
+			return
+		}
+		created, err := h.Store.PutEntry(r.Context(), e)
+		var o *domain.Overlap
+		switch {
+		case errors.As(err, &o):
+			h.invalidText(w, r, h.overlapMessage(r, id, o))
+			return
+		case errors.Is(err, store.ErrConflict):
+			h.error(w, r, http.StatusConflict, "api.id_taken")
+			return
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+		stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, e.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		status := http.StatusCreated
+		if !created {
+			status = http.StatusOK
+		}
+		writeJSON(w, status, toEntryJSON(stored))
+	}
+}
+
+func (h *Handler) updateEntry(t domain.EntryType) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		babyID, eid := r.PathValue("id"), r.PathValue("eid")
+		old, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, eid)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		var b entryBody
+		if !h.decode(w, r, &b) {
+			return
+		}
+		b.ID = eid
+		if b.CaregiverID == "" {
+			b.CaregiverID = old.CaregiverID // editing keeps who did it
+		}
+		e, fe := h.entry(r, id, t, babyID, b)
+		if !fe.OK() {
+			h.invalid(w, r, fe)
+			return
+		}
+		e.CreatedAt = old.CreatedAt
+		err = h.Store.UpdateEntry(r.Context(), e)
+		var o *domain.Overlap
+		if errors.As(err, &o) {
+			h.invalidText(w, r, h.overlapMessage(r, id, o))
+			return
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, eid)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, toEntryJSON(stored))
+	}
+}
+
+func (h *Handler) deleteEntry(t domain.EntryType) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		if err := h.Store.DeleteEntry(r.Context(), t, id.Family.ID, r.PathValue("id"), r.PathValue("eid")); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (h *Handler) getEntry(t domain.EntryType) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		e, err := h.Store.Entry(r.Context(), t, id.Family.ID, r.PathValue("id"), r.PathValue("eid"))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, toEntryJSON(e))
+	}
+}
+
+func (h *Handler) listEntries(t domain.EntryType) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		babyID := r.PathValue("id")
+		if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p, ok := h.page(w, r)
+		if !ok {
+			return
+		}
+		list, next, err := h.Store.Entries(r.Context(), t, id.Family.ID, babyID, p)
+		if errors.Is(err, store.ErrCursor) {
+			h.invalid(w, r, domain.FieldErrors{"cursor": "error.cursor"})
+			return
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		items := make([]entryJSON, len(list))
+		for i, e := range list {
+			items[i] = toEntryJSON(e)
+		}
+		writeJSON(w, http.StatusOK, newList(items, next))
+	}
+}
+
+// timers lists the baby's running timers of every log, so every
+// caregiver's device shows the same ones.
+func (h *Handler) timers(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	babyID := r.PathValue("id")
+	if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	list, err := h.Store.Running(r.Context(), id.Family.ID, babyID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	items := make([]entryJSON, len(list))
+	for i, e := range list {
+		items[i] = toEntryJSON(e)
+	}
+	writeJSON(w, http.StatusOK, newList(items, ""))
+}

@@ -1,0 +1,85 @@
+package api_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEntriesAPI(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	at := func(min int) string { return now.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
+	b := "/api/v1/babies/" + w.babyA
+	id := "3f1e2d3c-4b5a-4697-8877-665544332211"
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		who    string
+		body   string
+		status int
+		want   string
+	}{
+		{"touch", "POST", b + "/touch", "caregiver", fmt.Sprintf(`{"id":%q,"kind":"skin_to_skin","started_at":%q,"ended_at":%q,"notes":"after bath"}`, id, at(-120), at(-90)), 201, `"kind":"skin_to_skin"`},
+		{"touch replay", "POST", b + "/touch", "caregiver", fmt.Sprintf(`{"id":%q,"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, id, at(-120), at(-90)), 200, id},
+		{"touch overlap same kind", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, at(-100), at(-80)), 422, "overlaps the Skin-to-skin entry"},
+		{"touch other kind may overlap", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"breastfeeding","started_at":%q,"ended_at":%q}`, at(-100), at(-80)), 201, "breastfeeding"},
+		{"touch touching ends is fine", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, at(-90), at(-85)), 201, "skin_to_skin"},
+		{"touch bad kind", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"tickling","started_at":%q,"ended_at":%q}`, at(-60), at(-50)), 422, `"kind"`},
+		{"touch future", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"holding","started_at":%q,"ended_at":%q}`, at(-10), at(30)), 422, "future"},
+		{"touch end before start", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"holding","started_at":%q,"ended_at":%q}`, at(-10), at(-20)), 422, "before the start"},
+		{"touch over a day", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"holding","started_at":%q,"ended_at":%q}`, at(-26*60), at(-10)), 422, "24 hours"},
+		{"touch timer starts", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"carrying","started_at":%q}`, at(-5)), 201, `"ended_at":null`},
+		{"second timer same kind refused", "POST", b + "/touch", "caregiver", fmt.Sprintf(`{"kind":"carrying","started_at":%q}`, at(-1)), 422, "timer running since"},
+		{"timers list", "GET", b + "/timers", "viewer", "", 200, `"kind":"carrying"`},
+		{"touch by viewer", "POST", b + "/touch", "viewer", fmt.Sprintf(`{"kind":"holding","started_at":%q,"ended_at":%q}`, at(-60), at(-50)), 403, ""},
+		{"touch other family", "POST", b + "/touch", "other", fmt.Sprintf(`{"kind":"holding","started_at":%q,"ended_at":%q}`, at(-60), at(-50)), 404, ""},
+		{"touch list", "GET", b + "/touch", "viewer", "", 200, `"notes":"after bath"`},
+		{"touch list other family", "GET", b + "/touch", "other", "", 404, ""},
+		{"touch edit", "PUT", b + "/touch/" + id, "owner", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q,"notes":"edited"}`, at(-125), at(-91)), 200, `"notes":"edited"`},
+		{"touch edit into overlap", "PUT", b + "/touch/" + id, "owner", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, at(-125), at(-86)), 422, "overlaps"},
+		{"touch edit other family", "PUT", "/api/v1/babies/" + w.babyB + "/touch/" + id, "other", fmt.Sprintf(`{"kind":"holding","started_at":%q,"ended_at":%q}`, at(-60), at(-50)), 404, ""},
+		{"kind on sleep refused", "POST", b + "/sleep", "owner", fmt.Sprintf(`{"kind":"nap","started_at":%q,"ended_at":%q}`, at(-300), at(-240)), 422, `"kind"`},
+		{"crying fields on sleep refused", "POST", b + "/sleep", "owner", fmt.Sprintf(`{"held":true,"started_at":%q,"ended_at":%q}`, at(-300), at(-240)), 422, `"held"`},
+		{"sleep", "POST", b + "/sleep", "owner", fmt.Sprintf(`{"started_at":%q,"ended_at":%q}`, at(-300), at(-240)), 201, `"type":"sleep"`},
+		{"sleep overlap", "POST", b + "/sleep", "caregiver", fmt.Sprintf(`{"started_at":%q,"ended_at":%q}`, at(-250), at(-200)), 422, "sleep entry"},
+		{"crying", "POST", b + "/crying", "caregiver", fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"held":true,"needs_checked":["hungry","nappy","hungry"],"soothed_by":["walking"],"parent_stress":4,"notes":"<script>x</script>"}`, at(-70), at(-55)), 201, `"needs_checked":["hungry","nappy"]`},
+		{"crying bad need", "POST", b + "/crying", "caregiver", fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"needs_checked":["bored"]}`, at(-50), at(-45)), 422, `"needs_checked"`},
+		{"crying bad stress", "POST", b + "/crying", "caregiver", fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"parent_stress":9}`, at(-50), at(-45)), 422, `"parent_stress"`},
+		{"crying list", "GET", b + "/crying", "viewer", "", 200, `"held":true`},
+		{"delete", "DELETE", b + "/touch/" + id, "caregiver", "", 204, ""},
+		{"deleted", "GET", b + "/touch/" + id, "caregiver", "", 404, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			token := map[string]string{"owner": w.owner.Token, "caregiver": w.caregiver.Token, "viewer": w.viewer.Token, "other": w.other.Token}[tc.who]
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			r := w.app.API(tc.method, tc.path, token, body)
+			if r.Status != tc.status || !strings.Contains(r.Body, tc.want) {
+				t.Fatalf("%s %s as %s: %d %s\nwant %d with %q", tc.method, tc.path, tc.who, r.Status, r.Body, tc.status, tc.want)
+			}
+		})
+	}
+	// Stopping the running timer is an edit that sets ended_at.
+	timers := w.app.API("GET", b+"/timers", w.owner.Token, nil).JSON(t)["items"].([]any)
+	if len(timers) != 1 {
+		t.Fatalf("timers: %v", timers)
+	}
+	tm := timers[0].(map[string]any)
+	r := w.app.API("PUT", b+"/touch/"+tm["id"].(string), w.caregiver.Token, fmt.Sprintf(`{"kind":"carrying","started_at":%q,"ended_at":%q}`, tm["started_at"], at(0)))
+	if r.Status != 200 || strings.Contains(r.Body, `"ended_at":null`) {
+		t.Fatalf("stop timer: %d %s", r.Status, r.Body)
+	}
+	// Editing keeps the caregiver who started it.
+	if !strings.Contains(r.Body, w.owner.UserID) {
+		t.Fatalf("caregiver changed by the edit: %s", r.Body)
+	}
+	if n := len(w.app.API("GET", b+"/timers", w.owner.Token, nil).JSON(t)["items"].([]any)); n != 0 {
+		t.Fatalf("timer still running")
+	}
+}

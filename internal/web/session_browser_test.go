@@ -1,0 +1,336 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"nurture/internal/apptest"
+	"nurture/internal/browsertest"
+	"nurture/internal/content"
+)
+
+// These tests run the guided session in a real Chromium at phone size, with
+// speech synthesis replaced by a recorder: every utterance lands in
+// window.__spoken as {text, lang}. Helpers are prefixed with "ses".
+
+const sesSpeechStub = `(() => {
+  window.__spoken = [];
+  function Utterance(text) { this.text = text; this.lang = ""; this.rate = 1; this.voice = null; this.onend = null; }
+  const synth = {
+    speaking: false, pending: false, paused: false,
+    speak(u) { window.__spoken.push({text: u.text, lang: u.lang}); setTimeout(() => { if (u.onend) u.onend({}); }, 0); },
+    cancel() {}, pause() {}, resume() {}, getVoices() { return []; },
+    addEventListener() {}, removeEventListener() {}
+  };
+  Object.defineProperty(window, "SpeechSynthesisUtterance", {value: Utterance, configurable: true, writable: true});
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+})();`
+
+type sesSpoken struct {
+	Text string `json:"text"`
+	Lang string `json:"lang"`
+}
+
+// sesBrowser starts Chromium with the speech recorder and logs in.
+func sesBrowser(t *testing.T, a *apptest.App, email string) context.Context {
+	t.Helper()
+	ctx := browsertest.New(t)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: sesSpeechStub}); err != nil {
+		t.Fatalf("installing the speech stub: %v", err)
+	}
+	sesGo(t, ctx, a.URL+"/login", 200)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	sesSubmit(t, ctx, "main form button[type=submit]", 200)
+	return ctx
+}
+
+func sesGo(t *testing.T, ctx context.Context, u string, status int64) {
+	t.Helper()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
+	if err != nil {
+		t.Fatalf("navigate %s: %v", u, err)
+	}
+	if resp.Status != status {
+		t.Fatalf("GET %s: status %d, want %d", u, resp.Status, status)
+	}
+}
+
+func sesSubmit(t *testing.T, ctx context.Context, button string, status int64) string {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(button)))
+	if err != nil {
+		t.Fatalf("submit %s: %v", button, err)
+	}
+	if resp.Status != status {
+		browsertest.Screenshot(t, ctx, "unexpected-status")
+		t.Fatalf("submit %s: status %d, want %d (at %s)", button, resp.Status, status, resp.URL)
+	}
+	return resp.URL
+}
+
+func sesClick(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(cctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
+		browsertest.Screenshot(t, ctx, "click-failed")
+		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+func sesWaitVisible(t *testing.T, ctx context.Context, sel string, d time.Duration) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		browsertest.Screenshot(t, ctx, "wait-failed")
+		t.Fatalf("waiting for %s: %v", sel, err)
+	}
+}
+
+func sesEval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+func sesWantText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	got := sesEval[string](t, ctx, `(document.querySelector(`+jsQuote(sel)+`) || {innerText: "<missing>"}).innerText`)
+	if !strings.Contains(got, want) {
+		t.Errorf("text of %s = %q, want it to contain %q", sel, got, want)
+	}
+}
+
+func jsQuote(s string) string {
+	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+}
+
+// sesPage audits the page shown: a screenshot when asked for, axe-core,
+// and nothing wider than the phone.
+func sesPage(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	browsertest.Screenshot(t, ctx, name)
+	browsertest.Axe(t, ctx, name)
+	wide := sesEval[[]string](t, ctx, `(() => {
+		const w = document.documentElement.clientWidth, out = [];
+		for (const el of document.querySelectorAll("body *")) {
+			if (el.matches(".skip, .skip *")) continue;
+			const r = el.getBoundingClientRect();
+			if (r.width > 0 && (r.right > w + 1 || r.left < -1)) out.push(el.tagName + "#" + el.id + " " + Math.round(r.left) + "…" + Math.round(r.right));
+		}
+		return out;
+	})()`)
+	if len(wide) > 0 {
+		t.Errorf("%s: wider than the phone: %v", name, wide)
+	}
+}
+
+// sesStored reads the baby's sessions through the API.
+func sesStored(t *testing.T, a *apptest.App, token, baby string) []map[string]any {
+	t.Helper()
+	r := a.API("GET", "/api/v1/babies/"+baby+"/sessions", token, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("list sessions: %d %s", r.Status, r.Body)
+	}
+	var out []map[string]any
+	for _, it := range r.JSON(t)["items"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+func sesResponses(s map[string]any) []string {
+	var out []string
+	for _, st := range s["steps"].([]any) {
+		out = append(out, st.(map[string]any)["response"].(string))
+	}
+	return out
+}
+
+// TestBrowserGuidedSession checks readiness, then runs the quick legs and
+// feet routine at 50× speed with one "enjoying it" and one break, saves it
+// and reads it back through the API.
+func TestBrowserGuidedSession(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	ctx := sesBrowser(t, a, "ann@example.org")
+	lib := content.MustLoad()
+
+	// The baby page leads to the readiness check.
+	sesGo(t, ctx, a.URL+"/babies/"+baby, 200)
+	sesSubmit(t, ctx, "a[href='/babies/"+baby+"/ready']", 200)
+	sesWantText(t, ctx, "main h1", "Is now a good time for Lou?")
+	sesPage(t, ctx, "ready")
+
+	sesClick(t, ctx, "input[name=state][value=quiet_alert]")
+	sesClick(t, ctx, "input[name=feed][value='60']")
+	sesSubmit(t, ctx, "main form button[type=submit]", 200)
+	sesWantText(t, ctx, ".verdict", "A good moment")
+	sesWantText(t, ctx, ".verdict", "This app does not diagnose")
+	sesPage(t, ctx, "verdict-go")
+
+	sesClick(t, ctx, "input[name=routine][value=quick_legs_feet]")
+	start := sesSubmit(t, ctx, "form[action$='/session'] button[type=submit]", 200)
+	u, _ := url.Parse(start)
+	if u.Path != "/babies/"+baby+"/session" || u.Query().Get("routine") != "quick_legs_feet" {
+		t.Fatalf("start leads to %s", start)
+	}
+
+	// The same session at test speed.
+	sesGo(t, ctx, start+"&speed=50", 200)
+	sesWantText(t, ctx, "#screen-start h1", "Ask your baby first")
+	sesPage(t, ctx, "player-start")
+	if n := sesEval[int](t, ctx, `JSON.parse(document.getElementById("plan").textContent).steps.length`); n != 14 {
+		t.Errorf("the browser parses a plan of %d steps, want 14", n)
+	}
+
+	sesClick(t, ctx, "#btn-yes")
+	sesWaitVisible(t, ctx, "#screen-step", 5*time.Second)
+	sesClick(t, ctx, "#btn-enjoy")
+	// Wait for the next step, so the break falls on another one.
+	first := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("step-count").textContent !== `+jsQuote(first), chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the steps do not advance: %v", err)
+	}
+	sesClick(t, ctx, "#btn-break")
+	sesWaitVisible(t, ctx, "#screen-break", 2*time.Second)
+	if sesEval[bool](t, ctx, `!document.getElementById("btn-end").hidden`) {
+		t.Errorf("one break already offers to end the session")
+	}
+	browsertest.Screenshot(t, ctx, "player-break")
+	paused := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`)
+	time.Sleep(1500 * time.Millisecond) // longer than any step at 50×
+	if now := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`); now != paused {
+		t.Errorf("a break does not pause: %q became %q", paused, now)
+	}
+	sesClick(t, ctx, "#btn-continue")
+
+	sesWaitVisible(t, ctx, "#screen-summary", 20*time.Second)
+	sesWantText(t, ctx, "#summary-done", "All done")
+	sesPage(t, ctx, "summary")
+	sesClick(t, ctx, "input[name=calm_after][value='4']")
+	sesClick(t, ctx, "#btn-save")
+	sesWaitVisible(t, ctx, "#after-save", 10*time.Second)
+	sesWantText(t, ctx, "#saved", "Saved")
+	browsertest.Screenshot(t, ctx, "saved")
+
+	// What was said: every step's line, in the family's language.
+	spoken := sesEval[[]sesSpoken](t, ctx, `window.__spoken`)
+	all := ""
+	for _, s := range spoken {
+		all += s.Text + "\n"
+		if s.Lang != "en-GB" {
+			t.Errorf("utterance %q in %q, want en-GB", s.Text, s.Lang)
+		}
+	}
+	rt, _ := lib.Routine("quick_legs_feet")
+	for _, st := range rt.Steps[1:] {
+		text, _ := lib.StrokeText(st.StrokeID, "en")
+		if !strings.Contains(all, text.Say) {
+			t.Errorf("never said %q (%s)", text.Say, st.StrokeID)
+		}
+	}
+	for _, want := range []string{"Now, your legs.", "Now, your feet.", "Rest your hands still on your baby"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("never said %q; said:\n%s", want, all)
+		}
+	}
+
+	// What was stored.
+	stored := sesStored(t, a, fam.Token, baby)
+	if len(stored) != 1 {
+		t.Fatalf("%d sessions stored, want 1", len(stored))
+	}
+	s := stored[0]
+	resp := sesResponses(s)
+	if s["outcome"] != "completed" || s["routine_id"] != "quick_legs_feet" || s["caregiver_id"] != fam.UserID || s["parent_calm_after"] != 4.0 || len(resp) != len(rt.Steps) {
+		t.Errorf("stored session: %v", s)
+	}
+	count := map[string]int{}
+	for _, r := range resp {
+		count[r]++
+	}
+	if count["engaged"] < 1 || count["disengaged"] < 1 || count["skipped"] != 0 {
+		t.Errorf("responses %v", resp)
+	}
+
+	sesGo(t, ctx, a.URL+"/babies/"+baby+"/sessions", 200)
+	sesWantText(t, ctx, ".history", "Completed")
+	sesWantText(t, ctx, ".history", "Ann")
+	sesPage(t, ctx, "history")
+	sesSubmit(t, ctx, ".history a[href$='/edit']", 200)
+	sesWantText(t, ctx, "main h1", "Edit session")
+	sesPage(t, ctx, "edit")
+	browsertest.NoConsoleErrors(t, ctx)
+}
+
+// TestBrowserBabySaysNo runs a session at normal speed, audits the player
+// during a step, then taps "baby says no": the session ends at once, thanks
+// the parent, and is saved as baby_declined with the rest skipped.
+func TestBrowserBabySaysNo(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	ctx := sesBrowser(t, a, "ann@example.org")
+
+	// A crying baby: comfort first, no routine offered.
+	sesGo(t, ctx, a.URL+"/babies/"+baby+"/ready", 200)
+	sesClick(t, ctx, "input[name=state][value=crying]")
+	sesSubmit(t, ctx, "main form button[type=submit]", 200)
+	sesWantText(t, ctx, ".verdict", "Comfort first")
+	sesPage(t, ctx, "verdict-wait")
+
+	sesGo(t, ctx, a.URL+"/babies/"+baby+"/session?routine=quick_legs_feet", 200)
+	sesClick(t, ctx, "#btn-yes")
+	sesWaitVisible(t, ctx, "#screen-step", 5*time.Second)
+	sesWantText(t, ctx, "#step-part", "Whole body")
+	sesPage(t, ctx, "player-step")
+
+	sesClick(t, ctx, "#btn-no")
+	sesWaitVisible(t, ctx, "#screen-summary", 5*time.Second)
+	sesWantText(t, ctx, "#summary-thanks", "Thank you for listening to your baby")
+	sesPage(t, ctx, "summary-declined")
+	spoken := sesEval[[]sesSpoken](t, ctx, `window.__spoken`)
+	if len(spoken) == 0 || spoken[len(spoken)-1].Text != "Thank you for listening to your baby." {
+		t.Errorf("last words %v, want the thanks", spoken)
+	}
+	sesClick(t, ctx, "#btn-save")
+	sesWaitVisible(t, ctx, "#after-save", 10*time.Second)
+
+	stored := sesStored(t, a, fam.Token, baby)
+	if len(stored) != 1 {
+		t.Fatalf("%d sessions stored, want 1", len(stored))
+	}
+	resp := sesResponses(stored[0])
+	if stored[0]["outcome"] != "baby_declined" || len(resp) != 14 {
+		t.Fatalf("stored: %v", stored[0])
+	}
+	if resp[0] != "neutral" || resp[1] != "disengaged" {
+		t.Errorf("responses of the reached steps: %v", resp[:2])
+	}
+	for i, r := range resp[2:] {
+		if r != "skipped" {
+			t.Errorf("step %d after the no: %s, want skipped", i+2, r)
+		}
+	}
+	sesGo(t, ctx, a.URL+"/babies/"+baby+"/sessions", 200)
+	sesWantText(t, ctx, ".history", "Baby said no — you listened")
+	browsertest.NoConsoleErrors(t, ctx)
+}

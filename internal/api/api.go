@@ -52,7 +52,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/babies/{id}/sessions/{sid}", h.writer(h.updateSession))
 	mux.HandleFunc("DELETE /api/v1/babies/{id}/sessions/{sid}", h.writer(h.deleteSession))
 	h.entryRoutes(mux)
+	mux.HandleFunc("GET /api/v1/export", h.member(h.exportFamily))
+	mux.HandleFunc("POST /api/v1/import", h.owner(h.importFamily))
+	h.deleteRoutes(mux)
 	h.libraryRoutes(mux)
+	h.insightsRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")
 	})

@@ -18,9 +18,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"nurture/internal/auth"
 	"nurture/internal/browsertest"
 	"nurture/internal/cli"
 	"nurture/internal/store"
@@ -264,4 +266,11 @@ func (b *Browser) Login(email, password string) {
 	if r.Status != http.StatusSeeOther {
 		b.app.T.Fatalf("login %s: %d %s", email, r.Status, r.Body)
 	}
+}
+
+// ResetCode makes a one-time password reset code for a user, as the
+// operator's `nurture user reset-password` does.
+func (a *App) ResetCode(email string) (string, error) {
+	acc := auth.NewAccounts(a.Store, auth.NewPasswords(1), time.Now)
+	return acc.ResetForEmail(context.Background(), email)
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -29,16 +30,40 @@ import (
 // Version is set at build time with -ldflags "-X nurture/internal/cli.Version=…".
 var Version = "dev"
 
-const usage = `Usage: nurture [command] [flags]
+// usage lists the commands from their help lines, in name order.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("Usage: nurture [command] [flags]\n\nCommands:\n")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-34s %s\n", commands[n].synopsis, commands[n].help)
+	}
+	b.WriteString("\nRun \"nurture COMMAND -h\" for its flags; each server option also has a NURTURE_* variable.\n")
+	return b.String()
+}
 
-Commands:
-  serve                         run the web server (the default)
-  migrate                       create or update the database schema, then exit
-  user reset-password EMAIL     print a one-time password reset link
-  version                       print the version
+// command is one subcommand: how it is called, what it does, and the
+// function that runs it with the arguments after its name.
+type command struct {
+	synopsis, help string
+	run            func(args []string, stdout, stderr io.Writer) error
+}
 
-Run "nurture serve -h" for the flags; each has a NURTURE_* variable.
-`
+// commands are the subcommands; other files of this package add theirs
+// in an init function.
+var commands = map[string]command{
+	"serve":   {"serve", "run the web server (the default)", serve},
+	"migrate": {"migrate", "create or update the database schema, then exit", func(args []string, stdout, _ io.Writer) error { return migrate(args, stdout) }},
+	"user":    {"user reset-password EMAIL", "print a one-time password reset link", func(args []string, stdout, _ io.Writer) error { return user(args, stdout) }},
+	"version": {"version", "print the version", func(_ []string, stdout, _ io.Writer) error {
+		fmt.Fprintf(stdout, "nurture %s (%s)\n", Version, runtime.Version())
+		return nil
+	}},
+}
 
 // Main runs the command line and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -47,19 +72,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
-	switch cmd {
-	case "serve":
-		err = serve(args, stdout, stderr)
-	case "migrate":
-		err = migrate(args, stdout)
-	case "version":
-		fmt.Fprintf(stdout, "nurture %s (%s)\n", Version, runtime.Version())
-	case "user":
-		err = user(args, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	switch c, ok := commands[cmd]; {
+	case ok:
+		err = c.run(args, stdout, stderr)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(stdout, usage())
 	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage())
 		return 2
 	}
 	if errors.Is(err, flag.ErrHelp) {
@@ -139,11 +158,18 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	unlock, err := lockDataDir(c) // SQLite: one server per data directory
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	waitBackups := startBackups(ctx, c, log) // --backup-every, SQLite only
+	defer func() { stop(); waitBackups() }()
 	h, err := Handler(st, log, c.SecureCookies)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 )
 
 // Config is every option of the server.
@@ -15,14 +16,23 @@ type Config struct {
 	DataDir       string // NURTURE_DATA
 	DatabaseURL   string // NURTURE_DATABASE_URL
 	SecureCookies bool   // NURTURE_SECURE_COOKIES
+	// BackupEvery is the interval of scheduled SQLite backups into
+	// DataDir/backups; 0 turns them off. NURTURE_BACKUP_EVERY.
+	BackupEvery time.Duration
+	BackupKeep  int // scheduled backups kept, newest first; NURTURE_BACKUP_KEEP
 }
 
 // Defaults are used when neither a flag nor a variable is set.
-var Defaults = Config{Addr: "127.0.0.1:8080", DataDir: "./nurture-data"}
+var Defaults = Config{Addr: "127.0.0.1:8080", DataDir: "./nurture-data", BackupKeep: 7}
 
 // Parse reads flags for command name from args, with env as fallback.
 // getenv is os.Getenv outside tests.
 func Parse(name string, args []string, getenv func(string) string) (Config, *flag.FlagSet, error) {
+	return ParseWith(name, args, getenv, nil)
+}
+
+// ParseWith is Parse for a command with flags of its own, added by extra.
+func ParseWith(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, *flag.FlagSet, error) {
 	c := Defaults
 	if v := getenv("NURTURE_ADDR"); v != "" {
 		c.Addr = v
@@ -38,12 +48,34 @@ func Parse(name string, args []string, getenv func(string) string) (Config, *fla
 		}
 		c.SecureCookies = b
 	}
+	if v := getenv("NURTURE_BACKUP_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, nil, fmt.Errorf("NURTURE_BACKUP_EVERY: want a duration such as 24h, got %q", v)
+		}
+		c.BackupEvery = d
+	}
+	if v := getenv("NURTURE_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, nil, fmt.Errorf("NURTURE_BACKUP_KEEP: want a number, got %q", v)
+		}
+		c.BackupKeep = n
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (NURTURE_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the SQLite database (NURTURE_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL to use PostgreSQL instead of SQLite (NURTURE_DATABASE_URL)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, e.g. behind a TLS proxy (NURTURE_SECURE_COOKIES)")
+	if extra != nil {
+		extra(fs)
+	}
+	fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "back up the SQLite database into DATA/backups this often, e.g. 24h; 0 = off (NURTURE_BACKUP_EVERY)")
+	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
 	err := fs.Parse(args)
+	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
+		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")
+	}
 	return c, fs, err
 }

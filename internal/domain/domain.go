@@ -74,6 +74,7 @@ type Member struct {
 	FamilyID string
 	Name     string
 	Email    string
+	Locale   string
 	Role     Role
 	Relation Relation
 	JoinedAt time.Time

@@ -104,36 +104,41 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 // a replay: nothing changes and created is false. An id used elsewhere is
 // ErrConflict; an entry meeting another of its kind is a *domain.Overlap.
 func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		created, err = s.putEntry(ctx, tx, e)
+		return err
+	})
+	return created, err
+}
+
+// putEntry is PutEntry inside a caller's transaction.
+func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, e domain.Entry) (bool, error) {
 	tbl, err := entryTable(e.Type)
 	if err != nil {
 		return false, err
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
-			return err
-		}
-		var fam, baby string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM `+tbl+` WHERE id = ?`), e.ID).Scan(&fam, &baby)
-		switch {
-		case err == nil && fam == e.FamilyID && baby == e.BabyID:
-			return nil
-		case err == nil:
-			return ErrConflict
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		if err := s.overlapping(ctx, tx, e); err != nil {
-			return err
-		}
-		args := entryArgs(e)
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO `+tbl+` (`+entryCols(e.Type)+`) VALUES (`+placeholders(len(args))+`)`), args...)
-		if isUnique(err) {
-			return ErrConflict // the same id raced in from elsewhere
-		}
-		created = err == nil
-		return err
-	})
-	return created, err
+	if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
+		return false, err
+	}
+	var fam, baby string
+	err = tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM `+tbl+` WHERE id = ?`), e.ID).Scan(&fam, &baby)
+	switch {
+	case err == nil && fam == e.FamilyID && baby == e.BabyID:
+		return false, nil
+	case err == nil:
+		return false, ErrConflict
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	if err := s.overlapping(ctx, tx, e); err != nil {
+		return false, err
+	}
+	args := entryArgs(e)
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO `+tbl+` (`+entryCols(e.Type)+`) VALUES (`+placeholders(len(args))+`)`), args...)
+	if isUnique(err) {
+		return false, ErrConflict // the same id raced in from elsewhere
+	}
+	return err == nil, err
 }
 
 // UpdateEntry replaces a stored entry (stopping a timer is an update).

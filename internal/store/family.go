@@ -35,7 +35,7 @@ func (s *Store) UpdateFamily(ctx context.Context, familyID string, fs domain.Fam
 
 // Members lists the family's members, owners first, then by join time.
 func (s *Store) Members(ctx context.Context, familyID string) ([]domain.Member, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT m.user_id, m.family_id, u.name, u.email, m.role, m.relation, m.joined_at
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT m.user_id, m.family_id, u.name, u.email, u.locale, m.role, m.relation, m.joined_at
 		FROM members m JOIN users u ON u.id = m.user_id WHERE m.family_id = ?
 		ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'caregiver' THEN 1 ELSE 2 END, m.joined_at`), familyID)
 	if err != nil {
@@ -46,7 +46,7 @@ func (s *Store) Members(ctx context.Context, familyID string) ([]domain.Member, 
 	for rows.Next() {
 		var m domain.Member
 		var j int64
-		if err := rows.Scan(&m.UserID, &m.FamilyID, &m.Name, &m.Email, &m.Role, &m.Relation, &j); err != nil {
+		if err := rows.Scan(&m.UserID, &m.FamilyID, &m.Name, &m.Email, &m.Locale, &m.Role, &m.Relation, &j); err != nil {
 			return nil, err
 		}
 		m.JoinedAt = fromMS(j)

@@ -43,31 +43,36 @@ func intPtr(v sql.NullInt64) *int {
 // may safely send again; an id used elsewhere is ErrConflict.
 func (s *Store) PutSession(ctx context.Context, ses domain.Session) (created bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_sessions (id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome,
-			parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-			ses.ID, ses.FamilyID, ses.BabyID, ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
-			nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.CreatedAt), ms(ses.UpdatedAt))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var fam, baby string
-			if err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM massage_sessions WHERE id = ?`), ses.ID).Scan(&fam, &baby); err != nil {
-				return err
-			}
-			if fam != ses.FamilyID || baby != ses.BabyID {
-				return ErrConflict
-			}
-			return nil
-		}
-		created = true
-		return insertSteps(ctx, s, tx, ses.ID, ses.Steps)
+		created, err = s.putSession(ctx, tx, ses)
+		return err
 	})
 	return created, err
+}
+
+// putSession is PutSession inside a caller's transaction.
+func (s *Store) putSession(ctx context.Context, tx *sql.Tx, ses domain.Session) (bool, error) {
+	if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_sessions (id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome,
+		parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+		ses.ID, ses.FamilyID, ses.BabyID, ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
+		nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.CreatedAt), ms(ses.UpdatedAt))
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var fam, baby string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM massage_sessions WHERE id = ?`), ses.ID).Scan(&fam, &baby); err != nil {
+			return false, err
+		}
+		if fam != ses.FamilyID || baby != ses.BabyID {
+			return false, ErrConflict
+		}
+		return false, nil
+	}
+	return true, insertSteps(ctx, s, tx, ses.ID, ses.Steps)
 }
 
 func insertSteps(ctx context.Context, s *Store, tx *sql.Tx, sessionID string, steps []domain.SessionStep) error {

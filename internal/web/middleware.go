@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"nurture/internal/api"
 	"nurture/internal/auth"
 	"nurture/internal/domain"
 )
@@ -41,11 +42,18 @@ func securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over MaxBody; the handlers see the error when
-// they read and answer 413.
+// largeBodies are the routes that take an export file, which may be large.
+var largeBodies = map[string]bool{"/api/v1/import": true, "/family/import": true}
+
+// limitBody refuses bodies over MaxBody (or api.MaxImport on the import
+// routes); the handlers see the error when they read and answer 413.
 func limitBody(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody {
+		limit := int64(MaxBody)
+		if largeBodies[r.URL.Path] {
+			limit = api.MaxImport
+		}
+		if r.ContentLength > limit {
 			if strings.HasPrefix(r.URL.Path, "/api/") {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusRequestEntityTooLarge)
@@ -55,7 +63,7 @@ func limitBody(h http.Handler) http.Handler {
 			http.Error(w, "request body too large (1 MiB at most)", http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		h.ServeHTTP(w, r)
 	})
 }

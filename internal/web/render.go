@@ -128,15 +128,17 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 	if title != "" {
 		v.Title = v.T(title)
 	}
-	if m := r.URL.Query().Get("msg"); m != "" && flashes[m] {
-		v.Flash = v.T("flash." + m)
+	if isErr, ok := flashes[r.URL.Query().Get("msg")]; ok {
+		v.Flash, v.FlashError = v.T("flash."+r.URL.Query().Get("msg")), isErr
 	}
 	return v
 }
 
-// flashes are the confirmation messages a redirect may ask for.
-var flashes = map[string]bool{"saved": true, "baby_added": true, "baby_archived": true, "baby_restored": true,
-	"password_changed": true, "token_revoked": true, "password_reset": true, "welcome": true}
+// flashes are the messages a redirect may ask for; true marks a problem.
+var flashes = map[string]bool{"saved": false, "baby_added": false, "baby_archived": false, "baby_restored": false,
+	"password_changed": false, "token_revoked": false, "password_reset": false, "welcome": false,
+	"account_deleted": false, "family_deleted": false, "member_removed": false, "baby_deleted": false,
+	"last_owner": true, "confirm_needed": true}
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
 	t, ok := s.pages.byName[page]

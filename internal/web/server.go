@@ -32,6 +32,7 @@ type Server struct {
 	Deps
 	pages  *pages
 	assets *assets
+	api    *api.Handler
 }
 
 // New builds the whole HTTP handler.
@@ -48,9 +49,10 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Deps: d, pages: ps, assets: as}
+	s.api = api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now})
 	mux := http.NewServeMux()
 	s.routes(mux)
-	api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now}).Routes(mux)
+	s.api.Routes(mux)
 	return s.middleware(mux), nil
 }
 
@@ -91,6 +93,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.libraryRoutes(mux)
 	s.sessionRoutes(mux)
 	s.logRoutes(mux)
+	s.dataRoutes(mux)
+	s.reminderRoutes(mux)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -107,7 +107,7 @@ func (c sesCase) run(t *testing.T) {
 	}
 }
 
-func TestReadinessPage(t *testing.T) {
+func TestReadyPage(t *testing.T) {
 	w := newSesWorld(t)
 	ready := "/babies/" + w.baby + "/ready"
 	young := "/babies/" + w.newborn + "/ready"
@@ -176,6 +176,19 @@ func TestReadinessPage(t *testing.T) {
 			[]string{"Contact a doctor or your local urgent number now", `href="tel:15"`, noDiag}, []string{"has not stored"}},
 		{"98.6 °F is normal", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "98.6"), 200, []string{"A good moment"}, nil},
 		{"37 in a °F field is out of range", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "37"), 422, []string{"between 86 and 113"}, nil},
+	} {
+		t.Run(c.name, c.run)
+	}
+
+	// In French.
+	if r := w.carer.Post("/account", url.Values{"name": {"Bob"}, "locale": {"fr"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("locale: %d", r.Status)
+	}
+	for _, c := range []sesCase{
+		{"french form", w.carer, "GET", ready, nil, 200, []string{"Est-ce le bon moment pour Lou ?", "Calme et éveillé", "Température en"}, nil},
+		{"french go", w.carer, "POST", ready, form("state", "quiet_alert"), 200, []string{"Choisissez un enchaînement", "Commencer"}, nil},
+		{"french history", w.carer, "GET", "/babies/" + w.baby + "/sessions", nil, 200, []string{"Séances avec Lou", "Aucune séance"}, nil},
+		{"french player", w.carer, "GET", "/babies/" + w.baby + "/session?routine=quick_legs_feet", nil, 200, []string{"Bébé dit oui", "Il aime ça", "Besoin d'une pause", "Bébé dit non"}, nil},
 	} {
 		t.Run(c.name, c.run)
 	}

@@ -1,0 +1,114 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"nurture/internal/apptest"
+	"nurture/internal/content"
+	"nurture/internal/export"
+	"nurture/internal/i18n"
+	"nurture/internal/store"
+)
+
+func checks(t *testing.T) export.Checks {
+	lib := content.MustLoad()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return export.Checks{
+		KnownStroke:  func(id string) bool { _, ok := lib.Stroke(id); return ok },
+		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
+		Locales:      cat.Locales(), Now: time.Now(),
+	}
+}
+
+// seeded makes a family with two caregivers, two babies (one archived)
+// and a few days of every log.
+func seeded(t *testing.T, a *apptest.App) apptest.Family {
+	f := a.Signup("ann@example.org", "Ann", "Martin")
+	a.Join(f, "bob@example.org", "Bob", "caregiver", "father")
+	b1 := a.Baby(f, "Lou", "2026-09-01")
+	b2 := a.Baby(f, "Max", "2025-01-01")
+	a.SeedLogs(f, b1, 3)
+	a.SeedLogs(f, b2, 1)
+	return f
+}
+
+// exported fetches the JSON export without its export time.
+func exported(t *testing.T, a *apptest.App, token string) (map[string]any, []byte) {
+	r := a.API("GET", "/api/v1/export", token, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("export: %d %s", r.Status, r.Body)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "exported_at")
+	return m, []byte(r.Body)
+}
+
+func roundTrip(t *testing.T, from, to func(t testing.TB) *store.Store) {
+	src := apptest.NewOn(t, from(t))
+	f := seeded(t, src)
+	first, raw := exported(t, src, f.Token)
+
+	// Into a fresh instance, as `nurture import FILE` does.
+	dst := to(t)
+	doc, snap, err := export.Read(bytes.NewReader(raw), checks(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := dst.Import(context.Background(), doc.Family.ID, snap, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added == 0 || res.Unchanged != 0 {
+		t.Fatalf("first import: %+v", res)
+	}
+	// Importing again changes nothing.
+	res, err = dst.Import(context.Background(), doc.Family.ID, snap, false, nil)
+	if err != nil || res.Added != 0 {
+		t.Fatalf("second import: %+v %v", res, err)
+	}
+	// Export from the new instance, through the API of a member there.
+	app2 := apptest.NewOn(t, dst)
+	code, err := app2.ResetCode("ann@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := app2.Browser()
+	if r := b.Post("/reset/"+code, map[string][]string{"password": {"a new password here"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("reset in new instance: %d", r.Status)
+	}
+	login := app2.API("POST", "/api/v1/login", "", `{"email":"ann@example.org","password":"a new password here"}`)
+	token := login.JSON(t)["token"].(string)
+	second, _ := exported(t, app2, token)
+	a, _ := json.MarshalIndent(first, "", " ")
+	c, _ := json.MarshalIndent(second, "", " ")
+	if !bytes.Equal(a, c) {
+		t.Fatalf("exports differ after a round trip:\n%s\n---\n%s", a, c)
+	}
+	if !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) {
+		t.Fatalf("export misses data:\n%.500s", a)
+	}
+}
+
+func TestRoundTripSQLite(t *testing.T) {
+	roundTrip(t, apptest.OpenSQLite, apptest.OpenSQLite)
+}
+
+func TestRoundTripSQLiteToPostgres(t *testing.T) {
+	roundTrip(t, apptest.OpenSQLite, apptest.OpenPostgres)
+}
+
+func TestRoundTripPostgresToSQLite(t *testing.T) {
+	roundTrip(t, apptest.OpenPostgres, apptest.OpenSQLite)
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"nurture/internal/domain"
+)
+
+// ErrLastOwner refuses a change that would leave other members without an
+// owner.
+var ErrLastOwner = errors.New("the family would have no owner")
+
+// DeleteBaby removes a baby and, by cascade, everything recorded for them.
+func (s *Store) DeleteBaby(ctx context.Context, familyID, babyID string) error {
+	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM babies WHERE id = ? AND family_id = ?`), babyID, familyID))
+}
+
+// deleteUsers removes user accounts with their sessions, tokens, resets
+// and login failures. Entries they made stay with the family: they belong
+// to the baby's story, and carry only the user id.
+func (s *Store) deleteUsers(ctx context.Context, tx *sql.Tx, ids []string) error {
+	for _, id := range ids {
+		var email string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT email FROM users WHERE id = ?`), id).Scan(&email); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM login_failures WHERE key = ?`), "acct:"+email); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM users WHERE id = ?`), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RemoveMember deletes a member's account (one family per account, so
+// leaving the family ends it). The last owner of a family with other
+// members cannot go; a sole member's leaving deletes the family.
+func (s *Store) RemoveMember(ctx context.Context, familyID, userID string) error {
+	var famDeleted bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		ms, err := s.membersQ(ctx, tx, familyID)
+		if err != nil {
+			return err
+		}
+		var me *domain.Member
+		owners := 0
+		for i := range ms {
+			if ms[i].UserID == userID {
+				me = &ms[i]
+			}
+			if ms[i].Role == domain.Owner {
+				owners++
+			}
+		}
+		if me == nil {
+			return ErrNotFound
+		}
+		if len(ms) == 1 {
+			famDeleted = true
+			return nil
+		}
+		if me.Role == domain.Owner && owners == 1 {
+			return ErrLastOwner
+		}
+		return s.deleteUsers(ctx, tx, []string{userID})
+	})
+	if err == nil && famDeleted {
+		return s.DeleteFamily(ctx, familyID)
+	}
+	return err
+}
+
+// SetRole changes a member's role; the last owner keeps theirs.
+func (s *Store) SetRole(ctx context.Context, familyID, userID string, role domain.Role) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT role FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if cur == string(domain.Owner) && role != domain.Owner {
+			var owners int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM members WHERE family_id = ? AND role = 'owner'`), familyID).Scan(&owners); err != nil {
+				return err
+			}
+			if owners == 1 {
+				return ErrLastOwner
+			}
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE members SET role = ? WHERE family_id = ? AND user_id = ?`), string(role), familyID, userID)
+		return err
+	})
+}
+
+// DeleteFamily removes the family, every member's account and, by
+// cascade, every baby, entry, invite and reminder of the family.
+func (s *Store) DeleteFamily(ctx context.Context, familyID string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		ms, err := s.membersQ(ctx, tx, familyID)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(ms))
+		for i, m := range ms {
+			ids[i] = m.UserID
+		}
+		if err := s.deleteUsers(ctx, tx, ids); err != nil {
+			return err
+		}
+		return affected(tx.ExecContext(ctx, s.q(`DELETE FROM families WHERE id = ?`), familyID))
+	})
+}

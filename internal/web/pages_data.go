@@ -1,0 +1,199 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"nurture/internal/domain"
+	"nurture/internal/store"
+)
+
+// dataRoutes registers the pages where a family takes its data away,
+// brings it back, and deletes what it wants deleted.
+func (s *Server) dataRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /family/data", s.member(s.dataPage))
+	mux.HandleFunc("POST /family/import", s.owner(s.importData))
+	mux.HandleFunc("POST /family/leave", s.member(s.leave))
+	mux.HandleFunc("POST /family/delete", s.owner(s.deleteFamily))
+	mux.HandleFunc("POST /family/members/{user}/remove", s.owner(s.removeMember))
+	mux.HandleFunc("POST /family/members/{user}/role", s.owner(s.setRole))
+	mux.HandleFunc("POST /babies/{id}/delete", s.owner(s.deleteBaby))
+}
+
+type dataData struct {
+	Imported       *store.ImportResult
+	LastOwner      bool // leaving is refused until someone else is owner
+	OthersInFamily bool
+}
+
+func (s *Server) dataView(r *http.Request, id domain.Identity) (*view, *dataData, error) {
+	ms, err := s.Store.Members(r.Context(), id.Family.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &dataData{OthersInFamily: len(ms) > 1}
+	owners := 0
+	for _, m := range ms {
+		if m.Role == domain.Owner {
+			owners++
+		}
+	}
+	d.LastOwner = id.Role == domain.Owner && owners == 1 && len(ms) > 1
+	return s.newView(r, "data.title", d), d, nil
+}
+
+func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, _, err := s.dataView(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "data", v)
+}
+
+func (s *Server) importData(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, d, err := s.dataView(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		if IsTooLarge(err) {
+			v.Alert(v.T("api.too_large"))
+			s.render(w, r, http.StatusRequestEntityTooLarge, "data", v)
+			return
+		}
+		v.Errors = domain.FieldErrors{"file": "data.choose_file"}
+		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
+		return
+	}
+	defer file.Close()
+	res, err := s.api.ImportInto(r, id.Family.ID, file)
+	if err != nil {
+		msg, ok := s.api.ImportMessage(r, id.Family, err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		v.Alert(v.T("data.import_failed") + " " + msg)
+		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
+		return
+	}
+	d.Imported = &res
+	s.render(w, r, http.StatusOK, "data", v)
+}
+
+// confirmed reports whether the user typed the expected words, ignoring
+// case and spaces around them.
+func confirmed(r *http.Request, want string) bool {
+	return strings.EqualFold(strings.TrimSpace(r.PostFormValue("confirm")), strings.TrimSpace(want))
+}
+
+func (s *Server) leave(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, d, err := s.dataView(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.PostFormValue("confirm_leave") != "yes" {
+		v.Errors = domain.FieldErrors{"confirm_leave": "data.confirm_needed"}
+		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
+		return
+	}
+	if d.LastOwner {
+		v.Alert(v.T("data.last_owner"))
+		s.render(w, r, http.StatusConflict, "data", v)
+		return
+	}
+	if err := s.Store.RemoveMember(r.Context(), id.Family.ID, id.User.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.clearSession(w, r)
+	http.Redirect(w, r, "/?msg=account_deleted", http.StatusSeeOther)
+}
+
+func (s *Server) deleteFamily(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if !confirmed(r, id.Family.Name) {
+		v, _, err := s.dataView(r, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Errors = domain.FieldErrors{"confirm": "data.confirm_family"}
+		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
+		return
+	}
+	if err := s.Store.DeleteFamily(r.Context(), id.Family.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.clearSession(w, r)
+	http.Redirect(w, r, "/?msg=family_deleted", http.StatusSeeOther)
+}
+
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	user := r.PathValue("user")
+	if r.PostFormValue("confirm_remove") != "yes" {
+		http.Redirect(w, r, "/family?msg=confirm_needed", http.StatusSeeOther)
+		return
+	}
+	err := s.Store.RemoveMember(r.Context(), id.Family.ID, user)
+	if errors.Is(err, store.ErrLastOwner) {
+		http.Redirect(w, r, "/family?msg=last_owner", http.StatusSeeOther)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if user == id.User.ID {
+		s.clearSession(w, r)
+		http.Redirect(w, r, "/?msg=account_deleted", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/family?msg=member_removed", http.StatusSeeOther)
+}
+
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	role := domain.Role(r.PostFormValue("role"))
+	if !role.Valid() {
+		http.Redirect(w, r, "/family?msg=confirm_needed", http.StatusSeeOther)
+		return
+	}
+	err := s.Store.SetRole(r.Context(), id.Family.ID, r.PathValue("user"), role)
+	if errors.Is(err, store.ErrLastOwner) {
+		http.Redirect(w, r, "/family?msg=last_owner", http.StatusSeeOther)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/family?msg=saved", http.StatusSeeOther)
+}
+
+func (s *Server) deleteBaby(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	b, err := s.Store.Baby(r.Context(), id.Family.ID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !confirmed(r, b.Name) {
+		v, _, err := s.babyView(r, id, "baby.edit_title")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Form = map[string]string{"name": b.Name, "birth_date": b.BirthDate, "gestation_weeks": strconv.Itoa(b.GestationWeeks)}
+		v.Errors = domain.FieldErrors{"confirm": "data.confirm_baby"}
+		s.render(w, r, http.StatusUnprocessableEntity, "baby_form", v)
+		return
+	}
+	if err := s.Store.DeleteBaby(r.Context(), id.Family.ID, b.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/family?msg=baby_deleted", http.StatusSeeOther)
+}

@@ -110,6 +110,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")
 		return
 	}
+	if store.IsUnavailable(err) {
+		h.Log.Error("database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "30")
+		h.error(w, r, http.StatusServiceUnavailable, "error.unavailable")
+		return
+	}
 	h.Log.Error("api request failed", "path", r.URL.Path, "err", err)
 	h.error(w, r, http.StatusInternalServerError, "error.internal")
 }

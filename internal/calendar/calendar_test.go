@@ -29,7 +29,7 @@ func event(uid string, from time.Time, at string, days ...time.Weekday) calendar
 	return calendar.Event{UID: uid, Summary: "Massage for Lou", Weekdays: days, TimeOfDay: at, Duration: 15 * time.Minute, From: from}
 }
 
-func TestRRule(t *testing.T) {
+func TestCalendarRRule(t *testing.T) {
 	for _, tc := range []struct {
 		days []time.Weekday
 		want string
@@ -45,7 +45,7 @@ func TestRRule(t *testing.T) {
 	}
 }
 
-func TestParseTimeOfDay(t *testing.T) {
+func TestCalendarParseTimeOfDay(t *testing.T) {
 	for _, tc := range []struct {
 		in     string
 		h, m   int
@@ -68,8 +68,8 @@ func TestParseTimeOfDay(t *testing.T) {
 	}
 }
 
-// TestEvents checks each event's recurrence, start, zone and stable UID.
-func TestEvents(t *testing.T) {
+// TestCalendarEvents checks each event's recurrence, start, zone and stable UID.
+func TestCalendarEvents(t *testing.T) {
 	// 2026-11-20 is a Friday.
 	friday := time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC) // already Saturday in Paris
 	for _, tc := range []struct {
@@ -105,10 +105,10 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-// TestDST: a Europe/Paris 19:30 moment is written as 19:30 local time with
+// TestCalendarDST: a Europe/Paris 19:30 moment is written as 19:30 local time with
 // the zone, never as a fixed UTC instant, whether it starts in summer
 // (UTC+2) or winter (UTC+1); the client's recurrence keeps it at 19:30.
-func TestDST(t *testing.T) {
+func TestCalendarDST(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		from time.Time
@@ -145,7 +145,7 @@ func TestDST(t *testing.T) {
 	}
 }
 
-func TestEscaping(t *testing.T) {
+func TestCalendarEscaping(t *testing.T) {
 	ev := event("m@nurture", stamp, "19:30", time.Monday)
 	ev.Summary = "Massage for Lou — after the bath, quietly; gently\\slowly"
 	ev.Description = "Only if Lou is calm, and alert; the baby may say no."
@@ -169,7 +169,7 @@ func TestEscaping(t *testing.T) {
 	}
 }
 
-func TestWholeFeed(t *testing.T) {
+func TestCalendarWholeFeed(t *testing.T) {
 	a := event("a@nurture", stamp, "19:30", time.Monday)
 	a.Alarm = "Massage for Lou"
 	a.Description = "Only if Lou is calm and alert — the baby may say no."
@@ -206,7 +206,7 @@ func TestWholeFeed(t *testing.T) {
 	}
 }
 
-func TestRefusals(t *testing.T) {
+func TestCalendarRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		f    calendar.Feed

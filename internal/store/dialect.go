@@ -1,7 +1,9 @@
 package store
 
 import (
+	"database/sql/driver"
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 
@@ -68,4 +70,26 @@ func isUnique(err error) bool {
 		return pe.Code == "23505"
 	}
 	return false
+}
+
+// IsUnavailable reports an error of the database itself rather than of
+// the request: disk full, read-only, locked past the busy timeout, or the
+// server gone. Callers answer 503 and the client may try again.
+func IsUnavailable(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff { // the primary result code
+		case 5, 6, 8, 10, 13, 14: // BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN
+			return true
+		}
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// 53: insufficient resources (disk full…), 57: operator
+		// intervention (shutdown), 08: connection, 25006: read-only.
+		return strings.HasPrefix(pe.Code, "53") || strings.HasPrefix(pe.Code, "57") || strings.HasPrefix(pe.Code, "08") || pe.Code == "25006"
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err)
 }

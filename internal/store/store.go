@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,8 @@ type Options struct {
 	DatabaseURL string
 	DataDir     string
 	Logger      *slog.Logger
+	// BusyTimeout is how long SQLite waits for a lock (default 5 s).
+	BusyTimeout time.Duration
 }
 
 // Open connects, migrates to the latest schema and returns a ready Store.
@@ -88,14 +91,18 @@ func connect(o Options) (*Store, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(o.DataDir, "nurture.db")
-	w, err := sql.Open("sqlite", sqliteDSN(path, true))
+	busy := o.BusyTimeout
+	if busy <= 0 {
+		busy = 5 * time.Second
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, busy, true))
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", sqliteDSN(path, false))
+	r, err := sql.Open("sqlite", sqliteDSN(path, busy, false))
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -112,8 +119,8 @@ func isPostgresURL(u string) bool {
 // sqliteDSN puts busy_timeout first so it applies before the other pragmas
 // may need the lock. Writers take the lock at BEGIN (immediate) so a
 // read-then-write transaction never fails half way on an upgrade.
-func sqliteDSN(path string, writer bool) string {
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+func sqliteDSN(path string, busy time.Duration, writer bool) string {
+	dsn := "file:" + path + "?_pragma=busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_time_format=sqlite"
 	if writer {
 		dsn += "&_txlock=immediate"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"regexp"
 	"slices"
@@ -822,7 +823,8 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request, id domain.Ident
 // The crying companion
 
 type supportLine struct {
-	Text, Tel string
+	Text string
+	Tel  template.URL
 }
 
 type hourBar struct {
@@ -845,7 +847,7 @@ type cryingData struct {
 	Soothers   []string
 	Scale      []int
 	Urgent     string
-	UrgentTel  string
+	UrgentTel  template.URL
 	Support    []supportLine
 	AgeWeeks   int
 	Episodes   int
@@ -858,8 +860,9 @@ type cryingData struct {
 
 var telNumber = regexp.MustCompile(`\+?[0-9][0-9 ().\-]{1,}[0-9]`)
 
-// telHref keeps the digits (and a leading +) of a phone number for tel:.
-func telHref(s string) string {
+// telHref keeps the digits (and a leading +) of a phone number for tel:;
+// made of those alone, it is a safe URL.
+func telHref(s string) template.URL {
 	var b strings.Builder
 	for i, r := range s {
 		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
@@ -869,7 +872,7 @@ func telHref(s string) string {
 	if b.Len() < 2 {
 		return ""
 	}
-	return "tel:" + b.String()
+	return template.URL("tel:" + b.String())
 }
 
 func supportLines(text string) []supportLine {

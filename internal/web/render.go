@@ -168,10 +168,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "request body too large (1 MiB at most)", http.StatusRequestEntityTooLarge)
 		return
 	}
-	s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+	status, msg := http.StatusInternalServerError, "error.internal"
+	if store.IsUnavailable(err) {
+		status, msg = http.StatusServiceUnavailable, "error.unavailable"
+		w.Header().Set("Retry-After", "30")
+	}
+	s.Log.Error("request failed", "path", r.URL.Path, "status", status, "err", err)
 	v := s.newView(r, "error.title", nil)
-	v.Alert(v.T("error.internal"))
-	s.renderPlain(w, r, http.StatusInternalServerError, v)
+	v.Alert(v.T(msg))
+	s.renderPlain(w, r, status, v)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -60,9 +60,9 @@ type LoadResult struct {
 
 // Collector gathers latencies and errors; it is safe for one goroutine.
 type Collector struct {
-	lat      []time.Duration
-	errors   int
-	errorsBy map[string]int
+	lat         []time.Duration
+	errors      int
+	errorsBy    map[string]int
 	first, last time.Time
 }
 

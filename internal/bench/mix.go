@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -90,13 +90,13 @@ func (m Mix) Schedule() []Op {
 // URL (users are spread over the URLs). Writes carry fresh UUIDs and
 // times that no other write of the run uses, so none overlaps another.
 type Targets struct {
-	URLs     []string
-	Users    []User
-	Strokes  []string
-	Routines map[string][]string // routine id → stroke ids
+	URLs       []string
+	Users      []User
+	Strokes    []string
+	Routines   map[string][]string // routine id → stroke ids
 	routineIDs []string
-	First    time.Time           // first seeded day, for day views
-	Days     int
+	First      time.Time // first seeded day, for day views
+	Days       int
 
 	schedule []Op
 	n        atomic.Uint64

@@ -174,7 +174,7 @@ func (g *Generator) day(snap *store.Snapshot, b domain.Baby, day time.Time) {
 		return &snap.Entries[len(snap.Entries)-1]
 	}
 	// Sleep: three naps in windows that end before the next one starts.
-	entry(domain.SleepLog, "", at(0, 30).Add(g.between(0, 60)), g.between(180, 300))  // ends by 06:30
+	entry(domain.SleepLog, "", at(0, 30).Add(g.between(0, 60)), g.between(180, 300)) // ends by 06:30
 	entry(domain.SleepLog, "", at(10, 0).Add(g.between(0, 30)), g.between(45, 90))   // ends by 12:00
 	entry(domain.SleepLog, "", at(14, 30).Add(g.between(0, 30)), g.between(45, 120)) // ends by 17:00
 	// Touch: four to six of six windows, each over before the next begins.

@@ -145,8 +145,9 @@ func Handler(st *store.Store, log *slog.Logger, secureCookies bool) (http.Handle
 	if err != nil {
 		return nil, err
 	}
-	// Two hashes at a time: each takes 19 MiB, and there are few cores.
-	acc := auth.NewAccounts(st, auth.NewPasswords(2), time.Now)
+	// One hash at a time: each takes 19 MiB, and the server should stay
+	// within 80 MB even during a burst of logins.
+	acc := auth.NewAccounts(st, auth.NewPasswords(1), time.Now)
 	return web.New(web.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: time.Now, SecureCookies: secureCookies})
 }
 

@@ -112,7 +112,9 @@ func deleteFamilyLeavesNothing(t *testing.T, st *store.Store) {
 	}
 }
 
-func TestDeleteFamilyLeavesNothingSQLite(t *testing.T) { deleteFamilyLeavesNothing(t, apptest.OpenSQLite(t)) }
+func TestDeleteFamilyLeavesNothingSQLite(t *testing.T) {
+	deleteFamilyLeavesNothing(t, apptest.OpenSQLite(t))
+}
 
 func TestDeleteFamilyLeavesNothingPostgres(t *testing.T) {
 	deleteFamilyLeavesNothing(t, apptest.OpenPostgres(t))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"nurture/internal/calendar"
 	"nurture/internal/domain"
 	"nurture/internal/store"
 )
@@ -34,6 +35,19 @@ type Document struct {
 	Touch      []Entry   `json:"touch"`
 	Sleep      []Entry   `json:"sleep"`
 	Crying     []Entry   `json:"crying"`
+	Moments    []Moment  `json:"moments"`
+}
+
+// Moment is a chosen massage moment, shared in the calendar feed.
+type Moment struct {
+	ID          string   `json:"id"`
+	BabyID      string   `json:"baby_id"`
+	Label       string   `json:"label"`
+	Weekdays    []string `json:"weekdays"` // MO, TU, … SU
+	TimeOfDay   string   `json:"time_of_day"`
+	DurationMin int      `json:"duration_min"`
+	CreatedBy   string   `json:"created_by"`
+	CreatedAt   string   `json:"created_at"`
 }
 
 // Family holds the family's settings.
@@ -128,7 +142,7 @@ func Build(snap store.Snapshot, now time.Time) Document {
 	d := Document{Format: Format, Version: Version, ExportedAt: ts(now),
 		Family: Family{ID: f.ID, Name: f.Name, Timezone: f.Timezone, Languages: nonNil(f.Languages), FeedWaitMin: f.FeedWaitMin,
 			TempUnit: f.TempUnit, UrgentNumber: f.UrgentNumber, SupportLines: f.SupportLines, CreatedAt: ts(f.CreatedAt)},
-		Members: []Member{}, Babies: []Baby{}, Sessions: []Session{}, Touch: []Entry{}, Sleep: []Entry{}, Crying: []Entry{}}
+		Members: []Member{}, Babies: []Baby{}, Sessions: []Session{}, Touch: []Entry{}, Sleep: []Entry{}, Crying: []Entry{}, Moments: []Moment{}}
 	for _, m := range snap.Members {
 		d.Members = append(d.Members, Member{UserID: m.UserID, Email: m.Email, Name: m.Name, Locale: m.Locale, Role: m.Role, Relation: m.Relation, JoinedAt: ts(m.JoinedAt)})
 	}
@@ -157,6 +171,14 @@ func Build(snap store.Snapshot, now time.Time) Document {
 			x.Held, x.NeedsChecked, x.SoothedBy, x.ParentStress = &held, nonNil(e.NeedsChecked), nonNil(e.SoothedBy), e.ParentStress
 			d.Crying = append(d.Crying, x)
 		}
+	}
+	for _, m := range snap.Moments {
+		x := Moment{ID: m.ID, BabyID: m.BabyID, Label: m.Label, Weekdays: []string{}, TimeOfDay: m.TimeOfDay, DurationMin: m.DurationMin,
+			CreatedBy: m.CreatedBy, CreatedAt: ts(m.CreatedAt)}
+		for _, d := range m.Weekdays {
+			x.Weekdays = append(x.Weekdays, store.DayCode(d))
+		}
+		d.Moments = append(d.Moments, x)
 	}
 	return d
 }
@@ -341,6 +363,26 @@ func (d Document) snapshot(ck Checks) (store.Snapshot, error) {
 			}
 			snap.Entries = append(snap.Entries, x)
 		}
+	}
+	for i, m := range d.Moments {
+		w := fmt.Sprintf("moments[%d]", i)
+		c.id(w+".id", m.ID)
+		if !babies[m.BabyID] {
+			c.fail(w+".baby_id", "export.error.unknown_baby")
+		}
+		x := store.Moment{ID: m.ID, FamilyID: f.ID, BabyID: m.BabyID, TimeOfDay: m.TimeOfDay, DurationMin: m.DurationMin,
+			CreatedBy: m.CreatedBy, CreatedAt: c.time(w+".created_at", m.CreatedAt)}
+		for _, code := range m.Weekdays {
+			day, ok := store.ParseDayCode(code)
+			if !ok {
+				c.fail(w+".weekdays", "reminders.error.days")
+			}
+			x.Weekdays = append(x.Weekdays, day)
+		}
+		var fe domain.FieldErrors
+		x.Label, fe = calendar.ValidateMoment(m.Label, x.Weekdays, m.TimeOfDay, m.DurationMin)
+		c.fields(w, fe)
+		snap.Moments = append(snap.Moments, x)
 	}
 	if c.p != nil {
 		return snap, c.p

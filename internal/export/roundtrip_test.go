@@ -38,6 +38,11 @@ func seeded(t *testing.T, a *apptest.App) apptest.Family {
 	b2 := a.Baby(f, "Max", "2025-01-01")
 	a.SeedLogs(f, b1, 3)
 	a.SeedLogs(f, b2, 1)
+	b := a.Browser()
+	b.Login("ann@example.org", "correct horse battery")
+	if r := b.Post("/babies/"+b1+"/reminders", map[string][]string{"label": {"after the bath"}, "days": {"MO", "TH"}, "time": {"19:30"}, "duration": {"15"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("add moment: %d %s", r.Status, r.Body)
+	}
 	return f
 }
 
@@ -96,7 +101,7 @@ func roundTrip(t *testing.T, from, to func(t testing.TB) *store.Store) {
 	if !bytes.Equal(a, c) {
 		t.Fatalf("exports differ after a round trip:\n%s\n---\n%s", a, c)
 	}
-	if !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) {
+	if !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) || !strings.Contains(string(a), `"after the bath"`) {
 		t.Fatalf("export misses data:\n%.500s", a)
 	}
 }

@@ -17,6 +17,7 @@ type Snapshot struct {
 	Babies   []domain.Baby
 	Sessions []domain.Session
 	Entries  []domain.Entry // touch, sleep and crying
+	Moments  []Moment       // massage moments for the calendar
 }
 
 // Export reads a family's whole data in one read transaction, so the
@@ -101,6 +102,19 @@ func (s *Store) Export(ctx context.Context, familyID string) (Snapshot, error) {
 		}
 		rows.Close()
 	}
+	rows, err = tx.QueryContext(ctx, s.q(`SELECT `+momentCols+` FROM massage_moments m WHERE m.family_id = ? ORDER BY m.created_at, m.id`), familyID)
+	if err != nil {
+		return snap, err
+	}
+	for rows.Next() {
+		m, err := scanMoment(rows)
+		if err != nil {
+			rows.Close()
+			return snap, err
+		}
+		snap.Moments = append(snap.Moments, m)
+	}
+	rows.Close()
 	return snap, tx.Commit()
 }
 
@@ -222,6 +236,27 @@ func (s *Store) Import(ctx context.Context, familyID string, snap Snapshot, crea
 			}
 			n[e.Type]++
 			tick(added)
+		}
+		for i, m := range snap.Moments {
+			var fam string
+			err := tx.QueryRowContext(ctx, s.q(`SELECT family_id FROM massage_moments WHERE id = ?`), m.ID).Scan(&fam)
+			switch {
+			case err == nil && fam == familyID:
+				tick(false)
+				continue
+			case err == nil:
+				return &ImportError{fmt.Sprintf("moments[%d]", i), ErrConflict}
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if err := babyInFamily(ctx, s, tx, familyID, m.BabyID); err != nil {
+				return &ImportError{fmt.Sprintf("moments[%d]", i), err}
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_moments (id, family_id, baby_id, label, weekdays, time_of_day, duration_min, created_by, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), m.ID, familyID, m.BabyID, m.Label, encodeWeekdays(m.Weekdays), m.TimeOfDay, m.DurationMin, m.CreatedBy, ms(m.CreatedAt)); err != nil {
+				return &ImportError{fmt.Sprintf("moments[%d]", i), err}
+			}
+			tick(true)
 		}
 		return nil
 	})

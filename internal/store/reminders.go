@@ -41,19 +41,24 @@ func encodeWeekdays(days []time.Weekday) string {
 	return strings.Join(codes, ",")
 }
 
+// ParseDayCode reads an RFC 5545 weekday code.
+func ParseDayCode(code string) (time.Weekday, bool) {
+	for d, c := range dayCodes {
+		if c == code {
+			return time.Weekday(d), true
+		}
+	}
+	return 0, false
+}
+
 func decodeWeekdays(s string) ([]time.Weekday, error) {
 	var out []time.Weekday
 	for _, c := range splitList(s) {
-		found := false
-		for d, code := range dayCodes {
-			if c == code {
-				out = append(out, time.Weekday(d))
-				found = true
-			}
-		}
-		if !found {
+		d, ok := ParseDayCode(c)
+		if !ok {
 			return nil, fmt.Errorf("stored weekday %q unknown", c)
 		}
+		out = append(out, d)
 	}
 	return out, nil
 }

@@ -17,13 +17,8 @@ import (
 	"nurture/internal/store"
 )
 
-// Limits of a massage moment.
-const (
-	minMomentMinutes     = 5
-	maxMomentMinutes     = 60
-	defaultMomentMinutes = 15
-	maxMomentsPerBaby    = 20
-)
+// maxMomentsPerBaby keeps a baby's calendar readable.
+const maxMomentsPerBaby = 20
 
 // reminderRoutes registers the massage moments of each baby, the
 // caregiver's calendar link, and the calendar feed itself, which needs no
@@ -131,22 +126,14 @@ func (s *Server) reminders(w http.ResponseWriter, r *http.Request, id domain.Ide
 	for _, wd := range weekdays {
 		d.Checked[wd.Code] = true
 	}
-	v.Form = map[string]string{"duration": strconv.Itoa(defaultMomentMinutes)}
+	v.Form = map[string]string{"duration": strconv.Itoa(calendar.DefaultMomentMinutes)}
 	s.render(w, r, http.StatusOK, "reminders", v)
 }
 
 // momentForm reads and checks a new moment; field problems are message ids.
 func momentForm(r *http.Request) (store.Moment, map[string]string, map[string]bool, domain.FieldErrors) {
 	f := formValues(r, "label", "time", "duration")
-	fe := domain.FieldErrors{}
 	var m store.Moment
-	// One line: calendars show the label as the event's title.
-	label, k := domain.CleanText(strings.Join(strings.Fields(f["label"]), " "), domain.MaxNameLen)
-	if k != "" {
-		fe.Add("label", k)
-	}
-	m.Label = label
-
 	checked := map[string]bool{}
 	for _, c := range r.PostForm["days"] {
 		checked[c] = true
@@ -156,24 +143,21 @@ func momentForm(r *http.Request) (store.Moment, map[string]string, map[string]bo
 			m.Weekdays = append(m.Weekdays, wd.Day)
 		}
 	}
-	if len(m.Weekdays) == 0 || len(m.Weekdays) != len(checked) {
-		fe.Add("days", "reminders.error.days")
-	}
-
 	m.TimeOfDay = strings.TrimSpace(f["time"])
-	if m.TimeOfDay == "" {
-		fe.Add("time", "error.required")
-	} else if _, _, err := calendar.ParseTimeOfDay(m.TimeOfDay); err != nil {
-		fe.Add("time", "reminders.error.time")
-	}
-
-	m.DurationMin = defaultMomentMinutes
+	m.DurationMin = calendar.DefaultMomentMinutes
+	badNumber := false
 	if ds := strings.TrimSpace(f["duration"]); ds != "" {
 		n, err := strconv.Atoi(ds)
-		if err != nil || n < minMomentMinutes || n > maxMomentMinutes {
-			fe.Add("duration", "reminders.error.duration")
-		}
+		badNumber = err != nil
 		m.DurationMin = n
+	}
+	var fe domain.FieldErrors
+	m.Label, fe = calendar.ValidateMoment(f["label"], m.Weekdays, m.TimeOfDay, m.DurationMin)
+	if len(m.Weekdays) != len(checked) {
+		fe.Add("days", "reminders.error.days") // an unknown day code
+	}
+	if badNumber {
+		fe.Add("duration", "reminders.error.duration")
 	}
 	return m, f, checked, fe
 }

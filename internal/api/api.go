@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"nurture/internal/route"
 	"strings"
 	"time"
 
@@ -36,7 +37,7 @@ type Handler struct{ Deps }
 func New(d Deps) *Handler { return &Handler{d} }
 
 // Routes registers every API route on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {
+func (h *Handler) Routes(mux *route.Mux) {
 	mux.HandleFunc("POST /api/v1/signup", h.signup)
 	mux.HandleFunc("POST /api/v1/login", h.login)
 	mux.HandleFunc("GET /api/v1/me", h.member(h.me))

@@ -3,12 +3,13 @@ package api
 import (
 	"errors"
 	"net/http"
+	"nurture/internal/route"
 
 	"nurture/internal/domain"
 	"nurture/internal/store"
 )
 
-func (h *Handler) deleteRoutes(mux *http.ServeMux) {
+func (h *Handler) deleteRoutes(mux *route.Mux) {
 	mux.HandleFunc("DELETE /api/v1/babies/{id}", h.owner(h.deleteBaby))
 	mux.HandleFunc("DELETE /api/v1/family/members/{user}", h.member(h.removeMember))
 	mux.HandleFunc("PUT /api/v1/family/members/{user}", h.owner(h.setRole))

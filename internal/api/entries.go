@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"nurture/internal/route"
 
 	"github.com/google/uuid"
 
@@ -12,7 +13,7 @@ import (
 
 // entryRoutes registers the touch, sleep and crying logs, which share one
 // shape: a timed entry, finished or with its timer running.
-func (h *Handler) entryRoutes(mux *http.ServeMux) {
+func (h *Handler) entryRoutes(mux *route.Mux) {
 	for _, t := range []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog} {
 		base := "/api/v1/babies/{id}/" + string(t)
 		mux.HandleFunc("POST "+base, h.writer(h.createEntry(t)))

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"nurture/internal/route"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,7 +17,7 @@ import (
 
 // insightsRoutes registers what the family learns from a baby's history
 // and today's routine built from it.
-func (h *Handler) insightsRoutes(mux *http.ServeMux) {
+func (h *Handler) insightsRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /api/v1/babies/{id}/insights", h.member(h.babyInsights))
 	mux.HandleFunc("GET /api/v1/babies/{id}/routine-suggestion", h.member(h.routineSuggestion))
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"nurture/internal/route"
 	"slices"
 
 	"nurture/internal/auth"
@@ -12,7 +13,7 @@ import (
 // libraryRoutes registers GET /api/v1/strokes and /api/v1/routines. They
 // are public: the library is the same for everyone. A valid token only
 // chooses the default language.
-func (h *Handler) libraryRoutes(mux *http.ServeMux) {
+func (h *Handler) libraryRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /api/v1/strokes", h.public(h.listStrokes))
 	mux.HandleFunc("GET /api/v1/strokes/{id}", h.public(h.getStroke))
 	mux.HandleFunc("GET /api/v1/routines", h.public(h.listRoutines))

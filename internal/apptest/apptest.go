@@ -91,7 +91,9 @@ type App struct {
 	T     testing.TB
 	URL   string
 	Store *store.Store
-	srv   *httptest.Server
+	// Routes are every route pattern the server registers.
+	Routes []string
+	srv    *httptest.Server
 }
 
 // New starts a server on a fresh SQLite database.
@@ -110,7 +112,7 @@ func NewOn(t testing.TB, st *store.Store) *App {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &App{T: t, URL: srv.URL, Store: st, srv: srv}
+	return &App{T: t, URL: srv.URL, Store: st, Routes: h.Routes, srv: srv}
 }
 
 // Response is what came back.

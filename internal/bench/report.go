@@ -21,6 +21,11 @@ type Report struct {
 	Seed      SeedStats
 	Workers   int
 	Duration  time.Duration // of each load phase
+	// LoadAvg is /proc/loadavg before and after the run: other work on
+	// the machine skews every figure.
+	LoadAvg [2]string
+	// SeedReused is set when the data was seeded by an earlier run.
+	SeedReused bool
 
 	Startup []time.Duration // per instance, exec to first /healthz 200
 	IdleRSS []int64         // per instance, after start-up
@@ -45,6 +50,19 @@ const (
 	TargetIdleRSS    = 30 << 20
 	TargetStartup    = 300 * time.Millisecond
 )
+
+// LoadAvg reads the first three fields of /proc/loadavg.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
 
 // Ratio is a/b, 0 when b is 0.
 func Ratio(a, b float64) float64 {
@@ -159,12 +177,15 @@ func (r Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %d cores (`nproc`), %s, %s backend.\n\n", r.Date.UTC().Format("2006-01-02 15:04 MST"), r.NProc, r.GoVersion, r.Backend)
 	fmt.Fprintf(&b, "Command: `%s`\n\n", r.Command)
-	if r.Seed.Families > 0 {
+	if r.LoadAvg[0] != "" {
+		fmt.Fprintf(&b, "Machine load average (1, 5, 15 min) before the run: %s; after: %s.\n\n", r.LoadAvg[0], r.LoadAvg[1])
+	}
+	if r.Seed.Families > 0 && !r.SeedReused {
 		fmt.Fprintf(&b, "Data: %d families × %d months — %d caregivers, %d babies, %d sessions (%d steps), %d touch/sleep/crying entries; %d rows seeded in %.1f s (%.0f rows/s).\n\n",
 			r.Seed.Families, r.Months, r.Seed.Members, r.Seed.Babies, r.Seed.Sessions, r.Seed.Steps, r.Seed.Entries,
 			r.Seed.Rows(), r.Seed.Duration.Seconds(), Ratio(float64(r.Seed.Rows()), r.Seed.Duration.Seconds()))
 	} else if r.Families > 0 {
-		fmt.Fprintf(&b, "Data: %d families × %d months (seeded before this run).\n\n", r.Families, r.Months)
+		fmt.Fprintf(&b, "Data: %d families × %d months, seeded by an earlier run and reused (the server starts on an existing database).\n\n", r.Families, r.Months)
 	}
 	fmt.Fprintf(&b, "Each load phase runs %s at maximum rate with %d requests in flight (vegeta, on the same cores as the server); any status outside 2xx counts as an error.\n\n",
 		r.Duration, r.Workers)

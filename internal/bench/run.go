@@ -29,7 +29,8 @@ type AllOptions struct {
 	Command     string
 	Keep        bool // keep the temporary directory
 	// Seeder runs the seed with a progress bar; returns tokens and stats.
-	Seeder func(ctx context.Context, dataDir, databaseURL string) (Tokens, SeedStats, error)
+	// reused is true when it found data seeded by an earlier run.
+	Seeder func(ctx context.Context, dataDir, databaseURL string) (tok Tokens, stats SeedStats, reused bool, err error)
 	// During, if set, runs alongside the mixed load with the server pids
 	// (e.g. to take a profile).
 	During func(ctx context.Context, urls []string, pids []int)
@@ -93,6 +94,8 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, format+"\n", args...) }
 	r := Report{Date: time.Now(), NProc: runtime.NumCPU(), GoVersion: runtime.Version(), Command: o.Command,
 		Backend: "SQLite", Families: o.Families, Months: o.Months, Workers: o.Workers, Duration: o.Duration}
+	r.LoadAvg[0] = LoadAvg()
+	defer func() { r.LoadAvg[1] = LoadAvg() }()
 	pg := o.DatabaseURL != ""
 	if pg {
 		r.Backend = "PostgreSQL"
@@ -110,13 +113,19 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 			logf("keeping %s", dir)
 		}
 	}
-	logf("seeding %d families × %d months (%s)…", o.Families, o.Months, r.Backend)
-	tok, stats, err := o.Seeder(ctx, dir, o.DatabaseURL)
+	tok, stats, reused, err := o.Seeder(ctx, dir, o.DatabaseURL)
 	if err != nil {
 		return r, err
 	}
-	r.Seed = stats
-	logf("seeded %d rows in %.1f s", stats.Rows(), stats.Duration.Seconds())
+	r.Seed, r.SeedReused = stats, reused
+	if reused {
+		if tok.Families > 0 {
+			r.Families, r.Months = tok.Families, tok.Months
+		}
+		logf("reusing the data seeded in %s (%d families × %d months)", dir, r.Families, r.Months)
+	} else {
+		logf("seeded %d rows in %.1f s", stats.Rows(), stats.Duration.Seconds())
+	}
 	strokes, routines, err := LibraryTargets()
 	if err != nil {
 		return r, err
@@ -231,6 +240,7 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 		r.SQLite = &s
 		logf("  %.0f tx/s", s.PerSecond())
 	}
+	r.LoadAvg[1] = LoadAvg()
 	if o.Output != "" {
 		if err := WriteMarkdown(o.Output, r); err != nil {
 			return r, err

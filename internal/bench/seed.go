@@ -58,8 +58,10 @@ type Tokens struct {
 	// First and Last are the first and last days (YYYY-MM-DD, UTC) with
 	// entries, for the day views.
 	First string `json:"first"`
-	Last  string `json:"last"`
-	Users []User `json:"users"`
+	Last     string `json:"last"`
+	Families int    `json:"families"`
+	Months   int    `json:"months"`
+	Users    []User `json:"users"`
 }
 
 // SeedStats counts what was stored.
@@ -242,7 +244,7 @@ func Seed(ctx context.Context, st *store.Store, lib *content.Library, opts SeedO
 		opts.Workers = 1
 	}
 	g := NewGenerator(lib, opts.Months, opts.Now, opts.Seed)
-	tok := Tokens{Created: opts.Now.UTC()}
+	tok := Tokens{Created: opts.Now.UTC(), Families: opts.Families, Months: opts.Months}
 	tok.First, tok.Last = g.Days()
 	// One goroutine generates, the workers import: generation overlaps
 	// with the database work.

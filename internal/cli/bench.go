@@ -253,6 +253,7 @@ func benchAll(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	o := bench.AllOptions{Log: stderr}
 	fs.IntVar(&o.Families, "families", 1000, "families to seed")
 	fs.IntVar(&o.Months, "months", 6, "months of history per baby")
+	fs.StringVar(&o.DataDir, "data", "", "SQLite data directory: reused if it holds a database and bench-tokens.json from an earlier seed, else seeded and kept (default: a temporary directory, removed after)")
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on this PostgreSQL database (seeded, then loaded) instead of a temporary SQLite one")
 	fs.IntVar(&o.Instances, "instances", 2, "PostgreSQL: servers for the scale-out run (one is always measured first)")
 	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of each load phase and of the bare baseline")
@@ -279,8 +280,17 @@ func benchAll(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.DatabaseURL != "" {
 		o.Command = "nurture bench all " + redactDSN(args)
 	}
-	o.Seeder = func(ctx context.Context, dir, dsn string) (bench.Tokens, bench.SeedStats, error) {
-		return runSeed(ctx, dir, dsn, filepath.Join(dir, "bench-tokens.json"), o.Families, o.Months, *seed, stderr)
+	o.Seeder = func(ctx context.Context, dir, dsn string) (bench.Tokens, bench.SeedStats, bool, error) {
+		path := filepath.Join(dir, "bench-tokens.json")
+		if dsn == "" && o.DataDir != "" {
+			if _, err := os.Stat(filepath.Join(dir, "nurture.db")); err == nil {
+				tok, err := bench.ReadTokens(path)
+				return tok, bench.SeedStats{}, true, err
+			}
+		}
+		fmt.Fprintf(stderr, "seeding %d families × %d months…\n", o.Families, o.Months)
+		tok, stats, err := runSeed(ctx, dir, dsn, path, o.Families, o.Months, *seed, stderr)
+		return tok, stats, false, err
 	}
 	if *pprofURL != "" {
 		o.During = func(ctx context.Context, _ []string, _ []int) {

@@ -136,7 +136,7 @@ func user(args []string, stdout io.Writer) error {
 }
 
 // Handler builds the whole server for a store; tests use it too.
-func Handler(st *store.Store, log *slog.Logger, secureCookies bool) (http.Handler, error) {
+func Handler(st *store.Store, log *slog.Logger, secureCookies bool) (*web.Handler, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err

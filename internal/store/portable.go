@@ -138,6 +138,40 @@ func (s *Store) membersQ(ctx context.Context, q querier, familyID string) ([]dom
 	return out, rows.Err()
 }
 
+// addMembers makes accounts without a usable password for members joining
+// a family from outside the app (an import, the demo).
+func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, familyID string, members []domain.Member, each func()) error {
+	for i, m := range members {
+		u := NewUser{User: domain.User{ID: m.UserID, Email: m.Email, Name: m.Name, Locale: m.Locale, CreatedAt: m.JoinedAt}, PasswordHash: UnusablePassword}
+		if err := insertUser(ctx, s, tx, u); err != nil {
+			return &ImportError{fmt.Sprintf("members[%d] (%s)", i, m.Email), err}
+		}
+		if err := insertMember(ctx, s, tx, familyID, m.UserID, m.Role, m.Relation, m.JoinedAt); err != nil {
+			return &ImportError{fmt.Sprintf("members[%d]", i), err}
+		}
+		if each != nil {
+			each()
+		}
+	}
+	return nil
+}
+
+// AddMembers adds members without a usable password to a family; each
+// needs a reset link before logging in.
+func (s *Store) AddMembers(ctx context.Context, familyID string, members []domain.Member) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.addMembers(ctx, tx, familyID, members, nil) })
+}
+
+// FamilyOf returns the id of a user's family.
+func (s *Store) FamilyOf(ctx context.Context, userID string) (string, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, s.q(`SELECT family_id FROM members WHERE user_id = ?`), userID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return id, err
+}
+
 // ImportResult counts what an import added and what it found already there.
 type ImportResult struct {
 	Added, Unchanged int
@@ -185,15 +219,8 @@ func (s *Store) Import(ctx context.Context, familyID string, snap Snapshot, crea
 			} else if err != nil {
 				return err
 			}
-			for i, m := range snap.Members {
-				u := NewUser{User: domain.User{ID: m.UserID, Email: m.Email, Name: m.Name, Locale: m.Locale, CreatedAt: m.JoinedAt}, PasswordHash: UnusablePassword}
-				if err := insertUser(ctx, s, tx, u); err != nil {
-					return &ImportError{fmt.Sprintf("members[%d] (%s)", i, m.Email), err}
-				}
-				if err := insertMember(ctx, s, tx, f.ID, m.UserID, m.Role, m.Relation, m.JoinedAt); err != nil {
-					return &ImportError{fmt.Sprintf("members[%d]", i), err}
-				}
-				tick(true)
+			if err := s.addMembers(ctx, tx, f.ID, snap.Members, func() { tick(true) }); err != nil {
+				return err
 			}
 		}
 		for i, b := range snap.Babies {

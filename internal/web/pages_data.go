@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"nurture/internal/route"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 
 // dataRoutes registers the pages where a family takes its data away,
 // brings it back, and deletes what it wants deleted.
-func (s *Server) dataRoutes(mux *http.ServeMux) {
+func (s *Server) dataRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /family/data", s.member(s.dataPage))
 	mux.HandleFunc("POST /family/import", s.owner(s.importData))
 	mux.HandleFunc("POST /family/leave", s.member(s.leave))

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"nurture/internal/route"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ var (
 // They are public: the library teaches, it records nothing. A logged-in
 // family only gets its babies offered in the age filter and its languages
 // for the words said to the baby.
-func (s *Server) libraryRoutes(mux *http.ServeMux) {
+func (s *Server) libraryRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /library", s.library)
 	mux.HandleFunc("GET /library/strokes", redirectTo("/library"))
 	mux.HandleFunc("GET /library/strokes/{id}", s.stroke)

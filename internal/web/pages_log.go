@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"nurture/internal/route"
 	"regexp"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ import (
 // logRoutes registers the nurturing-touch, sleep and crying pages: the
 // timers on the baby's page, manual entries, the day view and the crying
 // companion.
-func (s *Server) logRoutes(mux *http.ServeMux) {
+func (s *Server) logRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /babies/{id}/log", s.member(s.logPage))
 	mux.HandleFunc("GET /babies/{id}/timers", s.member(s.timersFragment))
 	mux.HandleFunc("POST /babies/{id}/timers/start", s.writer(s.startTimer))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"nurture/internal/route"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ const maxMomentsPerBaby = 20
 // reminderRoutes registers the massage moments of each baby, the
 // caregiver's calendar link, and the calendar feed itself, which needs no
 // login: its unguessable URL is the key.
-func (s *Server) reminderRoutes(mux *http.ServeMux) {
+func (s *Server) reminderRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /babies/{id}/reminders", s.member(s.reminders))
 	mux.HandleFunc("POST /babies/{id}/reminders", s.writer(s.addMoment))
 	mux.HandleFunc("POST /babies/{id}/reminders/{moment}/delete", s.writer(s.deleteMoment))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"nurture/internal/route"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ import (
 
 // sessionRoutes registers the readiness check, the guided session player
 // and the session history pages.
-func (s *Server) sessionRoutes(mux *http.ServeMux) {
+func (s *Server) sessionRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /babies/{id}/ready", s.writer(s.readyForm))
 	mux.HandleFunc("POST /babies/{id}/ready", s.writer(s.readyCheck))
 	mux.HandleFunc("GET /babies/{id}/session", s.writer(s.sessionPlayer))

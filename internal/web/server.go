@@ -5,6 +5,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"nurture/internal/route"
 	"time"
 
 	"nurture/internal/api"
@@ -35,8 +36,15 @@ type Server struct {
 	api    *api.Handler
 }
 
+// Handler is the whole server: the router behind its middleware, and the
+// list of the route patterns it serves.
+type Handler struct {
+	http.Handler
+	Routes []string
+}
+
 // New builds the whole HTTP handler.
-func New(d Deps) (http.Handler, error) {
+func New(d Deps) (*Handler, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -50,13 +58,13 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &Server{Deps: d, pages: ps, assets: as}
 	s.api = api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now})
-	mux := http.NewServeMux()
+	mux := route.New()
 	s.routes(mux)
 	s.api.Routes(mux)
-	return s.middleware(mux), nil
+	return &Handler{Handler: s.middleware(mux), Routes: mux.Patterns()}, nil
 }
 
-func (s *Server) routes(mux *http.ServeMux) {
+func (s *Server) routes(mux *route.Mux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", s.assets)
 

@@ -26,7 +26,7 @@ const Days = 42
 
 // Family is what Create made.
 type Family struct {
-	FamilyID, BabyID string
+	FamilyID, BabyID  string
 	Sessions, Entries int
 }
 
@@ -78,7 +78,9 @@ func Create(ctx context.Context, st *store.Store, lib *content.Library, password
 	for d := Days; d >= 1; d-- {
 		day := now.In(loc).AddDate(0, 0, -d)
 		midnight := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-		at := func(h, m int) time.Time { return midnight.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+		at := func(h, m int) time.Time {
+			return midnight.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+		}
 		ageWeeks := (Days - d + 21) / 7
 		who := func() caregiver {
 			switch x := r.IntN(10); {

@@ -52,7 +52,9 @@ func (s *Server) createBaby(w http.ResponseWriter, r *http.Request, id domain.Id
 }
 
 type babyData struct {
-	Baby          domain.Baby
+	Baby domain.Baby
+	// Timers are the running timers and start buttons (the baby's page).
+	Timers        *timersData
 	AgeDays       int
 	CorrectedDays int
 	Preterm       bool
@@ -76,6 +78,10 @@ func (s *Server) babyHome(w http.ResponseWriter, r *http.Request, id domain.Iden
 		return
 	}
 	v.Title = d.Baby.Name
+	if d.Timers, err = s.timers(r, id, v, d.Baby.ID, "home"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "baby", v)
 }
 

@@ -44,8 +44,6 @@ func (s *Server) logRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /babies/{id}/crying/{eid}/done", s.member(s.cryingDone))
 }
 
-// TouchKinds lists the touch kinds for templates (the baby page's timers).
-func (v *view) TouchKinds() []string { return domain.TouchKinds }
 
 // Minutes of the "started … ago" and "lasted" choices of a quick entry.
 var (
@@ -149,9 +147,6 @@ type timersData struct {
 	CanWrite bool
 	Buttons  []timerButton
 	Crying   *timerRow
-	// Others are running timers a caregiver cannot stop from a button
-	// (none today; kept so a new log shows up rather than vanishes).
-	Others []timerRow
 }
 
 type logData struct {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"nurture/internal/route"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"nurture/internal/content"
 	"nurture/internal/domain"
 	"nurture/internal/i18n"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -58,6 +58,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	h.deleteRoutes(mux)
 	h.libraryRoutes(mux)
 	h.insightsRoutes(mux)
+	h.openapiRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")
 	})

@@ -3,9 +3,9 @@ package api
 import (
 	"errors"
 	"net/http"
-	"nurture/internal/route"
 
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 

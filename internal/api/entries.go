@@ -3,11 +3,11 @@ package api
 import (
 	"errors"
 	"net/http"
-	"nurture/internal/route"
 
 	"github.com/google/uuid"
 
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"nurture/internal/route"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"nurture/internal/domain"
 	"nurture/internal/i18n"
 	"nurture/internal/insights"
+	"nurture/internal/route"
 	"nurture/internal/routine"
 )
 

@@ -2,12 +2,12 @@ package api
 
 import (
 	"net/http"
-	"nurture/internal/route"
 	"slices"
 
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/domain"
+	"nurture/internal/route"
 )
 
 // libraryRoutes registers GET /api/v1/strokes and /api/v1/routines. They

@@ -3,11 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
-	"nurture/internal/route"
 	"strconv"
 	"strings"
 
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 

@@ -3,13 +3,13 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"nurture/internal/route"
 	"slices"
 	"strconv"
 	"strings"
 
 	"nurture/internal/content"
 	"nurture/internal/domain"
+	"nurture/internal/route"
 )
 
 // Message keys of the fixed content vocabularies, spelt out so that the

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"nurture/internal/route"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"nurture/internal/api"
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -43,7 +43,6 @@ func (s *Server) logRoutes(mux *route.Mux) {
 	mux.HandleFunc("POST /babies/{id}/crying/end", s.writer(s.cryingEnd))
 	mux.HandleFunc("GET /babies/{id}/crying/{eid}/done", s.member(s.cryingDone))
 }
-
 
 // Minutes of the "started … ago" and "lasted" choices of a quick entry.
 var (

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"nurture/internal/route"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/calendar"
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 

@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"nurture/internal/route"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"nurture/internal/content"
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 

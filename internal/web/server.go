@@ -5,13 +5,13 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"nurture/internal/route"
 	"time"
 
 	"nurture/internal/api"
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 

@@ -53,6 +53,14 @@ func (h *Handler) removeUser(w http.ResponseWriter, r *http.Request, id domain.I
 }
 
 func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	// Another family's member is "not found" whatever the body says.
+	if ok, err := h.Store.IsMember(r.Context(), id.Family.ID, r.PathValue("user")); err != nil || !ok {
+		if err == nil {
+			err = store.ErrNotFound
+		}
+		h.fail(w, r, err)
+		return
+	}
 	var in struct {
 		Role domain.Role `json:"role"`
 	}

@@ -136,8 +136,25 @@ func (s *Server) deleteFamily(w http.ResponseWriter, r *http.Request, id domain.
 	http.Redirect(w, r, "/?msg=family_deleted", http.StatusSeeOther)
 }
 
+// memberOf answers 404 unless user is in the caller's family; it reports
+// whether the handler may go on.
+func (s *Server) memberOf(w http.ResponseWriter, r *http.Request, id domain.Identity, user string) bool {
+	ok, err := s.Store.IsMember(r.Context(), id.Family.ID, user)
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	if !ok {
+		s.notFound(w, r)
+	}
+	return ok
+}
+
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	user := r.PathValue("user")
+	if !s.memberOf(w, r, id, user) {
+		return
+	}
 	if r.PostFormValue("confirm_remove") != "yes" {
 		http.Redirect(w, r, "/family?msg=confirm_needed", http.StatusSeeOther)
 		return
@@ -159,6 +176,9 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, id domain.
 }
 
 func (s *Server) setRole(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if !s.memberOf(w, r, id, r.PathValue("user")) {
+		return
+	}
 	role := domain.Role(r.PostFormValue("role"))
 	if !role.Valid() {
 		http.Redirect(w, r, "/family?msg=confirm_needed", http.StatusSeeOther)

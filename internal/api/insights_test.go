@@ -271,3 +271,25 @@ func checkInsightsPlan(t *testing.T, st *store.Store) {
 		}
 	}
 }
+
+// The same history read back from PostgreSQL gives the same answers.
+func TestInsightsAPIPostgres(t *testing.T) {
+	a := apptest.NewOn(t, apptest.OpenPostgres(t))
+	w := &world{app: a}
+	w.owner = a.Signup("ann@example.org", "Ann", "Martin")
+	w.caregiver = a.Join(w.owner, "bob@example.org", "Bob", "caregiver", "father")
+	w.babyA = a.Baby(w.owner, "Lou", "2026-10-01")
+	seedLikes(t, w)
+	r := a.API("GET", "/api/v1/babies/"+w.babyA+"/insights?days=7", w.owner.Token, nil)
+	var got insightsBody
+	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if !slices.Contains(got.FavoriteStrokes, favoriteJSON{"toe_roll", 4, 4}) || len(got.AvoidStrokes) != 1 || got.AvoidStrokes[0].StrokeID != "leg_swedish_milking" {
+		t.Errorf("favorites %+v, avoid %+v", got.FavoriteStrokes, got.AvoidStrokes)
+	}
+	r = a.API("GET", "/api/v1/babies/"+w.babyA+"/routine-suggestion?minutes=10", w.owner.Token, nil)
+	if r.Status != 200 || !strings.Contains(r.Body, `"stroke_id":"toe_roll"`) || strings.Contains(r.Body, `"stroke_id":"leg_swedish_milking","seconds"`) {
+		t.Errorf("suggestion: %d %s", r.Status, r.Body)
+	}
+}

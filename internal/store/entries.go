@@ -84,18 +84,35 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 	if e.EndedAt != nil {
 		end = ms(*e.EndedAt)
 	}
-	query := `SELECT ` + entryCols(e.Type) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
-		AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)`
-	args := []any{e.FamilyID, e.BabyID, e.ID, end, ms(e.StartedAt)}
+	// Finished entries last at most a day, so only those begun in the day
+	// before e can reach it; running timers are found through their own
+	// index. Two bounded lookups instead of a scan of the whole history.
+	kind, kindArg := "", []any{}
 	if e.Type == domain.TouchLog {
-		query += ` AND kind = ?`
-		args = append(args, e.Kind)
+		kind, kindArg = ` AND kind = ?`, []any{e.Kind}
 	}
-	other, err := scanEntry(e.Type, q.QueryRowContext(ctx, s.q(query+` ORDER BY started_at LIMIT 1`), args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	} else if err != nil {
-		return err
+	finished := `SELECT ` + entryCols(e.Type) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
+		AND started_at < ? AND started_at >= ? AND ended_at > ?` + kind + ` ORDER BY started_at LIMIT 1`
+	running := `SELECT ` + entryCols(e.Type) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
+		AND ended_at IS NULL AND started_at < ?` + kind + ` ORDER BY started_at LIMIT 1`
+	var other domain.Entry
+	for _, qa := range []struct {
+		query string
+		args  []any
+	}{
+		{finished, append([]any{e.FamilyID, e.BabyID, e.ID, end, ms(e.StartedAt.Add(-domain.MaxSpan)), ms(e.StartedAt)}, kindArg...)},
+		{running, append([]any{e.FamilyID, e.BabyID, e.ID, end}, kindArg...)},
+	} {
+		other, err = scanEntry(e.Type, q.QueryRowContext(ctx, s.q(qa.query), qa.args...))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if err != nil {
+		return nil // no overlap
 	}
 	return &domain.Overlap{Entry: other}
 }

@@ -1,9 +1,14 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,8 +16,10 @@ import (
 )
 
 // History is a baby's records over a window, for the insights: sessions
-// begun in it (with their steps), and the entries of each log begun in it
-// or up to a day before (a span may reach into the window).
+// begun in it with their steps, and the entries of each log begun in it or
+// up to a day before (a span may reach into the window). To stay fast over
+// long histories it carries only what the insights use: sessions without
+// notes and record times, entries with their id, caregiver, kind and span.
 type History struct {
 	Sessions []domain.Session
 	Touch    []domain.Entry
@@ -22,63 +29,54 @@ type History struct {
 
 // Each query walks the (family_id, baby_id, started_at, id) index of its
 // table over one range, so the cost follows the window, not the history.
+// A session's steps come folded into one text ("position:stroke:response,
+// ...") by a lookup on the steps' primary key: one row per session instead
+// of one per step. string_agg is the same in SQLite (3.44+) and PostgreSQL.
+// The primary key gives the steps in order; rather than pay a sort per
+// session for the guarantee, the positions come along and are checked.
+// Stroke ids and responses hold neither ':' nor ','.
 const (
-	historySessionsQuery = `SELECT ` + sessionCols + ` FROM massage_sessions
-		WHERE family_id = ? AND baby_id = ? AND started_at >= ? AND started_at < ? ORDER BY started_at, id`
-	// Steps in the sessions' order, so they are matched in one pass.
-	historyStepsQuery = `SELECT s.id, st.stroke_id, st.response FROM massage_sessions s
-		JOIN session_steps st ON st.session_id = s.id
-		WHERE s.family_id = ? AND s.baby_id = ? AND s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at, s.id, st.position`
+	historySessionsQuery = `SELECT s.id, s.caregiver_id, s.routine_id, s.started_at, s.ended_at, s.outcome,
+		s.parent_calm_before, s.parent_calm_after, s.fell_asleep_after_min,
+		(SELECT string_agg(st.position || ':' || st.stroke_id || ':' || st.response, ',') FROM session_steps st WHERE st.session_id = s.id)
+		FROM massage_sessions s WHERE s.family_id = ? AND s.baby_id = ? AND s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at, s.id`
 )
 
 func historyEntriesQuery(t domain.EntryType) string {
 	tbl, _ := entryTable(t)
-	return `SELECT ` + entryCols(t) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND started_at >= ? AND started_at < ? ORDER BY started_at, id`
+	return `SELECT id, caregiver_id, kind, started_at, ended_at FROM ` + tbl + `
+		WHERE family_id = ? AND baby_id = ? AND started_at >= ? AND started_at < ? ORDER BY started_at, id`
 }
 
 var historyLogs = []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog}
 
 // SessionsBetween lists a baby's sessions begun in [from, to), oldest
-// first, with their steps, in two queries.
+// first, with their steps, as History does (no notes or record times).
 func (s *Store) SessionsBetween(ctx context.Context, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
-	args := []any{familyID, babyID, ms(from), ms(to)}
-	rows, err := s.r.QueryContext(ctx, s.q(historySessionsQuery), args...)
+	conn, err := s.readConn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []domain.Session{}
-	for rows.Next() {
-		x, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	return out, s.historySteps(ctx, out, args)
+	defer conn.Close()
+	return s.sessionsBetween(ctx, conn, familyID, babyID, from, to)
 }
 
-// historySteps fills the steps of sessions listed by historySessionsQuery;
-// stroke ids and responses repeat, so they are interned.
-func (s *Store) historySteps(ctx context.Context, list []domain.Session, args []any) error {
-	if len(list) == 0 {
-		return nil
-	}
-	idx := make(map[string]int, len(list))
-	for i, x := range list {
-		idx[x.ID] = i
-	}
-	rows, err := s.r.QueryContext(ctx, s.q(historyStepsQuery), args...)
+// readConn is a reader connection for a run of queries. (On SQLite every
+// connection maps the file into memory — see sqliteDSN — since a 90-day
+// window reads more pages than a connection's page cache holds.)
+func (s *Store) readConn(ctx context.Context) (*sql.Conn, error) {
+	return s.r.Conn(ctx)
+}
+
+func (s *Store) sessionsBetween(ctx context.Context, conn *sql.Conn, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
+	rows, err := conn.QueryContext(ctx, s.q(historySessionsQuery), familyID, babyID, ms(from), ms(to))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	// Stroke ids, responses, routines and caregivers repeat: share them.
 	words := map[string]string{}
-	intern := func(b sql.RawBytes) string {
+	intern := func(b []byte) string {
 		if v, ok := words[string(b)]; ok {
 			return v
 		}
@@ -86,33 +84,89 @@ func (s *Store) historySteps(ctx context.Context, list []domain.Session, args []
 		words[v] = v
 		return v
 	}
-	var sid, stroke, response sql.RawBytes
+	out := []domain.Session{}
+	var caregiver, routine, outcome, steps sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&sid, &stroke, &response); err != nil {
-			return err
+		x := domain.Session{FamilyID: familyID, BabyID: babyID}
+		var st, en int64
+		var before, after, asleep sql.NullInt64
+		if err := rows.Scan(&x.ID, &caregiver, &routine, &st, &en, &outcome, &before, &after, &asleep, &steps); err != nil {
+			return nil, err
 		}
-		i, ok := idx[string(sid)]
-		if !ok {
-			continue // a session stored between the two queries
+		x.CaregiverID, x.RoutineID, x.Outcome = intern(caregiver), intern(routine), domain.Outcome(intern(outcome))
+		x.StartedAt, x.EndedAt = fromMS(st), fromMS(en)
+		x.ParentCalmBefore, x.ParentCalmAfter, x.FellAsleepAfterMin = intPtr(before), intPtr(after), intPtr(asleep)
+		if len(steps) > 0 {
+			var err error
+			if x.Steps, err = parseSteps(steps, intern); err != nil {
+				return nil, fmt.Errorf("session %s: %w", x.ID, err)
+			}
 		}
-		list[i].Steps = append(list[i].Steps, domain.SessionStep{StrokeID: intern(stroke), Response: domain.Response(intern(response))})
+		out = append(out, x)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
-// History loads a baby's records for the insights of [from, to).
+// parseSteps reads "position:stroke:response,..." into steps in position
+// order.
+func parseSteps(b []byte, intern func([]byte) string) ([]domain.SessionStep, error) {
+	steps := make([]domain.SessionStep, 0, bytes.Count(b, []byte{','})+1)
+	var at []int
+	sorted := true
+	for part := range bytes.SplitSeq(b, []byte{','}) {
+		pos, rest, _ := bytes.Cut(part, []byte{':'})
+		stroke, response, ok := bytes.Cut(rest, []byte{':'})
+		i, err := strconv.Atoi(string(pos))
+		if err != nil || !ok {
+			return nil, fmt.Errorf("steps out of shape: %q", part)
+		}
+		sorted = sorted && (len(at) == 0 || at[len(at)-1] < i)
+		at = append(at, i)
+		steps = append(steps, domain.SessionStep{StrokeID: intern(stroke), Response: domain.Response(intern(response))})
+	}
+	if !sorted {
+		idx := make([]int, len(steps))
+		for k := range idx {
+			idx[k] = k
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(at[a], at[b]) })
+		out := make([]domain.SessionStep, len(steps))
+		for k, j := range idx {
+			out[k] = steps[j]
+		}
+		steps = out
+	}
+	return steps, nil
+}
+
+// History loads a baby's records for the insights of [from, to). The
+// sessions and the entries are read at the same time on two connections:
+// each half is mostly the driver's per-row work, and a server has cores.
 func (s *Store) History(ctx context.Context, familyID, babyID string, from, to time.Time) (History, error) {
 	var h History
-	var err error
-	if h.Sessions, err = s.SessionsBetween(ctx, familyID, babyID, from, to); err != nil {
-		return h, err
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		h.Sessions, err = s.SessionsBetween(ctx, familyID, babyID, from, to)
+		done <- err
+	}()
+	err := s.historyLogs(ctx, &h, familyID, babyID, from, to)
+	err = errors.Join(err, <-done) // before h is read: the sessions land in it
+	return h, err
+}
+
+func (s *Store) historyLogs(ctx context.Context, h *History, familyID, babyID string, from, to time.Time) error {
+	conn, err := s.readConn(ctx)
+	if err != nil {
+		return err
 	}
+	defer conn.Close()
 	// Entries last at most a day, so one begun a day early may reach in.
 	since := from.Add(-domain.MaxSpan)
 	for _, t := range historyLogs {
-		list, err := s.queryEntries(ctx, t, historyEntriesQuery(t), familyID, babyID, ms(since), ms(to))
+		list, err := s.historyEntries(ctx, conn, t, familyID, babyID, since, to)
 		if err != nil {
-			return h, err
+			return err
 		}
 		switch t {
 		case domain.TouchLog:
@@ -123,14 +177,47 @@ func (s *Store) History(ctx context.Context, familyID, babyID string, from, to t
 			h.Crying = list
 		}
 	}
-	return h, nil
+	return nil
+}
+
+func (s *Store) historyEntries(ctx context.Context, conn *sql.Conn, t domain.EntryType, familyID, babyID string, from, to time.Time) ([]domain.Entry, error) {
+	rows, err := conn.QueryContext(ctx, s.q(historyEntriesQuery(t)), familyID, babyID, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	words := map[string]string{}
+	out := []domain.Entry{}
+	var caregiver, kind sql.RawBytes
+	for rows.Next() {
+		e := domain.Entry{Type: t, FamilyID: familyID, BabyID: babyID}
+		var st int64
+		var en sql.NullInt64
+		if err := rows.Scan(&e.ID, &caregiver, &kind, &st, &en); err != nil {
+			return nil, err
+		}
+		for _, f := range []struct {
+			dst *string
+			b   sql.RawBytes
+		}{{&e.CaregiverID, caregiver}, {&e.Kind, kind}} {
+			v, ok := words[string(f.b)]
+			if !ok {
+				v = string(f.b)
+				words[v] = v
+			}
+			*f.dst = v
+		}
+		e.StartedAt, e.EndedAt = fromMS(st), nullMS(en)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // ExplainHistory returns the query plan of each query History runs, as
 // text, so tests can check on both databases that the indexes are used.
 func (s *Store) ExplainHistory(ctx context.Context, familyID, babyID string, from, to time.Time) (map[string]string, error) {
 	args := []any{familyID, babyID, ms(from), ms(to)}
-	queries := map[string]string{"sessions": historySessionsQuery, "steps": historyStepsQuery}
+	queries := map[string]string{"sessions": historySessionsQuery}
 	for _, t := range historyLogs {
 		queries[string(t)] = historyEntriesQuery(t)
 	}

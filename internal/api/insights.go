@@ -99,6 +99,9 @@ type reasonJSON struct {
 	Message string `json:"message"`
 }
 
+// Suggestion is today's routine as the API and the pages show it.
+type Suggestion = suggestionJSON
+
 type suggestionJSON struct {
 	Minutes           int            `json:"minutes"`
 	Seconds           int            `json:"seconds"`
@@ -132,12 +135,22 @@ func (h *Handler) routineSuggestion(w http.ResponseWriter, r *http.Request, id d
 		h.invalid(w, r, fe)
 		return
 	}
-	loc, now := id.Family.Location(), h.Now()
-	from, to, _ := insights.Window(now, loc, suggestionDays)
-	sessions, err := h.Store.SessionsBetween(r.Context(), id.Family.ID, baby.ID, from, to)
+	out, err := h.Suggest(r, id.Family, baby, minutes, purpose)
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Suggest builds today's routine for a baby from the last weeks of its
+// sessions, with each reason said in the caller's language.
+func (h *Handler) Suggest(r *http.Request, f domain.Family, baby domain.Baby, minutes int, purpose string) (suggestionJSON, error) {
+	loc, now := f.Location(), h.Now()
+	from, to, _ := insights.Window(now, loc, suggestionDays)
+	sessions, err := h.Store.SessionsBetween(r.Context(), f.ID, baby.ID, from, to)
+	if err != nil {
+		return suggestionJSON{}, err
 	}
 	bodyPartOf, _ := h.libraryLookups()
 	stats := insights.StrokeStats(sessions, bodyPartOf)
@@ -151,7 +164,12 @@ func (h *Handler) routineSuggestion(w http.ResponseWriter, r *http.Request, id d
 	for i, why := range s.Why {
 		out.Why[i] = reasonJSON{Reason: why, Message: h.whyMessage(p, why)}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
+}
+
+// ComputeInsights is the summary of a baby's last days days, for pages.
+func (h *Handler) ComputeInsights(ctx context.Context, f domain.Family, babyID string, days int) (insights.Insights, error) {
+	return h.computeInsights(ctx, f, babyID, days)
 }
 
 // floorDiv rounds toward minus infinity: three days before the due date is

@@ -17,11 +17,17 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"nurture/internal/api"
 	"nurture/internal/auth"
 	"nurture/internal/browsertest"
 	"nurture/internal/cli"
@@ -160,7 +166,64 @@ func (a *App) API(method, path, token string, body any) Response {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return a.do(http.DefaultClient, req)
+	res := a.do(http.DefaultClient, req)
+	a.checkContract(method, path, res)
+	return res
+}
+
+// contract is the OpenAPI document, loaded once per test binary.
+var contract struct {
+	once   sync.Once
+	doc    *openapi3.T
+	router routers.Router
+	err    error
+}
+
+func loadContract() {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(api.OpenAPIDocument())
+	if err == nil {
+		err = doc.Validate(loader.Context)
+	}
+	if err == nil {
+		contract.router, err = gorillamux.NewRouter(doc)
+	}
+	contract.doc, contract.err = doc, err
+}
+
+// checkContract fails the test when an answer under /api/v1 is not what
+// the OpenAPI document says: an undocumented route or status, or a body
+// off its schema. Benchmarks are left alone, to time the server only.
+func (a *App) checkContract(method, path string, res Response) {
+	a.T.Helper()
+	if _, bench := a.T.(*testing.B); bench || !strings.HasPrefix(path, "/api/v1/") {
+		return
+	}
+	contract.once.Do(loadContract)
+	if contract.err != nil {
+		a.T.Fatalf("OpenAPI document: %v", contract.err)
+	}
+	req := httptest.NewRequest(method, path, nil)
+	rt, params, err := contract.router.FindRoute(req)
+	if err != nil {
+		// An unknown route falls to the API's catch-all: a plain 404 error.
+		var body any
+		json.Unmarshal([]byte(res.Body), &body)
+		if res.Status != http.StatusNotFound || contract.doc.Components.Schemas["Error"].Value.VisitJSON(body, openapi3.EnableJSONSchema2020()) != nil {
+			a.T.Errorf("%s %s is not in the OpenAPI document (%v), yet answered %d %.300s", method, path, err, res.Status, res.Body)
+		}
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: rt},
+		Status:                 res.Status,
+		Header:                 res.Header,
+		Body:                   io.NopCloser(strings.NewReader(res.Body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		a.T.Errorf("%s %s: the answer does not match the OpenAPI document: %v\n%d %.500s", method, path, err, res.Status, res.Body)
+	}
 }
 
 func (a *App) do(c *http.Client, req *http.Request) Response {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -219,6 +220,10 @@ func Read(r io.Reader, ck Checks) (Document, store.Snapshot, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return d, store.Snapshot{}, err // the caller answers 413
+		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
 			return d, store.Snapshot{}, &Problem{te.Field, "error.type"}

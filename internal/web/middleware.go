@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -20,6 +21,12 @@ const sessionCookie = "nurture_session"
 func (s *Server) middleware(h http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"error":"cross-origin request refused"}` + "\n"))
+			return
+		}
 		http.Error(w, "cross-origin request refused", http.StatusForbidden)
 	}))
 	h = s.identify(h)
@@ -57,10 +64,10 @@ func limitBody(h http.Handler) http.Handler {
 			if strings.HasPrefix(r.URL.Path, "/api/") {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusRequestEntityTooLarge)
-				w.Write([]byte(`{"error":"request body too large (1 MiB at most)"}` + "\n"))
+				fmt.Fprintf(w, `{"error":"request body too large (%d MiB at most)"}`+"\n", limit>>20)
 				return
 			}
-			http.Error(w, "request body too large (1 MiB at most)", http.StatusRequestEntityTooLarge)
+			http.Error(w, fmt.Sprintf("request body too large (%d MiB at most)", limit>>20), http.StatusRequestEntityTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

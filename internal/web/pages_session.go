@@ -14,6 +14,7 @@ import (
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
 	"nurture/internal/route"
+	"nurture/internal/routine"
 	"nurture/internal/store"
 )
 
@@ -432,6 +433,26 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	}
 	q := r.URL.Query()
 	rt, ok := s.Library.Routine(q.Get("routine"))
+	today := q.Get("routine") == "today"
+	if today {
+		// Today's routine, built from what this baby enjoyed lately.
+		minutes, err := strconv.Atoi(q.Get("minutes"))
+		if err != nil || minutes < routine.MinMinutes || minutes > routine.MaxMinutes {
+			minutes = routine.DefaultMinutes
+		}
+		purpose := q.Get("purpose")
+		if !slices.Contains(content.AllPurposes(), purpose) {
+			purpose = ""
+		}
+		sug, err := s.api.Suggest(r, id.Family, bd.Baby, minutes, purpose)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rt = content.Routine{Steps: sug.Steps,
+			StillTouchOnly: len(sug.Steps) == 0 || sug.Steps[0].StrokeID != content.PermissionRitualID}
+		ok = len(sug.Steps) > 0
+	}
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -443,6 +464,9 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	adjust := parseAdjust(q.Get("adjust"))
 	d := &sessionPageData{babyData: bd, StillOnly: rt.StillTouchOnly, Scale: []int{1, 2, 3, 4, 5}}
 	d.Routine, _ = s.Library.LocalizedRoutine(rt.ID, v.Lang)
+	if today {
+		d.Routine = content.LocalizedRoutine{Name: v.T("insightspage.today"), Steps: rt.Steps, Seconds: rt.Seconds(), Minutes: rt.Minutes()}
+	}
 	d.Plan = s.buildPlan(v, bd.Baby.ID, rt, id.Family, adjust, speed)
 	for _, c := range adjust {
 		d.Adjust = append(d.Adjust, v.T("readiness."+c))

@@ -34,7 +34,9 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02") },
+	"deref":          func(p *float64) float64 { return *p },
+	"minutesChoices": func() []int { return []int{5, 10, 15, 20, 30} },
+	"date":           func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02") },
 	"datetime": func(t time.Time, loc *time.Location) string {
 		return t.In(loc).Format("2006-01-02 15:04")
 	},

@@ -102,7 +102,9 @@ func (s *Server) routes(mux *route.Mux) {
 	s.sessionRoutes(mux)
 	s.logRoutes(mux)
 	s.dataRoutes(mux)
+	s.insightsRoutes(mux)
 	s.reminderRoutes(mux)
+	s.offlineRoutes(mux)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

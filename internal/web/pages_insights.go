@@ -1,0 +1,168 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"nurture/internal/content"
+	"nurture/internal/domain"
+	"nurture/internal/insights"
+	"nurture/internal/route"
+	"nurture/internal/routine"
+)
+
+// insightsRoutes registers the page where a family discovers its baby.
+func (s *Server) insightsRoutes(mux *route.Mux) {
+	mux.HandleFunc("GET /babies/{id}/insights", s.member(s.insightsPage))
+}
+
+type strokeLine struct {
+	Name, Part     string
+	Engaged, Of, N int
+	Percent        int
+}
+
+type insightsData struct {
+	*babyData
+	Days       int
+	Windows    []int
+	In         insights.Insights
+	Enjoys     []strokeLine
+	LeaveOut   []strokeLine
+	Parts      []strokeLine
+	Bands      []insights.HourBand
+	Best       *insights.HourBand
+	Declined   int // percent
+	Charts     []chart
+	Purposes   []string
+	Suggestion string // the sentences behind today's routine
+	Why        []string
+}
+
+// chart is a small bar chart drawn as SVG, with the same numbers as a
+// table for people who do not see it.
+type chart struct {
+	ID, Title, Unit string
+	Labels          []string
+	Values          []float64
+	SVG             template.HTML
+}
+
+func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, bd, err := s.babyView(r, id, "insightspage.title")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	days := 28
+	if n, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && insights.ValidDays(n) {
+		days = n
+	}
+	in, err := s.api.ComputeInsights(r.Context(), id.Family, bd.Baby.ID, days)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := &insightsData{babyData: bd, Days: days, Windows: insights.Windows, In: in, Bands: in.HourBands, Purposes: content.AllPurposes()}
+	line := func(strokeID, part string, t insights.Tally) strokeLine {
+		l := strokeLine{Engaged: t.Engaged, Of: t.Responses, N: t.Disengaged, Percent: int(math.Round(t.EngagedShare * 100))}
+		if st, ok := s.Library.StrokeText(strokeID, v.Lang); ok {
+			l.Name = st.Name
+		}
+		if p, ok := s.Library.BodyPartText(part, v.Lang); ok {
+			l.Part = p.Name
+		}
+		return l
+	}
+	for _, st := range in.FavoriteStrokes {
+		d.Enjoys = append(d.Enjoys, line(st.StrokeID, st.BodyPart, st.Tally))
+	}
+	for _, st := range in.AvoidStrokes {
+		d.LeaveOut = append(d.LeaveOut, line(st.StrokeID, st.BodyPart, st.Tally))
+	}
+	for _, p := range in.BodyParts {
+		if p.Responses > 0 {
+			d.Parts = append(d.Parts, line("", p.BodyPart, p.Tally))
+		}
+	}
+	if len(in.BestHours) > 0 {
+		d.Best = &in.BestHours[0]
+	}
+	d.Declined = int(math.Round(in.DeclinedRate * 100))
+	d.Charts = s.insightCharts(v, in)
+	if sug, err := s.api.Suggest(r, id.Family, bd.Baby, 10, ""); err == nil {
+		// The reasons that say something about this baby; "new to try"
+		// for every stroke would drown them.
+		for _, why := range sug.Why {
+			if why.Code != routine.WhyNew && len(d.Why) < 8 {
+				d.Why = append(d.Why, why.Message)
+			}
+		}
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "insights", v)
+}
+
+func (s *Server) insightCharts(v *view, in insights.Insights) []chart {
+	short := func(date string) string { // "2026-11-26" → "26/11"
+		if len(date) == 10 {
+			return date[8:] + "/" + date[5:7]
+		}
+		return date
+	}
+	var touch, crying chart
+	touch = chart{ID: "touch", Title: v.T("insightspage.chart_touch"), Unit: v.T("insightspage.unit_minutes")}
+	for _, d := range in.TouchMinutesByDay {
+		touch.Labels = append(touch.Labels, short(d.Date))
+		touch.Values = append(touch.Values, math.Round(d.Minutes))
+	}
+	crying = chart{ID: "crying", Title: v.T("insightspage.chart_crying"), Unit: v.T("insightspage.unit_minutes")}
+	for _, d := range in.CryingMinutesByDay {
+		crying.Labels = append(crying.Labels, short(d.Date))
+		crying.Values = append(crying.Values, math.Round(d.Minutes))
+	}
+	byHour := chart{ID: "crying-hour", Title: v.T("insightspage.chart_crying_hour"), Unit: v.T("insightspage.unit_minutes")}
+	for _, h := range in.CryingByHour {
+		byHour.Labels = append(byHour.Labels, fmt.Sprintf("%02d", h.Hour))
+		byHour.Values = append(byHour.Values, math.Round(h.Minutes))
+	}
+	weeks := chart{ID: "weeks", Title: v.T("insightspage.chart_sessions"), Unit: v.T("insightspage.unit_sessions")}
+	for _, w := range in.SessionsPerWeek {
+		weeks.Labels = append(weeks.Labels, short(w.WeekStart))
+		weeks.Values = append(weeks.Values, float64(w.Sessions))
+	}
+	out := []chart{touch, crying, byHour, weeks}
+	for i := range out {
+		out[i].SVG = barSVG(out[i])
+	}
+	return out
+}
+
+// barSVG draws a chart's values as bars on a fixed 320×120 canvas that
+// scales with the page; labels of every few bars keep it legible.
+func barSVG(c chart) template.HTML {
+	const w, h, pad = 320.0, 120.0, 16.0
+	peak := slices.Max(append([]float64{1}, c.Values...))
+	n := max(len(c.Values), 1)
+	bw := (w - 2) / float64(n)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t"><title id="%s-t">%s</title>`,
+		w, h+pad, template.HTMLEscapeString(c.ID), template.HTMLEscapeString(c.ID), template.HTMLEscapeString(c.Title))
+	fmt.Fprintf(&b, `<line x1="0" y1="%.0f" x2="%.0f" y2="%.0f" class="axis"/>`, h, w, h)
+	every := max(1, n/6)
+	for i, val := range c.Values {
+		bh := val / peak * (h - 4)
+		x := 1 + float64(i)*bw
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar"/>`, x+bw*0.15, h-bh, bw*0.7, bh)
+		if i%every == 0 {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" class="tick">%s</text>`, x+bw/2, h+pad-3, template.HTMLEscapeString(c.Labels[i]))
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,14 +48,18 @@ type Accounts struct {
 	Passwords *Passwords
 	Now       func() time.Time
 	// dummy is a real hash checked for unknown emails, so a login takes
-	// the same time whether or not the email exists.
-	dummy string
+	// the same time whether or not the email exists. Made on first need,
+	// not at start-up, which it would slow by a whole hash.
+	dummy func() string
 }
 
 // NewAccounts prepares the service.
 func NewAccounts(st *store.Store, pw *Passwords, now func() time.Time) *Accounts {
 	a := &Accounts{Store: st, Passwords: pw, Now: now}
-	a.dummy, _ = pw.Hash(context.Background(), "not a real password, only for timing")
+	a.dummy = sync.OnceValue(func() string {
+		h, _ := pw.Hash(context.Background(), "not a real password, only for timing")
+		return h
+	})
 	return a
 }
 
@@ -116,7 +121,7 @@ func (a *Accounts) Login(ctx context.Context, email, password, addr, kind, label
 	}
 	userID, hash, err := a.Store.PasswordHash(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		hash = a.dummy
+		hash = a.dummy()
 	} else if err != nil {
 		return "", err
 	}

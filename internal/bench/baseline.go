@@ -65,17 +65,17 @@ func AttackBare(ctx context.Context, url string, o LoadOptions) LoadResult {
 		c.Add(int(res.Code), res.Error != "" && res.Code == 0, res.Timestamp, res.Latency)
 	}
 	wall := time.Since(start)
-	peak, end := mem()
+	peak, end, anon := mem()
 	s := c.Stats(wall)
-	return LoadResult{Name: o.Name, All: s, Reads: s, PeakRSS: peak, EndRSS: end}
+	return LoadResult{Name: o.Name, All: s, Reads: s, PeakRSS: peak, EndRSS: end, PeakAnon: anon}
 }
 
 // SQLiteDSN is internal/store's sqliteDSN for the writer connection,
 // repeated here so the baseline uses exactly the same pragmas: WAL,
-// synchronous NORMAL, busy_timeout, immediate transactions.
+// synchronous NORMAL, busy_timeout, mmap, immediate transactions.
 func SQLiteDSN(path string) string {
 	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_time_format=sqlite&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=mmap_size(268435456)&_time_format=sqlite&_txlock=immediate"
 }
 
 // SQLiteResult is the raw SQLite baseline.

@@ -55,7 +55,11 @@ type LoadResult struct {
 	// PeakRSS and EndRSS are per server process, in bytes: VmHWM at the
 	// end of the run (the process's peak since start) and VmRSS then.
 	PeakRSS, EndRSS []int64
-	FirstErrors     []string // a few distinct error bodies, for diagnosis
+	// PeakAnon is the largest RssAnon sampled: memory the process owns,
+	// without file pages it maps (SQLite's mmap of the database counts
+	// toward RSS but is page cache the kernel can drop).
+	PeakAnon    []int64
+	FirstErrors []string // a few distinct error bodies, for diagnosis
 }
 
 // Collector gathers latencies and errors; it is safe for one goroutine.
@@ -171,9 +175,9 @@ func Attack(ctx context.Context, t *Targets, o LoadOptions) LoadResult {
 	}
 	wall := time.Since(start)
 	close(done)
-	peak, end := mem()
+	peak, end, anon := mem()
 	r := LoadResult{Name: o.Name, All: all.Stats(wall), Reads: reads.Stats(wall), Writes: writes.Stats(wall),
-		ByOp: map[Op]Stats{}, PeakRSS: peak, EndRSS: end, FirstErrors: firstErrs}
+		ByOp: map[Op]Stats{}, PeakRSS: peak, EndRSS: end, PeakAnon: anon, FirstErrors: firstErrs}
 	for op, c := range byOp {
 		r.ByOp[op] = c.Stats(wall)
 	}
@@ -215,11 +219,12 @@ func ClassifyURL(method, url string) Op {
 
 // sampleRSS watches the processes' memory every 100 ms until the
 // returned function is called, which gives each process's peak (the
-// larger of VmHWM and the sampled VmRSS) and last VmRSS, in bytes.
-func sampleRSS(pids []int) func() (peak, last []int64) {
-	peak, last := make([]int64, len(pids)), make([]int64, len(pids))
+// larger of VmHWM and the sampled VmRSS), last VmRSS and peak RssAnon,
+// in bytes.
+func sampleRSS(pids []int) func() (peak, last, anon []int64) {
+	peak, last, anon := make([]int64, len(pids)), make([]int64, len(pids)), make([]int64, len(pids))
 	if len(pids) == 0 {
-		return func() ([]int64, []int64) { return nil, nil }
+		return func() ([]int64, []int64, []int64) { return nil, nil, nil }
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -228,12 +233,13 @@ func sampleRSS(pids []int) func() (peak, last []int64) {
 		mu.Lock()
 		defer mu.Unlock()
 		for i, pid := range pids {
-			rss, hwm, err := ReadRSS(pid)
+			m, err := ReadMem(pid)
 			if err != nil {
 				continue
 			}
-			peak[i] = max(peak[i], rss, hwm)
-			last[i] = rss
+			peak[i] = max(peak[i], m.RSS, m.HWM)
+			last[i] = m.RSS
+			anon[i] = max(anon[i], m.Anon)
 		}
 	}
 	wg.Add(1)
@@ -250,20 +256,25 @@ func sampleRSS(pids []int) func() (peak, last []int64) {
 			}
 		}
 	}()
-	return func() ([]int64, []int64) {
+	return func() ([]int64, []int64, []int64) {
 		close(stop)
 		wg.Wait()
 		sample()
-		return peak, last
+		return peak, last, anon
 	}
 }
 
-// ReadRSS reads a process's resident set (VmRSS) and its peak (VmHWM)
-// from /proc, in bytes.
-func ReadRSS(pid int) (rss, hwm int64, err error) {
+// Mem is a process's memory from /proc/PID/status, in bytes.
+type Mem struct {
+	RSS, HWM, Anon, File int64 // VmRSS, VmHWM, RssAnon, RssFile
+}
+
+// ReadMem reads a process's memory figures from /proc.
+func ReadMem(pid int) (Mem, error) {
+	var m Mem
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return m, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -272,12 +283,12 @@ func ReadRSS(pid int) (rss, hwm int64, err error) {
 		for _, k := range []struct {
 			key string
 			dst *int64
-		}{{"VmRSS:", &rss}, {"VmHWM:", &hwm}} {
+		}{{"VmRSS:", &m.RSS}, {"VmHWM:", &m.HWM}, {"RssAnon:", &m.Anon}, {"RssFile:", &m.File}} {
 			if v, ok := strings.CutPrefix(line, k.key); ok {
 				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 				*k.dst = kb * 1024
 			}
 		}
 	}
-	return rss, hwm, sc.Err()
+	return m, sc.Err()
 }

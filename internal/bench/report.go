@@ -119,14 +119,18 @@ func (r Report) Checks() []Check {
 		lower("Writes ÷ raw SQLite tx", fmt.Sprintf("≥ %.0f %%", 100*TargetWriteRatio), fmt.Sprintf("%.1f %%", 100*q), q >= TargetWriteRatio,
 			fmt.Sprintf("%.1f points short (%.1f× short)", 100*(TargetWriteRatio-q), Ratio(TargetWriteRatio, q)))
 	}
-	var peak int64
+	var peak, anon int64
 	for _, l := range []*LoadResult{r.Mixed, r.Reads, r.Writes} {
 		if l != nil {
-			peak = max(peak, maxOf(l.PeakRSS))
+			peak, anon = max(peak, maxOf(l.PeakRSS)), max(anon, maxOf(l.PeakAnon))
 		}
 	}
 	if peak > 0 {
-		lower("Peak RSS under load", "≤ "+mb(TargetPeakRSS), mb(peak), peak <= TargetPeakRSS,
+		got := mb(peak)
+		if anon > 0 {
+			got += " (anon " + mb(anon) + ")"
+		}
+		lower("Peak RSS under load", "≤ "+mb(TargetPeakRSS), got, peak <= TargetPeakRSS,
 			fmt.Sprintf("%s over", mb(peak-TargetPeakRSS)))
 	}
 	if idle := maxOf(r.IdleRSS); idle > 0 {
@@ -141,12 +145,15 @@ func (r Report) Checks() []Check {
 }
 
 // loadRow is one line of a load table.
-func loadRow(name string, s Stats, peak []int64) string {
+func loadRow(name string, s Stats, peak []int64, anon ...int64) string {
 	rss := "—"
 	if len(peak) > 0 {
 		parts := make([]string, len(peak))
 		for i, p := range peak {
 			parts[i] = mb(p)
+			if i < len(anon) && anon[i] > 0 {
+				parts[i] += " (anon " + mb(anon[i]) + ")"
+			}
 		}
 		rss = strings.Join(parts, " + ")
 	}
@@ -170,7 +177,7 @@ func errorText(s Stats) string {
 	return fmt.Sprintf("%d (%s)", s.Errors, strings.Join(parts, ", "))
 }
 
-const loadHeader = "| Load | Requests | req/s | p50 | p90 | p99 | max | Errors (by status) | Server peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
+const loadHeader = "| Load | Requests | req/s | p50 | p90 | p99 | max | Errors (by status) | Server peak RSS (anonymous) |\n|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
 
 // Markdown renders the report as the section of BENCHMARKS.md.
 func (r Report) Markdown() string {
@@ -192,7 +199,7 @@ func (r Report) Markdown() string {
 	b.WriteString(loadHeader)
 	for _, l := range []*LoadResult{r.Mixed, r.Reads, r.Writes} {
 		if l != nil {
-			b.WriteString(loadRow(l.Name, l.All, l.PeakRSS))
+			b.WriteString(loadRow(l.Name, l.All, l.PeakRSS, l.PeakAnon...))
 		}
 	}
 	if m := r.Mixed; m != nil {
@@ -200,10 +207,10 @@ func (r Report) Markdown() string {
 		b.WriteString(loadRow(m.Name+": writes", m.Writes, nil))
 	}
 	for _, l := range r.Scale {
-		b.WriteString(loadRow(l.Name, l.All, l.PeakRSS))
+		b.WriteString(loadRow(l.Name, l.All, l.PeakRSS, l.PeakAnon...))
 	}
 	if r.Bare != nil {
-		b.WriteString(loadRow(r.Bare.Name, r.Bare.All, r.Bare.PeakRSS))
+		b.WriteString(loadRow(r.Bare.Name, r.Bare.All, r.Bare.PeakRSS, r.Bare.PeakAnon...))
 	}
 	b.WriteString("\n")
 	if m := r.Mixed; m != nil && len(m.ByOp) > 0 {
@@ -235,7 +242,7 @@ func (r Report) Markdown() string {
 		fmt.Fprintf(&b, "| Writes within the mix ÷ raw SQLite tx | %.1f %% |\n", 100*Ratio(r.Mixed.Writes.PerSecond(), r.SQLite.PerSecond()))
 	}
 	for i, s := range r.Startup {
-		fmt.Fprintf(&b, "| Instance %d: start-up to serving; idle RSS | %s; %s |\n", i+1, ms(s), mb(at(r.IdleRSS, i)))
+		fmt.Fprintf(&b, "| Server start %d: start-up to serving; idle RSS | %s; %s |\n", i+1, ms(s), mb(at(r.IdleRSS, i)))
 	}
 	b.WriteString("\n")
 	if cs := r.Checks(); len(cs) > 0 {

@@ -20,7 +20,7 @@ func sampleReport() Report {
 	sec := 10 * time.Second
 	mixed := LoadResult{Name: "Mixed 70/30", All: stats(60000, sec, 20*time.Millisecond, nil),
 		Reads: stats(42000, sec, 15*time.Millisecond, nil), Writes: stats(18000, sec, 30*time.Millisecond, nil),
-		ByOp: map[Op]Stats{OpHome: stats(12000, sec, 10*time.Millisecond, nil)}, PeakRSS: []int64{60 << 20}}
+		ByOp: map[Op]Stats{OpHome: stats(12000, sec, 10*time.Millisecond, nil)}, PeakRSS: []int64{60 << 20}, PeakAnon: []int64{30 << 20}}
 	reads := LoadResult{Name: "Reads only", All: stats(80000, sec, 10*time.Millisecond, nil), PeakRSS: []int64{70 << 20}}
 	writes := LoadResult{Name: "Writes only", All: stats(20000, sec, 40*time.Millisecond, map[string]int{"422": 2, "500": 1}),
 		PeakRSS: []int64{90 << 20}, FirstErrors: []string{"POST /x → 422 `overlap`"}}
@@ -29,7 +29,7 @@ func sampleReport() Report {
 		Backend: "SQLite", Families: 1000, Months: 6, Workers: 32, Duration: sec, LoadAvg: [2]string{"1.00 1.00 1.00", "2.00 1.50 1.00"},
 		Seed:    SeedStats{Families: 1000, Members: 2000, Babies: 1500, Sessions: 100, Steps: 1000, Entries: 5000, Duration: 10 * time.Second},
 		Startup: []time.Duration{120 * time.Millisecond}, IdleRSS: []int64{20 << 20},
-		Mixed:   &mixed, Reads: &reads, Writes: &writes, Bare: &bare, SQLite: &SQLiteResult{Transactions: 60000, Duration: 2 * time.Second}}
+		Mixed: &mixed, Reads: &reads, Writes: &writes, Bare: &bare, SQLite: &SQLiteResult{Transactions: 60000, Duration: 2 * time.Second}}
 }
 
 func TestRatio(t *testing.T) {
@@ -97,15 +97,15 @@ func TestMarkdown(t *testing.T) {
 		"Measured 2026-11-26 03:00 UTC on 2 cores (`nproc`), go1.26.8, SQLite backend.",
 		"Command: `nurture bench all`",
 		"before the run: 1.00 1.00 1.00; after: 2.00 1.50 1.00",
-		"| Mixed 70/30 | 60000 | 6000 | 5.0 ms | 10.0 ms | 20.0 ms | 40.0 ms | 0 | 60.0 MB |",
+		"| Mixed 70/30 | 60000 | 6000 | 5.0 ms | 10.0 ms | 20.0 ms | 40.0 ms | 0 | 60.0 MB (anon 30.0 MB) |",
 		"| Writes only | 20000 | 2000 | 10.0 ms | 20.0 ms | 40.0 ms | 80.0 ms | 3 (2×422, 1×500) | 90.0 MB |",
 		"| home (20 %) | 12000 | 1200 |",
 		"| Bare net/http | 50000 req/s |",
 		"| Raw SQLite, one row per transaction (60000 tx) | 30000 tx/s |",
 		"| Reads ÷ bare net/http (reads-only phase) | 16.0 % |",
 		"| Writes ÷ raw SQLite tx (writes-only phase) | 6.7 % |",
-		"| Instance 1: start-up to serving; idle RSS | 120.0 ms; 20.0 MB |",
-		"| Peak RSS under load | ≤ 80.0 MB | 90.0 MB | **miss**: 10.0 MB over |",
+		"| Server start 1: start-up to serving; idle RSS | 120.0 ms; 20.0 MB |",
+		"| Peak RSS under load | ≤ 80.0 MB | 90.0 MB (anon 30.0 MB) | **miss**: 10.0 MB over |",
 		"- Writes only: `POST /x → 422 'overlap'`",
 	} {
 		if !strings.Contains(md, want) {

@@ -155,7 +155,8 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 		}
 		time.Sleep(time.Second) // let start-up garbage settle before reading idle RSS
 		for _, c := range cs {
-			rss, _, _ := ReadRSS(c.PID)
+			m, _ := ReadMem(c.PID)
+			rss := m.RSS
 			r.Startup = append(r.Startup, c.Startup)
 			r.IdleRSS = append(r.IdleRSS, rss)
 			logf("server pid %d at %s: up in %s, idle RSS %s", c.PID, c.URL, c.Startup.Round(time.Millisecond), mb(rss))

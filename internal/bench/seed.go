@@ -57,7 +57,7 @@ type Tokens struct {
 	Created time.Time `json:"created"`
 	// First and Last are the first and last days (YYYY-MM-DD, UTC) with
 	// entries, for the day views.
-	First string `json:"first"`
+	First    string `json:"first"`
 	Last     string `json:"last"`
 	Families int    `json:"families"`
 	Months   int    `json:"months"`

@@ -121,7 +121,7 @@ func isPostgresURL(u string) bool {
 // read-then-write transaction never fails half way on an upgrade.
 func sqliteDSN(path string, busy time.Duration, writer bool) string {
 	dsn := "file:" + path + "?_pragma=busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=mmap_size(268435456)&_time_format=sqlite"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_time_format=sqlite"
 	if writer {
 		dsn += "&_txlock=immediate"
 	}

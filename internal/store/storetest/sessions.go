@@ -104,7 +104,6 @@ func testSessionPages(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	f, u := seedFamily(t, s, "a@example.org")
 	b := seedBaby(t, s, f)
-	var ids []string
 	for i := 0; i < 7; i++ {
 		// Two sessions share a start time, so the id breaks the tie.
 		start := t0.Add(time.Duration(i/2) * time.Hour)
@@ -112,7 +111,6 @@ func testSessionPages(t *testing.T, s *store.Store) {
 		if _, err := s.PutSession(ctx, x); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, x.ID)
 	}
 	seen := map[string]bool{}
 	var last time.Time

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -76,6 +77,9 @@ type entryBody struct {
 	NeedsChecked []string `json:"needs_checked"`
 	SoothedBy    []string `json:"soothed_by"`
 	ParentStress *int     `json:"parent_stress"`
+	// UpdatedAt is when the client made this version (an offline edit is
+	// sent later): a PUT older than the stored record loses, see conflict.
+	UpdatedAt string `json:"updated_at"`
 }
 
 func (h *Handler) entry(r *http.Request, id domain.Identity, t domain.EntryType, babyID string, b entryBody) (domain.Entry, domain.FieldErrors) {
@@ -103,6 +107,7 @@ func (h *Handler) entry(r *http.Request, id domain.Identity, t domain.EntryType,
 	if b.Held != nil {
 		e.Held = *b.Held
 	}
+	e.UpdatedAt = clientTime(fe, b.UpdatedAt, now)
 	parseTime(fe, "started_at", b.StartedAt, &e.StartedAt)
 	if b.EndedAt != nil {
 		var end = e.StartedAt
@@ -210,6 +215,10 @@ func (h *Handler) updateEntry(t domain.EntryType) handlerFunc {
 			return
 		}
 		e.CreatedAt = old.CreatedAt
+		if b.UpdatedAt != "" && old.UpdatedAt.After(e.UpdatedAt) {
+			h.conflict(w, r, toEntryJSON(old))
+			return
+		}
 		err = h.Store.UpdateEntry(r.Context(), e)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
@@ -226,6 +235,38 @@ func (h *Handler) updateEntry(t domain.EntryType) handlerFunc {
 		}
 		writeJSON(w, http.StatusOK, toEntryJSON(stored))
 	}
+}
+
+// The conflict rule of edits made on two devices: the latest edit wins.
+// A client sends updated_at, the time of its edit (made offline, perhaps,
+// and sent later). When the stored record was updated after that, the
+// stored record is kept and the answer is 409 with it as "current", so the
+// client can tell the user that a newer edit from another device was kept.
+// Otherwise the edit is stored with the client's time as its updated_at
+// (never later than the server's clock), and the answer is 200. A replay of
+// the same edit has the same time, so it is not older: 200 again. Without
+// updated_at a PUT always wins, as before.
+
+// clientTime reads the optional updated_at of a body, in milliseconds as
+// stored; it is now when left out or later than now.
+func clientTime(fe domain.FieldErrors, v string, now time.Time) time.Time {
+	t := now
+	parseTime(fe, "updated_at", v, &t)
+	t = t.Truncate(time.Millisecond)
+	if t.After(now) {
+		return now
+	}
+	return t
+}
+
+// conflictBody is the 409 answer to an edit older than the stored record.
+type conflictBody struct {
+	Error   string `json:"error"`
+	Current any    `json:"current"`
+}
+
+func (h *Handler) conflict(w http.ResponseWriter, r *http.Request, current any) {
+	writeJSON(w, http.StatusConflict, conflictBody{Error: h.printer(r).T("api.newer_kept"), Current: current})
 }
 
 func (h *Handler) deleteEntry(t domain.EntryType) handlerFunc {

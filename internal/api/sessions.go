@@ -60,6 +60,8 @@ type sessionBody struct {
 	ParentCalmAfter    *int           `json:"parent_calm_after"`
 	FellAsleepAfterMin *int           `json:"fell_asleep_after_min"`
 	Notes              string         `json:"notes"`
+	// UpdatedAt is when the client made this version; see clientTime.
+	UpdatedAt string `json:"updated_at"`
 }
 
 // parseTime reads an RFC 3339 time into *t, noting a problem in fe.
@@ -89,6 +91,7 @@ func (h *Handler) session(r *http.Request, id domain.Identity, babyID string, b 
 	} else {
 		s.ID = u.String()
 	}
+	s.UpdatedAt = clientTime(fe, b.UpdatedAt, now)
 	parseTime(fe, "started_at", b.StartedAt, &s.StartedAt)
 	parseTime(fe, "ended_at", b.EndedAt, &s.EndedAt)
 	for _, st := range b.Steps {
@@ -160,6 +163,10 @@ func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domai
 		return
 	}
 	s.CreatedAt = old.CreatedAt
+	if b.UpdatedAt != "" && old.UpdatedAt.After(s.UpdatedAt) {
+		h.conflict(w, r, toSessionJSON(old)) // see clientTime: the latest edit wins
+		return
+	}
 	if err := h.Store.UpdateSession(r.Context(), s); err != nil {
 		h.fail(w, r, err)
 		return

@@ -41,16 +41,52 @@
   }
 
   // Start the timer at once; a timer already running (another caregiver
-  // started it) is picked up instead.
+  // started it) is picked up instead. With offline.js the start goes
+  // through its queue, so it runs without a connection too.
+  var Q = window.NurtureQ;
   function start() {
-    var body = JSON.stringify({ started_at: new Date(serverNow()).toISOString() });
-    fetch(api, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: body })
+    var now = new Date(serverNow()).toISOString();
+    if (Q) {
+      var b = { id: Q.uuid(), started_at: now, updated_at: now };
+      running(b);
+      Q.send({ id: b.id, m: "POST", url: api, body: b, what: document.title.split(" · ")[0] }).then(function (res) {
+        if (res.status === 422) { Q.drop(res.k).then(pickUp); }
+      });
+      return;
+    }
+    fetch(api, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ started_at: now }) })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; }); })
       .then(function (res) {
         if (res.ok) { running(res.json); return; }
         if (res.status === 422) { return pickUp(); }
       })
       .catch(function () { /* offline: the Start button stays */ });
+  }
+
+  // Saving the episode stops the timer through the queue too; sent at once
+  // it opens the summary as the form would, refused at once the form is
+  // sent as is so the server's page says what is wrong.
+  var form = document.getElementById("cry-form");
+  if (Q && form) {
+    form.addEventListener("submit", function (ev) {
+      var id = eid.value, started = elapsed.getAttribute("data-elapsed");
+      if (!id || !started) { return; }
+      ev.preventDefault();
+      var fd = new FormData(form), now = new Date(serverNow()).toISOString();
+      var stress = parseInt(fd.get("parent_stress"), 10);
+      var b = { id: id, started_at: started, ended_at: now, updated_at: now, held: fd.get("held") === "yes",
+        needs_checked: fd.getAll("needs_checked"), soothed_by: fd.getAll("soothed_by"), parent_stress: isNaN(stress) ? null : stress, notes: fd.get("notes") || "" };
+      var done = "/babies/" + box.getAttribute("data-baby") + "/crying/" + id + "/done";
+      Q.send({ id: id, m: "PUT", url: api + "/" + id, body: b, what: document.title.split(" · ")[0] }).then(function (res) {
+        if (res.queued) {
+          Q.say(Q.text.here);
+          document.getElementById("sync").scrollIntoView();
+          return;
+        }
+        if (res.status < 300 || res.status === 409) { location.assign(done); return; }
+        Q.drop(res.k).then(function () { form.submit(); });
+      });
+    });
   }
   function pickUp() {
     return fetch(api.replace(/\/crying$/, "/timers"), { credentials: "same-origin" })
@@ -63,6 +99,13 @@
     if (box.getAttribute("data-entry")) {
       if (startForm) { startForm.hidden = true; }
       since.hidden = false;
+    } else if (Q) {
+      // A crying timer started offline (this page may come from the cache)
+      // is picked up rather than started twice.
+      Q.list().then(function (l) {
+        var q = l.filter(function (r) { return r.url === api && !r.body.ended_at && r.st === "wait"; })[0];
+        if (q) { running(q.body); } else { start(); }
+      }, start);
     } else {
       start();
     }

@@ -291,29 +291,37 @@
     $("save-error").hidden = true;
     $("saved").hidden = false;
     $("saved").textContent = text.saving || "";
-    fetch(plan.save_url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(body())
-    }).then(function (res) {
-      if (res.ok) {
+    // Through the offline queue when there is one: without a connection
+    // the session is kept on this device and sent later.
+    var b = body();
+    var Q = window.NurtureQ;
+    var sent = Q ? Q.send({ id: b.id, m: "POST", url: plan.save_url, body: b, what: document.title.split(" · ")[0] }) :
+      fetch(plan.save_url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(b)
+      }).then(function (res) {
+        return res.json().catch(function () { return {}; }).then(function (j) { return { status: res.status, json: j }; });
+      });
+    sent.then(function (res) {
+      if (res.queued || res.status < 300) {
         saved = true;
         $("summary-form").hidden = true;
-        $("saved").textContent = text.saved || "";
+        $("saved").textContent = res.queued ? Q.text.here : text.saved || "";
         $("after-save").hidden = false;
         $("saved").setAttribute("tabindex", "-1");
         $("saved").focus();
         return;
       }
-      return res.json().catch(function () { return {}; }).then(function (j) {
-        var parts = [text.save_failed || ""];
-        if (j && j.error) { parts.push(j.error); }
-        if (j && j.fields) { Object.keys(j.fields).forEach(function (k) { parts.push(j.fields[k]); }); }
-        $("saved").hidden = true;
-        problem(parts.join(" "));
-        btn.disabled = false;
-      });
+      if (Q) { Q.drop(res.k); } // the parent sees why, and may save again
+      var j = res.json;
+      var parts = [text.save_failed || ""];
+      if (j && j.error) { parts.push(j.error); }
+      if (j && j.fields) { Object.keys(j.fields).forEach(function (k) { parts.push(j.fields[k]); }); }
+      $("saved").hidden = true;
+      problem(parts.join(" "));
+      btn.disabled = false;
     }).catch(function () {
       $("saved").hidden = true;
       problem((text.save_failed || "") + " " + (text.offline || ""));

@@ -1,0 +1,86 @@
+// The service worker, served as /sw.js after its configuration line
+// (self.NURTURE: the version and the precache list; see pages_offline.go).
+// Hashed assets: cache first. Pages: network first, the cached copy when
+// there is no connection, else the offline page. The API is never cached.
+// Update rule: a new version takes over at once unless a tab shows a
+// session player or the crying companion; a later page load asks again.
+"use strict";
+var C = self.NURTURE, ASSETS = "nurture-assets-" + C.v, PAGES = "nurture-pages-" + C.v;
+var KEEP = /^\/($|offline$|crying$|library(\/.*)?$|babies\/[0-9a-f-]+(\/(log|crying|day|session|sessions|ready))?$)/;
+var lastWarm = 0;
+
+function busy() {
+  return self.clients.matchAll({ type: "window" }).then(function (cs) {
+    return cs.some(function (c) { return /^\/babies\/[^/]+\/(session|crying)$/.test(new URL(c.url).pathname); });
+  });
+}
+function take() { return busy().then(function (b) { if (!b) { return self.skipWaiting(); } }); }
+
+// Each page on its own, so one failing page does not fail the install.
+function keepPage(url) {
+  return fetch(url, { credentials: "same-origin" }).then(function (res) {
+    if (res.ok && !res.redirected) { return caches.open(PAGES).then(function (c) { return c.put(url, res); }); }
+  }).catch(function () { /* offline: the next visit caches it */ });
+}
+
+self.addEventListener("install", function (ev) {
+  var assets = C.pre.filter(function (u) { return u.indexOf("/static/") === 0; });
+  var pages = C.pre.filter(function (u) { return u.indexOf("/static/") !== 0; });
+  ev.waitUntil(caches.open(ASSETS).then(function (c) { return c.addAll(assets); })
+    .then(function () { return Promise.all(pages.map(keepPage)); }).then(take));
+});
+
+self.addEventListener("activate", function (ev) {
+  ev.waitUntil(caches.keys().then(function (ks) {
+    return Promise.all(ks.filter(function (k) { return k.indexOf("nurture-") === 0 && k !== ASSETS && k !== PAGES; })
+      .map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// Pages ask: "skip" (a new version may take over now), "warm" (cache the
+// pages listed with data-warm on /offline: a baby's pages and players).
+self.addEventListener("message", function (ev) {
+  var d = ev.data || {};
+  if (d.skip) { ev.waitUntil(take()); }
+  if (d.warm && Date.now() - lastWarm > 60000) {
+    lastWarm = Date.now();
+    ev.waitUntil(fetch("/offline", { credentials: "same-origin" }).then(function (res) {
+      if (!res.ok || res.redirected) { return; }
+      return res.clone().text().then(function (html) {
+        var urls = [], re = /href="([^"]+)"[^>]*data-warm/g, m;
+        while ((m = re.exec(html))) { urls.push(m[1].replace(/&amp;/g, "&")); }
+        return caches.open(PAGES).then(function (c) { return c.put("/offline", res); })
+          .then(function () { return Promise.all(urls.map(keepPage)); });
+      });
+    }).catch(function () { lastWarm = 0; }));
+  }
+});
+
+function page(req, url) {
+  var key = url.origin + url.pathname + url.search;
+  return fetch(req).then(function (res) {
+    if (res.ok && !res.redirected && KEEP.test(url.pathname)) {
+      var copy = res.clone();
+      caches.open(PAGES).then(function (c) { return c.put(key, copy); });
+    }
+    return res;
+  }).catch(function () {
+    return caches.open(PAGES).then(function (c) {
+      // A player asked with other options (speed, adjustments) falls back
+      // to the routine's own player.
+      var rt = url.searchParams.get("routine");
+      return c.match(key).then(function (m) { return m || (rt && c.match(url.origin + url.pathname + "?routine=" + encodeURIComponent(rt))); })
+        .then(function (m) { return m || c.match("/offline"); });
+    }).then(function (m) { return m || Response.error(); });
+  });
+}
+
+self.addEventListener("fetch", function (ev) {
+  var req = ev.request, url = new URL(req.url);
+  if (req.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.pathname.indexOf("/static/") === 0) {
+    ev.respondWith(caches.match(req).then(function (m) { return m || fetch(req); }));
+  } else if (req.mode === "navigate" && url.pathname.indexOf("/api/") !== 0) {
+    ev.respondWith(page(req, url));
+  }
+});

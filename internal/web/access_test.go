@@ -277,6 +277,15 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			}
 		})
 	}
+	registered := map[string]bool{}
+	for _, p := range w.app.Routes {
+		registered[p] = true
+	}
+	for p := range access {
+		if !registered[p] {
+			t.Errorf("the access table lists %q, which the server does not register", p)
+		}
+	}
 	if t.Failed() {
 		return
 	}

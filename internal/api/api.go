@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -108,6 +109,9 @@ func (h *Handler) invalidText(w http.ResponseWriter, r *http.Request, fields map
 
 // fail logs an unexpected error; a missing record is a plain 404.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away; nobody is left to answer
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")
 		return

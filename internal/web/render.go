@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -162,6 +163,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // fail logs an unexpected error and shows a plain error page. A missing
 // record becomes a 404, never a hint that it exists elsewhere.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away; nobody is left to answer
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return

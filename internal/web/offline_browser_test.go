@@ -124,10 +124,6 @@ func offbReady(t *testing.T, ctx context.Context, a *apptest.App, baby string) {
 	}, ",")+`]).then(a => a.every(Boolean))`, 30*time.Second)
 }
 
-func offbStatus(t *testing.T, ctx context.Context) string {
-	return sesEval[string](t, ctx, `document.getElementById("sync-status").textContent`)
-}
-
 func offbWaitStatus(t *testing.T, ctx context.Context, want string) {
 	t.Helper()
 	offbUntil(t, ctx, "the badge to say "+want, `Promise.resolve(document.getElementById("sync-status").textContent.includes(`+jsQuote(want)+`))`, 20*time.Second)

@@ -292,28 +292,9 @@ func (h *Handler) getEntry(t domain.EntryType) handlerFunc {
 
 func (h *Handler) listEntries(t domain.EntryType) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-		babyID := r.PathValue("id")
-		if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		p, ok := h.page(w, r)
-		if !ok {
-			return
-		}
-		list, next, err := h.Store.Entries(r.Context(), t, id.Family.ID, babyID, p)
-		if errors.Is(err, store.ErrCursor) {
-			h.invalid(w, r, domain.FieldErrors{"cursor": "error.cursor"})
-			return
-		} else if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		items := make([]entryJSON, len(list))
-		for i, e := range list {
-			items[i] = toEntryJSON(e)
-		}
-		writeJSON(w, http.StatusOK, newList(items, next))
+		listPage(h, w, r, id, func(babyID string, p store.Page) ([]domain.Entry, string, error) {
+			return h.Store.Entries(r.Context(), t, id.Family.ID, babyID, p)
+		}, toEntryJSON)
 	}
 }
 

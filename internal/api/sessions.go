@@ -235,6 +235,15 @@ func newList[T any](items []T, next string) list[T] {
 }
 
 func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	listPage(h, w, r, id, func(babyID string, p store.Page) ([]domain.Session, string, error) {
+		return h.Store.Sessions(r.Context(), id.Family.ID, babyID, p)
+	}, toSessionJSON)
+}
+
+// listPage answers one page of a baby's records, newest first: the baby
+// must be the family's, the page parameters valid and the cursor ours.
+func listPage[T, J any](h *Handler, w http.ResponseWriter, r *http.Request, id domain.Identity,
+	load func(babyID string, p store.Page) ([]T, string, error), toJSON func(T) J) {
 	babyID := r.PathValue("id")
 	if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
 		h.fail(w, r, err)
@@ -244,7 +253,7 @@ func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request, id domain
 	if !ok {
 		return
 	}
-	ss, next, err := h.Store.Sessions(r.Context(), id.Family.ID, babyID, p)
+	list, next, err := load(babyID, p)
 	if errors.Is(err, store.ErrCursor) {
 		h.invalid(w, r, domain.FieldErrors{"cursor": "error.cursor"})
 		return
@@ -252,9 +261,9 @@ func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request, id domain
 		h.fail(w, r, err)
 		return
 	}
-	items := make([]sessionJSON, len(ss))
-	for i, s := range ss {
-		items[i] = toSessionJSON(s)
+	items := make([]J, len(list))
+	for i, x := range list {
+		items[i] = toJSON(x)
 	}
 	writeJSON(w, http.StatusOK, newList(items, next))
 }

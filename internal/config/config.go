@@ -20,6 +20,9 @@ type Config struct {
 	// DataDir/backups; 0 turns them off. NURTURE_BACKUP_EVERY.
 	BackupEvery time.Duration
 	BackupKeep  int // scheduled backups kept, newest first; NURTURE_BACKUP_KEEP
+	// PprofAddr, when set, serves net/http/pprof on its own listener for
+	// profiling (keep it on loopback); NURTURE_PPROF_ADDR.
+	PprofAddr string
 }
 
 // Defaults are used when neither a flag nor a variable is set.
@@ -41,6 +44,7 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		c.DataDir = v
 	}
 	c.DatabaseURL = getenv("NURTURE_DATABASE_URL")
+	c.PprofAddr = getenv("NURTURE_PPROF_ADDR")
 	if v := getenv("NURTURE_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -73,6 +77,7 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	}
 	fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "back up the SQLite database into DATA/backups this often, e.g. 24h; 0 = off (NURTURE_BACKUP_EVERY)")
 	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
 	err := fs.Parse(args)
 	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
 		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")

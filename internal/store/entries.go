@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,8 +77,7 @@ type querier interface {
 // overlapping finds a stored entry of the same log (and touch kind) for
 // the baby whose span meets e's; a running timer reaches into the future.
 func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) error {
-	tbl, err := entryTable(e.Type)
-	if err != nil {
+	if _, err := entryTable(e.Type); err != nil {
 		return err
 	}
 	end := int64(math.MaxInt64)
@@ -91,28 +91,35 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 	if e.Type == domain.TouchLog {
 		kind, kindArg = ` AND kind = ?`, []any{e.Kind}
 	}
-	finished := `SELECT ` + entryCols(e.Type) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
-		AND started_at < ? AND started_at >= ? AND ended_at > ?` + kind + ` ORDER BY started_at LIMIT 1`
-	running := `SELECT ` + entryCols(e.Type) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
-		AND ended_at IS NULL AND started_at < ?` + kind + ` ORDER BY started_at LIMIT 1`
-	var other domain.Entry
-	for _, qa := range []struct {
-		query string
-		args  []any
-	}{
-		{finished, append([]any{e.FamilyID, e.BabyID, e.ID, end, ms(e.StartedAt.Add(-domain.MaxSpan)), ms(e.StartedAt)}, kindArg...)},
-		{running, append([]any{e.FamilyID, e.BabyID, e.ID, end}, kindArg...)},
-	} {
-		other, err = scanEntry(e.Type, q.QueryRowContext(ctx, s.q(qa.query), qa.args...))
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+	finished, running := overlapQueries(e.Type, kind)
+	other, err := scanEntry(e.Type, q.QueryRowContext(ctx, s.q(finished),
+		append([]any{e.FamilyID, e.BabyID, e.ID, end, ms(e.StartedAt.Add(-domain.MaxSpan)), ms(e.StartedAt)}, kindArg...)...))
+	if err == nil {
+		return &domain.Overlap{Entry: other}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, s.q(running), append([]any{e.FamilyID, e.BabyID, e.ID}, kindArg...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		x, err := scanEntry(e.Type, rows)
+		if err != nil {
 			return err
 		}
+		if ms(x.StartedAt) >= end {
+			continue // begins after e
+		}
+		if !found || x.StartedAt.Before(other.StartedAt) {
+			other, found = x, true
+		}
 	}
-	if err != nil {
-		return nil // no overlap
+	if err := rows.Err(); err != nil || !found {
+		return err // nil when nothing overlaps
 	}
 	return &domain.Overlap{Entry: other}
 }
@@ -243,14 +250,36 @@ func (s *Store) EntriesDuring(ctx context.Context, t domain.EntryType, familyID,
 func (s *Store) Running(ctx context.Context, familyID, babyID string) ([]domain.Entry, error) {
 	var out []domain.Entry
 	for _, t := range []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog} {
-		tbl, _ := entryTable(t)
-		list, err := s.queryEntries(ctx, t, `SELECT `+entryCols(t)+` FROM `+tbl+` WHERE family_id = ? AND baby_id = ? AND ended_at IS NULL ORDER BY started_at`, familyID, babyID)
+		// No ORDER BY: with one, SQLite prefers the (family, baby,
+		// started_at) index and walks the baby's whole history; the
+		// partial index of running timers holds a row or two.
+		list, err := s.queryEntries(ctx, t, runningQuery(t), familyID, babyID)
 		if err != nil {
 			return nil, err
 		}
+		slices.SortFunc(list, func(a, b domain.Entry) int { return a.StartedAt.Compare(b.StartedAt) })
 		out = append(out, list...)
 	}
 	return out, nil
+}
+
+// overlapQueries look for a finished entry begun in the day before the
+// new one (entries last at most a day) and for a running timer. The
+// second has neither ORDER BY nor a bound on started_at (the caller
+// checks it): either would make SQLite walk the (family, baby, started_at)
+// index over the whole history instead of the partial index that holds
+// only running timers.
+func overlapQueries(t domain.EntryType, kind string) (finished, running string) {
+	tbl, _ := entryTable(t)
+	finished = `SELECT ` + entryCols(t) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND id <> ?
+		AND started_at < ? AND started_at >= ? AND ended_at > ?` + kind + ` ORDER BY started_at LIMIT 1`
+	running = runningQuery(t) + ` AND id <> ?` + kind
+	return finished, running
+}
+
+func runningQuery(t domain.EntryType) string {
+	tbl, _ := entryTable(t)
+	return `SELECT ` + entryCols(t) + ` FROM ` + tbl + ` WHERE family_id = ? AND baby_id = ? AND ended_at IS NULL`
 }
 
 func (s *Store) queryEntries(ctx context.Context, t domain.EntryType, query string, args ...any) ([]domain.Entry, error) {

@@ -152,8 +152,7 @@ func (s *Store) Sessions(ctx context.Context, familyID, babyID string, p Page) (
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM massage_sessions WHERE family_id = ? AND baby_id = ?`+where+
-		` ORDER BY started_at DESC, id DESC LIMIT ?`), append(append([]any{familyID, babyID}, args...), limit+1)...)
+	rows, err := s.r.QueryContext(ctx, s.q(sessionsListQuery(where)), append(append([]any{familyID, babyID}, args...), limit+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -178,6 +177,16 @@ func (s *Store) Sessions(ctx context.Context, familyID, babyID string, p Page) (
 	return out, next, s.loadSteps(ctx, out)
 }
 
+func sessionsListQuery(where string) string {
+	return `SELECT ` + sessionCols + ` FROM massage_sessions WHERE family_id = ? AND baby_id = ?` + where +
+		` ORDER BY started_at DESC, id DESC LIMIT ?`
+}
+
+func stepsQuery(sessions int) string {
+	return `SELECT session_id, stroke_id, response FROM session_steps WHERE session_id IN (` +
+		strings.TrimSuffix(strings.Repeat("?,", sessions), ",") + `) ORDER BY session_id, position`
+}
+
 // loadSteps fills the steps of the sessions in one query.
 func (s *Store) loadSteps(ctx context.Context, list []domain.Session) error {
 	if len(list) == 0 {
@@ -189,8 +198,7 @@ func (s *Store) loadSteps(ctx context.Context, list []domain.Session) error {
 		idx[x.ID] = i
 		args[i] = x.ID
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT session_id, stroke_id, response FROM session_steps WHERE session_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(list)), ",")+`) ORDER BY session_id, position`), args...)
+	rows, err := s.r.QueryContext(ctx, s.q(stepsQuery(len(list))), args...)
 	if err != nil {
 		return err
 	}

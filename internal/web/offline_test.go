@@ -161,7 +161,11 @@ func TestOfflineServiceWorkerServed(t *testing.T) {
 	baby := a.Baby(a.Signup("ann@example.org", "Ann", "Martin"), "Lou", "2026-10-01")
 	b := a.Browser()
 	b.Login("ann@example.org", "correct horse battery")
-	for _, u := range regexp.MustCompile(`"(/static/[^"]+)"`).FindAllStringSubmatch(b.Get("/babies/"+baby).Body+a.Browser().Get("/library").Body, -1) {
+	pages := b.Get("/babies/"+baby).Body + b.Get("/babies/"+baby+"/insights").Body + a.Browser().Get("/library").Body
+	if !strings.Contains(pages, "/vendor/uplot-1.6.32/uPlot.iife.min.js") {
+		t.Error("the insights page does not load the vendored uPlot")
+	}
+	for _, u := range regexp.MustCompile(`"(/static/[^"]+)"`).FindAllStringSubmatch(pages, -1) {
 		if !slices.Contains(cfg.Pre, u[1]) {
 			t.Errorf("%s is not precached", u[1])
 		}

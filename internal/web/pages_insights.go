@@ -2,12 +2,9 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 
 	"nurture/internal/content"
 	"nurture/internal/domain"
@@ -44,13 +41,15 @@ type insightsData struct {
 	Why        []string
 }
 
-// chart is a small bar chart drawn as SVG, with the same numbers as a
-// table for people who do not see it.
+// chart is a small bar chart: the page hands it as JSON to insights.js,
+// which draws it with the vendored uPlot, and shows the same numbers as a
+// table for people who do not see it (and on paper).
 type chart struct {
-	ID, Title, Unit string
-	Labels          []string
-	Values          []float64
-	SVG             template.HTML
+	ID     string    `json:"id"`
+	Title  string    `json:"title"`
+	Unit   string    `json:"unit"`
+	Labels []string  `json:"labels"`
+	Values []float64 `json:"values"`
 }
 
 func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, id domain.Identity) {
@@ -115,13 +114,12 @@ func (s *Server) insightCharts(v *view, in insights.Insights) []chart {
 		}
 		return date
 	}
-	var touch, crying chart
-	touch = chart{ID: "touch", Title: v.T("insightspage.chart_touch"), Unit: v.T("insightspage.unit_minutes")}
+	touch := chart{ID: "touch", Title: v.T("insightspage.chart_touch"), Unit: v.T("insightspage.unit_minutes")}
 	for _, d := range in.TouchMinutesByDay {
 		touch.Labels = append(touch.Labels, short(d.Date))
 		touch.Values = append(touch.Values, math.Round(d.Minutes))
 	}
-	crying = chart{ID: "crying", Title: v.T("insightspage.chart_crying"), Unit: v.T("insightspage.unit_minutes")}
+	crying := chart{ID: "crying", Title: v.T("insightspage.chart_crying"), Unit: v.T("insightspage.unit_minutes")}
 	for _, d := range in.CryingMinutesByDay {
 		crying.Labels = append(crying.Labels, short(d.Date))
 		crying.Values = append(crying.Values, math.Round(d.Minutes))
@@ -136,33 +134,5 @@ func (s *Server) insightCharts(v *view, in insights.Insights) []chart {
 		weeks.Labels = append(weeks.Labels, short(w.WeekStart))
 		weeks.Values = append(weeks.Values, float64(w.Sessions))
 	}
-	out := []chart{touch, crying, byHour, weeks}
-	for i := range out {
-		out[i].SVG = barSVG(out[i])
-	}
-	return out
-}
-
-// barSVG draws a chart's values as bars on a fixed 320×120 canvas that
-// scales with the page; labels of every few bars keep it legible.
-func barSVG(c chart) template.HTML {
-	const w, h, pad = 320.0, 120.0, 16.0
-	peak := slices.Max(append([]float64{1}, c.Values...))
-	n := max(len(c.Values), 1)
-	bw := (w - 2) / float64(n)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t"><title id="%s-t">%s</title>`,
-		w, h+pad, template.HTMLEscapeString(c.ID), template.HTMLEscapeString(c.ID), template.HTMLEscapeString(c.Title))
-	fmt.Fprintf(&b, `<line x1="0" y1="%.0f" x2="%.0f" y2="%.0f" class="axis"/>`, h, w, h)
-	every := max(1, n/6)
-	for i, val := range c.Values {
-		bh := val / peak * (h - 4)
-		x := 1 + float64(i)*bw
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar"/>`, x+bw*0.15, h-bh, bw*0.7, bh)
-		if i%every == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" class="tick">%s</text>`, x+bw/2, h+pad-3, template.HTMLEscapeString(c.Labels[i]))
-		}
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return []chart{touch, crying, byHour, weeks}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // DB exposes the reader pool to this package's external tests.
-func DB(s *Store) *sql.DB { return s.r }
+func DB(s *Store) *sql.DB { return s.r.DB }
 
 // SetQueryOnly makes the one writer connection refuse writes, as a
 // read-only disk would.

@@ -25,7 +25,6 @@ func (s *Store) ExplainHot(ctx context.Context) (map[string]string, error) {
 		args  []any
 	}{
 		"sessions list": {sessionsListQuery(""), []any{"f", "b", 101}},
-		"session steps": {stepsQuery(2), []any{"s1", "s2"}},
 	}
 	for _, t := range historyLogs {
 		kind, kindArg := "", []any{}

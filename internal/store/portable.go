@@ -55,35 +55,17 @@ func (s *Store) Export(ctx context.Context, familyID string) (Snapshot, error) {
 		snap.Babies = append(snap.Babies, b)
 	}
 	rows.Close()
-	rows, err = tx.QueryContext(ctx, s.q(`SELECT `+sessionCols+` FROM massage_sessions WHERE family_id = ? ORDER BY started_at, id`), familyID)
+	rows, err = tx.QueryContext(ctx, s.q(sessionSelect+` WHERE family_id = ? ORDER BY started_at, id`), familyID)
 	if err != nil {
 		return snap, err
 	}
-	byID := map[string]int{}
 	for rows.Next() {
 		x, err := scanSession(rows)
 		if err != nil {
 			rows.Close()
 			return snap, err
 		}
-		byID[x.ID] = len(snap.Sessions)
 		snap.Sessions = append(snap.Sessions, x)
-	}
-	rows.Close()
-	rows, err = tx.QueryContext(ctx, s.q(`SELECT st.session_id, st.stroke_id, st.response FROM session_steps st
-		JOIN massage_sessions m ON m.id = st.session_id WHERE m.family_id = ? ORDER BY st.session_id, st.position`), familyID)
-	if err != nil {
-		return snap, err
-	}
-	for rows.Next() {
-		var sid string
-		var st domain.SessionStep
-		if err := rows.Scan(&sid, &st.StrokeID, &st.Response); err != nil {
-			rows.Close()
-			return snap, err
-		}
-		i := byID[sid]
-		snap.Sessions[i].Steps = append(snap.Sessions[i].Steps, st)
 	}
 	rows.Close()
 	for _, t := range []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog} {

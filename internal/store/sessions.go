@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"fmt"
 	"strings"
 
 	"nurture/internal/domain"
@@ -120,29 +120,46 @@ func (s *Store) DeleteSession(ctx context.Context, familyID, babyID, id string) 
 
 const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at`
 
+// sessionSelect reads a session with its steps folded into one column,
+// as historySessionsQuery does: one row per session instead of one per
+// step, which was most of the cost of listing sessions.
+const sessionSelect = `SELECT ` + sessionCols + `,
+	(SELECT string_agg(st.position || ':' || st.stroke_id || ':' || st.response, ',') FROM session_steps st WHERE st.session_id = massage_sessions.id)
+	FROM massage_sessions`
+
 func scanSession(sc interface{ Scan(...any) error }) (domain.Session, error) {
 	var x domain.Session
 	var st, en, cr, up int64
 	var before, after, asleep sql.NullInt64
-	err := sc.Scan(&x.ID, &x.FamilyID, &x.BabyID, &x.CaregiverID, &x.RoutineID, &st, &en, &x.Outcome, &before, &after, &asleep, &x.Notes, &cr, &up)
+	var steps sql.RawBytes
+	err := sc.Scan(&x.ID, &x.FamilyID, &x.BabyID, &x.CaregiverID, &x.RoutineID, &st, &en, &x.Outcome, &before, &after, &asleep, &x.Notes, &cr, &up, &steps)
+	if err != nil {
+		return x, err
+	}
 	x.StartedAt, x.EndedAt, x.CreatedAt, x.UpdatedAt = fromMS(st), fromMS(en), fromMS(cr), fromMS(up)
 	x.ParentCalmBefore, x.ParentCalmAfter, x.FellAsleepAfterMin = intPtr(before), intPtr(after), intPtr(asleep)
-	return x, err
+	if len(steps) > 0 {
+		if x.Steps, err = parseSteps(steps, func(b []byte) string { return string(b) }); err != nil {
+			return x, fmt.Errorf("session %s: %w", x.ID, err)
+		}
+	}
+	return x, nil
 }
 
 // Session returns one session with its steps.
 func (s *Store) Session(ctx context.Context, familyID, babyID, id string) (domain.Session, error) {
-	x, err := scanSession(s.r.QueryRowContext(ctx, s.q(`SELECT `+sessionCols+` FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return x, ErrNotFound
-	} else if err != nil {
-		return x, err
+	rows, err := s.r.QueryContext(ctx, s.q(sessionSelect+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID)
+	if err != nil {
+		return domain.Session{}, err
 	}
-	list := []domain.Session{x}
-	if err := s.loadSteps(ctx, list); err != nil {
-		return x, err
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return domain.Session{}, err
+		}
+		return domain.Session{}, ErrNotFound
 	}
-	return list[0], nil
+	return scanSession(rows)
 }
 
 // Sessions lists a baby's sessions newest first, with their steps, and
@@ -174,45 +191,11 @@ func (s *Store) Sessions(ctx context.Context, familyID, babyID string, p Page) (
 		last := out[limit-1]
 		next = cursor{ms(last.StartedAt), last.ID}.encode()
 	}
-	return out, next, s.loadSteps(ctx, out)
+	return out, next, nil
 }
 
 func sessionsListQuery(where string) string {
-	return `SELECT ` + sessionCols + ` FROM massage_sessions WHERE family_id = ? AND baby_id = ?` + where +
-		` ORDER BY started_at DESC, id DESC LIMIT ?`
-}
-
-func stepsQuery(sessions int) string {
-	return `SELECT session_id, stroke_id, response FROM session_steps WHERE session_id IN (` +
-		strings.TrimSuffix(strings.Repeat("?,", sessions), ",") + `) ORDER BY session_id, position`
-}
-
-// loadSteps fills the steps of the sessions in one query.
-func (s *Store) loadSteps(ctx context.Context, list []domain.Session) error {
-	if len(list) == 0 {
-		return nil
-	}
-	idx := make(map[string]int, len(list))
-	args := make([]any, len(list))
-	for i, x := range list {
-		idx[x.ID] = i
-		args[i] = x.ID
-	}
-	rows, err := s.r.QueryContext(ctx, s.q(stepsQuery(len(list))), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sid string
-		var st domain.SessionStep
-		if err := rows.Scan(&sid, &st.StrokeID, &st.Response); err != nil {
-			return err
-		}
-		i := idx[sid]
-		list[i].Steps = append(list[i].Steps, st)
-	}
-	return rows.Err()
+	return sessionSelect + ` WHERE family_id = ? AND baby_id = ?` + where + ` ORDER BY started_at DESC, id DESC LIMIT ?`
 }
 
 // IsMember reports whether a user belongs to the family.

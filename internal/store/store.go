@@ -38,9 +38,9 @@ type Store struct {
 	d Dialect
 	// w takes every write; with SQLite it is one connection, so writers
 	// queue in Go instead of failing on the database lock.
-	w *sql.DB
+	w *pool
 	// r serves reads; with PostgreSQL it is the same pool as w.
-	r *sql.DB
+	r *pool
 }
 
 // Options select and tune the backend.
@@ -79,7 +79,8 @@ func connect(o Options) (*Store, error) {
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(20)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		return &Store{d: Postgres, w: db, r: db}, nil
+		p := newPool(db, false)
+		return &Store{d: Postgres, w: p, r: p}, nil
 	}
 	if o.DatabaseURL != "" {
 		return nil, fmt.Errorf("NURTURE_DATABASE_URL must start with postgres:// (leave it empty for SQLite)")
@@ -109,7 +110,7 @@ func connect(o Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{d: SQLite, w: w, r: r}, nil
+	return &Store{d: SQLite, w: newPool(w, true), r: newPool(r, true)}, nil
 }
 
 func isPostgresURL(u string) bool {
@@ -158,7 +159,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(s.d.goose(), s.w, sub, opts...)
+	p, err := goose.NewProvider(s.d.goose(), s.w.DB, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

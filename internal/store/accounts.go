@@ -41,7 +41,7 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-func insertUser(ctx context.Context, s *Store, tx *sql.Tx, u NewUser) error {
+func insertUser(ctx context.Context, s *Store, tx *txn, u NewUser) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO users (id, email, name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 		u.ID, u.Email, u.Name, u.PasswordHash, u.Locale, ms(u.CreatedAt))
 	if isUnique(err) {
@@ -50,7 +50,7 @@ func insertUser(ctx context.Context, s *Store, tx *sql.Tx, u NewUser) error {
 	return err
 }
 
-func insertMember(ctx context.Context, s *Store, tx *sql.Tx, familyID, userID string, role domain.Role, rel domain.Relation, at time.Time) error {
+func insertMember(ctx context.Context, s *Store, tx *txn, familyID, userID string, role domain.Role, rel domain.Relation, at time.Time) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO members (family_id, user_id, role, relation, joined_at) VALUES (?, ?, ?, ?, ?)`),
 		familyID, userID, string(role), string(rel), ms(at))
 	return err
@@ -59,7 +59,7 @@ func insertMember(ctx context.Context, s *Store, tx *sql.Tx, familyID, userID st
 // CreateFamilyWithOwner stores a new user, a new family and makes the user
 // its owner, all or nothing. A taken email gives ErrConflict.
 func (s *Store) CreateFamilyWithOwner(ctx context.Context, u NewUser, f domain.Family, rel domain.Relation) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		if err := insertUser(ctx, s, tx, u); err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Store) CreateFamilyWithOwner(ctx context.Context, u NewUser, f domain.F
 func (s *Store) JoinWithInvite(ctx context.Context, u NewUser, codeHash string) (domain.Family, domain.Role, error) {
 	var fam domain.Family
 	var role domain.Role
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		var rel string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, role, relation FROM invites WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?`),
 			codeHash, ms(u.CreatedAt)).Scan(&fam.ID, &role, &rel)
@@ -167,7 +167,7 @@ func (s *Store) PasswordHashByID(ctx context.Context, userID string) (hash strin
 // SetPassword replaces a user's password and ends all their sessions and
 // tokens except keepTokenID (the one changing it, if any).
 func (s *Store) SetPassword(ctx context.Context, userID, hash, keepTokenID string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET password_hash = ? WHERE id = ?`), hash, userID); err != nil {
 			return err
 		}
@@ -257,7 +257,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID string) error {
 // CreatePasswordReset stores a one-time reset for a member of the family.
 // A user outside the family gives ErrNotFound.
 func (s *Store) CreatePasswordReset(ctx context.Context, familyID, userID, hash string, now, expires time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&n); err != nil {
 			return err
@@ -294,7 +294,7 @@ func (s *Store) ResetUser(ctx context.Context, hash string, now time.Time) (stri
 // UsePasswordReset spends a reset code, sets the new password and ends the
 // user's sessions, all or nothing.
 func (s *Store) UsePasswordReset(ctx context.Context, hash, newPasswordHash string, now time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		var userID string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT user_id FROM password_resets WHERE hash = ? AND used_at IS NULL AND expires_at > ?`), hash, ms(now)).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -315,7 +315,7 @@ func (s *Store) UsePasswordReset(ctx context.Context, hash, newPasswordHash stri
 
 // RecordLoginFailure notes a failed login under each key (account, address).
 func (s *Store) RecordLoginFailure(ctx context.Context, now time.Time, keys ...string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO login_failures (key, at) VALUES (?, ?)`), k, ms(now)); err != nil {
 				return err

@@ -20,7 +20,7 @@ func (s *Store) DeleteBaby(ctx context.Context, familyID, babyID string) error {
 // deleteUsers removes user accounts with their sessions, tokens, resets
 // and login failures. Entries they made stay with the family: they belong
 // to the baby's story, and carry only the user id.
-func (s *Store) deleteUsers(ctx context.Context, tx *sql.Tx, ids []string) error {
+func (s *Store) deleteUsers(ctx context.Context, tx *txn, ids []string) error {
 	for _, id := range ids {
 		var email string
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT email FROM users WHERE id = ?`), id).Scan(&email); err != nil {
@@ -41,7 +41,7 @@ func (s *Store) deleteUsers(ctx context.Context, tx *sql.Tx, ids []string) error
 // members cannot go; a sole member's leaving deletes the family.
 func (s *Store) RemoveMember(ctx context.Context, familyID, userID string) error {
 	var famDeleted bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		ms, err := s.membersQ(ctx, tx, familyID)
 		if err != nil {
 			return err
@@ -76,7 +76,7 @@ func (s *Store) RemoveMember(ctx context.Context, familyID, userID string) error
 
 // SetRole changes a member's role; the last owner keeps theirs.
 func (s *Store) SetRole(ctx context.Context, familyID, userID string, role domain.Role) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		var cur string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT role FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&cur)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -101,7 +101,7 @@ func (s *Store) SetRole(ctx context.Context, familyID, userID string, role domai
 // DeleteFamily removes the family, every member's account and, by
 // cascade, every baby, entry, invite and reminder of the family.
 func (s *Store) DeleteFamily(ctx context.Context, familyID string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		ms, err := s.membersQ(ctx, tx, familyID)
 		if err != nil {
 			return err

@@ -128,7 +128,7 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 // a replay: nothing changes and created is false. An id used elsewhere is
 // ErrConflict; an entry meeting another of its kind is a *domain.Overlap.
 func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *txn) error {
 		created, err = s.putEntry(ctx, tx, e)
 		return err
 	})
@@ -136,7 +136,7 @@ func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err
 }
 
 // putEntry is PutEntry inside a caller's transaction.
-func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, e domain.Entry) (bool, error) {
+func (s *Store) putEntry(ctx context.Context, tx *txn, e domain.Entry) (bool, error) {
 	tbl, err := entryTable(e.Type)
 	if err != nil {
 		return false, err
@@ -171,7 +171,7 @@ func (s *Store) UpdateEntry(ctx context.Context, e domain.Entry) error {
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		if err := s.overlapping(ctx, tx, e); err != nil {
 			return err
 		}

@@ -122,7 +122,7 @@ func (s *Store) membersQ(ctx context.Context, q querier, familyID string) ([]dom
 
 // addMembers makes accounts without a usable password for members joining
 // a family from outside the app (an import, the demo).
-func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, familyID string, members []domain.Member, each func()) error {
+func (s *Store) addMembers(ctx context.Context, tx *txn, familyID string, members []domain.Member, each func()) error {
 	for i, m := range members {
 		u := NewUser{User: domain.User{ID: m.UserID, Email: m.Email, Name: m.Name, Locale: m.Locale, CreatedAt: m.JoinedAt}, PasswordHash: UnusablePassword}
 		if err := insertUser(ctx, s, tx, u); err != nil {
@@ -141,7 +141,7 @@ func (s *Store) addMembers(ctx context.Context, tx *sql.Tx, familyID string, mem
 // AddMembers adds members without a usable password to a family; each
 // needs a reset link before logging in.
 func (s *Store) AddMembers(ctx context.Context, familyID string, members []domain.Member) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.addMembers(ctx, tx, familyID, members, nil) })
+	return s.tx(ctx, func(tx *txn) error { return s.addMembers(ctx, tx, familyID, members, nil) })
 }
 
 // FamilyOf returns the id of a user's family.
@@ -190,7 +190,7 @@ func (s *Store) Import(ctx context.Context, familyID string, snap Snapshot, crea
 			progress()
 		}
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		if create {
 			f := snap.Family
 			f.ID = familyID

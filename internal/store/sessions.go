@@ -42,7 +42,7 @@ func intPtr(v sql.NullInt64) *int {
 // for the same baby changes nothing and reports created=false, so a client
 // may safely send again; an id used elsewhere is ErrConflict.
 func (s *Store) PutSession(ctx context.Context, ses domain.Session) (created bool, err error) {
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *txn) error {
 		created, err = s.putSession(ctx, tx, ses)
 		return err
 	})
@@ -50,7 +50,7 @@ func (s *Store) PutSession(ctx context.Context, ses domain.Session) (created boo
 }
 
 // putSession is PutSession inside a caller's transaction.
-func (s *Store) putSession(ctx context.Context, tx *sql.Tx, ses domain.Session) (bool, error) {
+func (s *Store) putSession(ctx context.Context, tx *txn, ses domain.Session) (bool, error) {
 	if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
 		return false, err
 	}
@@ -75,7 +75,7 @@ func (s *Store) putSession(ctx context.Context, tx *sql.Tx, ses domain.Session) 
 	return true, insertSteps(ctx, s, tx, ses.ID, ses.Steps)
 }
 
-func insertSteps(ctx context.Context, s *Store, tx *sql.Tx, sessionID string, steps []domain.SessionStep) error {
+func insertSteps(ctx context.Context, s *Store, tx *txn, sessionID string, steps []domain.SessionStep) error {
 	if len(steps) == 0 {
 		return nil
 	}
@@ -96,7 +96,7 @@ func insertSteps(ctx context.Context, s *Store, tx *sql.Tx, sessionID string, st
 
 // UpdateSession replaces a stored session's details and steps.
 func (s *Store) UpdateSession(ctx context.Context, ses domain.Session) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		err := affected(tx.ExecContext(ctx, s.q(`UPDATE massage_sessions SET caregiver_id = ?, routine_id = ?, started_at = ?, ended_at = ?, outcome = ?,
 			parent_calm_before = ?, parent_calm_after = ?, fell_asleep_after_min = ?, notes = ?, updated_at = ?
 			WHERE id = ? AND family_id = ? AND baby_id = ?`),

@@ -27,25 +27,38 @@ func newPool(db *sql.DB, prepare bool) *pool {
 	return &pool{DB: db, prepare: prepare, stmts: map[string]*sql.Stmt{}}
 }
 
-// stmt returns the prepared statement for query, or nil to run it as is.
+// cached returns the prepared statement for query if there is one.
+func (p *pool) cached(query string) *sql.Stmt {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.stmts[query]
+}
+
+// stmt returns the prepared statement for query, preparing it on first
+// use, or nil to run it as is.
 func (p *pool) stmt(ctx context.Context, query string) *sql.Stmt {
 	if !p.prepare {
 		return nil
 	}
+	if st := p.cached(query); st != nil {
+		return st
+	}
 	p.mu.RLock()
-	st := p.stmts[query]
+	full := len(p.stmts) >= maxStmts
 	p.mu.RUnlock()
-	if st != nil {
-		return st
+	if full {
+		return nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if st = p.stmts[query]; st != nil || len(p.stmts) >= maxStmts {
-		return st
-	}
+	// Prepared outside the lock: it waits for a connection of the pool.
 	st, err := p.DB.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // the plain call reports the error
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if had := p.stmts[query]; had != nil {
+		st.Close() // prepared meanwhile by another request
+		return had
 	}
 	p.stmts[query] = st
 	return st
@@ -81,4 +94,57 @@ func (p *pool) Close() error {
 	}
 	p.mu.Unlock()
 	return p.DB.Close()
+}
+
+// txn is a write transaction that runs its statements through the pool's
+// prepared ones (a write runs five or six: the lookups of its checks and
+// the insert). A statement cannot be prepared on the pool while the
+// transaction holds its connection (SQLite's writer has one), so one seen
+// for the first time runs as is and is prepared after the transaction.
+// Statements of a transaction run one at a time, each read to the end
+// before the next, as database/sql shares one connection.
+type txn struct {
+	*sql.Tx
+	p      *pool
+	missed []string
+}
+
+func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !t.p.prepare {
+		return nil
+	}
+	if st := t.p.cached(query); st != nil {
+		return t.Tx.StmtContext(ctx, st)
+	}
+	t.missed = append(t.missed, query)
+	return nil
+}
+
+func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+// prepareMissed prepares, once the transaction is over, the statements it
+// ran unprepared.
+func (t *txn) prepareMissed(ctx context.Context) {
+	for _, q := range t.missed {
+		t.p.stmt(ctx, q)
+	}
 }

@@ -176,11 +176,13 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 }
 
 // tx runs fn in a write transaction and commits it when fn returns nil.
-func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &txn{Tx: sqlTx, p: s.w}
+	defer tx.prepareMissed(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err

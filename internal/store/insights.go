@@ -1,14 +1,10 @@
 package store
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,16 +25,9 @@ type History struct {
 
 // Each query walks the (family_id, baby_id, started_at, id) index of its
 // table over one range, so the cost follows the window, not the history.
-// A session's steps come folded into one text ("position:stroke:response,
-// ...") by a lookup on the steps' primary key: one row per session instead
-// of one per step. string_agg is the same in SQLite (3.44+) and PostgreSQL.
-// The primary key gives the steps in order; rather than pay a sort per
-// session for the guarantee, the positions come along and are checked.
-// Stroke ids and responses hold neither ':' nor ','.
 const (
 	historySessionsQuery = `SELECT s.id, s.caregiver_id, s.routine_id, s.started_at, s.ended_at, s.outcome,
-		s.parent_calm_before, s.parent_calm_after, s.fell_asleep_after_min,
-		(SELECT string_agg(st.position || ':' || st.stroke_id || ':' || st.response, ',') FROM session_steps st WHERE st.session_id = s.id)
+		s.parent_calm_before, s.parent_calm_after, s.fell_asleep_after_min, s.steps
 		FROM massage_sessions s WHERE s.family_id = ? AND s.baby_id = ? AND s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at, s.id`
 )
 
@@ -105,38 +94,6 @@ func (s *Store) sessionsBetween(ctx context.Context, conn *sql.Conn, familyID, b
 		out = append(out, x)
 	}
 	return out, rows.Err()
-}
-
-// parseSteps reads "position:stroke:response,..." into steps in position
-// order.
-func parseSteps(b []byte, intern func([]byte) string) ([]domain.SessionStep, error) {
-	steps := make([]domain.SessionStep, 0, bytes.Count(b, []byte{','})+1)
-	var at []int
-	sorted := true
-	for part := range bytes.SplitSeq(b, []byte{','}) {
-		pos, rest, _ := bytes.Cut(part, []byte{':'})
-		stroke, response, ok := bytes.Cut(rest, []byte{':'})
-		i, err := strconv.Atoi(string(pos))
-		if err != nil || !ok {
-			return nil, fmt.Errorf("steps out of shape: %q", part)
-		}
-		sorted = sorted && (len(at) == 0 || at[len(at)-1] < i)
-		at = append(at, i)
-		steps = append(steps, domain.SessionStep{StrokeID: intern(stroke), Response: domain.Response(intern(response))})
-	}
-	if !sorted {
-		idx := make([]int, len(steps))
-		for k := range idx {
-			idx[k] = k
-		}
-		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(at[a], at[b]) })
-		out := make([]domain.SessionStep, len(steps))
-		for k, j := range idx {
-			out[k] = steps[j]
-		}
-		steps = out
-	}
-	return steps, nil
 }
 
 // History loads a baby's records for the insights of [from, to). The

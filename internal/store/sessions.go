@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -54,11 +55,11 @@ func (s *Store) putSession(ctx context.Context, tx *txn, ses domain.Session) (bo
 	if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
 		return false, err
 	}
-	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_sessions (id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome,
-		parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_sessions (`+sessionCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
 		ses.ID, ses.FamilyID, ses.BabyID, ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
-		nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.CreatedAt), ms(ses.UpdatedAt))
+		nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.CreatedAt), ms(ses.UpdatedAt),
+		formatSteps(ses.Steps))
 	if err != nil {
 		return false, err
 	}
@@ -72,45 +73,49 @@ func (s *Store) putSession(ctx context.Context, tx *txn, ses domain.Session) (bo
 		}
 		return false, nil
 	}
-	return true, insertSteps(ctx, s, tx, ses.ID, ses.Steps)
+	return true, nil
 }
 
-func insertSteps(ctx context.Context, s *Store, tx *txn, sessionID string, steps []domain.SessionStep) error {
-	if len(steps) == 0 {
-		return nil
-	}
-	// One statement for all steps: a session has tens of them.
+// formatSteps writes steps as the steps column holds them:
+// "stroke_id:response" pairs in order, separated by commas. Stroke ids are
+// the library's (validated before storing) and hold neither ':' nor ','.
+func formatSteps(steps []domain.SessionStep) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO session_steps (session_id, position, stroke_id, response) VALUES `)
-	args := make([]any, 0, len(steps)*4)
 	for i, st := range steps {
 		if i > 0 {
-			b.WriteString(", ")
+			b.WriteByte(',')
 		}
-		b.WriteString("(?, ?, ?, ?)")
-		args = append(args, sessionID, i, st.StrokeID, string(st.Response))
+		b.WriteString(st.StrokeID)
+		b.WriteByte(':')
+		b.WriteString(string(st.Response))
 	}
-	_, err := tx.ExecContext(ctx, s.q(b.String()), args...)
-	return err
+	return b.String()
+}
+
+// parseSteps reads the steps column back; intern may share repeated words.
+func parseSteps(b []byte, intern func([]byte) string) ([]domain.SessionStep, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	steps := make([]domain.SessionStep, 0, bytes.Count(b, []byte{','})+1)
+	for part := range bytes.SplitSeq(b, []byte{','}) {
+		stroke, response, ok := bytes.Cut(part, []byte{':'})
+		if !ok || len(stroke) == 0 {
+			return nil, fmt.Errorf("steps out of shape: %q", part)
+		}
+		steps = append(steps, domain.SessionStep{StrokeID: intern(stroke), Response: domain.Response(intern(response))})
+	}
+	return steps, nil
 }
 
 // UpdateSession replaces a stored session's details and steps.
 func (s *Store) UpdateSession(ctx context.Context, ses domain.Session) error {
-	return s.tx(ctx, func(tx *txn) error {
-		err := affected(tx.ExecContext(ctx, s.q(`UPDATE massage_sessions SET caregiver_id = ?, routine_id = ?, started_at = ?, ended_at = ?, outcome = ?,
-			parent_calm_before = ?, parent_calm_after = ?, fell_asleep_after_min = ?, notes = ?, updated_at = ?
-			WHERE id = ? AND family_id = ? AND baby_id = ?`),
-			ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
-			nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.UpdatedAt),
-			ses.ID, ses.FamilyID, ses.BabyID))
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM session_steps WHERE session_id = ?`), ses.ID); err != nil {
-			return err
-		}
-		return insertSteps(ctx, s, tx, ses.ID, ses.Steps)
-	})
+	return affected(s.w.ExecContext(ctx, s.q(`UPDATE massage_sessions SET caregiver_id = ?, routine_id = ?, started_at = ?, ended_at = ?, outcome = ?,
+		parent_calm_before = ?, parent_calm_after = ?, fell_asleep_after_min = ?, notes = ?, updated_at = ?, steps = ?
+		WHERE id = ? AND family_id = ? AND baby_id = ?`),
+		ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
+		nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.UpdatedAt),
+		formatSteps(ses.Steps), ses.ID, ses.FamilyID, ses.BabyID))
 }
 
 // DeleteSession removes a session and its steps.
@@ -118,14 +123,9 @@ func (s *Store) DeleteSession(ctx context.Context, familyID, babyID, id string) 
 	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
 }
 
-const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at`
+const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at, steps`
 
-// sessionSelect reads a session with its steps folded into one column,
-// as historySessionsQuery does: one row per session instead of one per
-// step, which was most of the cost of listing sessions.
-const sessionSelect = `SELECT ` + sessionCols + `,
-	(SELECT string_agg(st.position || ':' || st.stroke_id || ':' || st.response, ',') FROM session_steps st WHERE st.session_id = massage_sessions.id)
-	FROM massage_sessions`
+const sessionSelect = `SELECT ` + sessionCols + ` FROM massage_sessions`
 
 func scanSession(sc interface{ Scan(...any) error }) (domain.Session, error) {
 	var x domain.Session

@@ -1,0 +1,94 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"nurture/internal/bench"
+	"nurture/internal/cli"
+	"nurture/internal/content"
+	"nurture/internal/store"
+)
+
+// BenchmarkRequests serves each request of the load's mix in process
+// (no network, no load generator): the server's own CPU time and
+// allocations per request, steady enough to compare commits with
+// benchstat on a busy machine. NURTURE_BENCH_DATA names a directory seeded
+// by `nurture bench seed` (e.g. 1,000 families × 6 months); without it a
+// small history is seeded first.
+//
+//	go test -run xxx -bench Requests -benchmem -count 6 ./internal/cli
+func BenchmarkRequests(b *testing.B) {
+	ctx := context.Background()
+	dir := os.Getenv("NURTURE_BENCH_DATA")
+	var tok bench.Tokens
+	if dir == "" {
+		dir = b.TempDir()
+		st, err := store.Open(ctx, store.Options{DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		lib, err := content.Load()
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, _, err = bench.Seed(ctx, st, lib, bench.SeedOptions{Families: 20, Months: 3, Seed: 1})
+		st.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		var err error
+		if tok, err = bench.ReadTokens(filepath.Join(dir, "bench-tokens.json")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	h, err := cli.Handler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	strokes, routines, err := bench.LibraryTargets()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range bench.MixedLoad {
+		b.Run(string(w.Op), func(b *testing.B) {
+			t, err := bench.NewTargets([]string{"http://nurture.test"}, bench.PickUsers(tok.Users, 200),
+				bench.Mix{{Op: w.Op, Weight: 1}}, tok, strokes, routines, time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			var tg vegeta.Target
+			for b.Loop() {
+				t.Next(&tg)
+				var body io.Reader
+				if len(tg.Body) > 0 {
+					body = strings.NewReader(string(tg.Body))
+				}
+				req := httptest.NewRequest(tg.Method, tg.URL, body)
+				req.Header = tg.Header.Clone()
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code < 200 || rec.Code > 299 {
+					b.Fatalf("%s %s: %d %s", tg.Method, tg.URL, rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
+	_ = http.StatusOK
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -90,5 +89,4 @@ func BenchmarkRequests(b *testing.B) {
 			}
 		})
 	}
-	_ = http.StatusOK
 }

@@ -42,23 +42,11 @@ var historyLogs = []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.Cr
 // SessionsBetween lists a baby's sessions begun in [from, to), oldest
 // first, with their steps, as History does (no notes or record times).
 func (s *Store) SessionsBetween(ctx context.Context, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
-	conn, err := s.readConn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	return s.sessionsBetween(ctx, conn, familyID, babyID, from, to)
+	return s.sessionsBetween(ctx, familyID, babyID, from, to)
 }
 
-// readConn is a reader connection for a run of queries. (Mapping the file
-// into memory made long windows faster but counted the whole file in the
-// server's memory; the benchmark's memory target won.)
-func (s *Store) readConn(ctx context.Context) (*sql.Conn, error) {
-	return s.r.Conn(ctx)
-}
-
-func (s *Store) sessionsBetween(ctx context.Context, conn *sql.Conn, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
-	rows, err := conn.QueryContext(ctx, s.q(historySessionsQuery), familyID, babyID, ms(from), ms(to))
+func (s *Store) sessionsBetween(ctx context.Context, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(historySessionsQuery), familyID, babyID, ms(from), ms(to))
 	if err != nil {
 		return nil, err
 	}
@@ -113,15 +101,10 @@ func (s *Store) History(ctx context.Context, familyID, babyID string, from, to t
 }
 
 func (s *Store) historyLogs(ctx context.Context, h *History, familyID, babyID string, from, to time.Time) error {
-	conn, err := s.readConn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
 	// Entries last at most a day, so one begun a day early may reach in.
 	since := from.Add(-domain.MaxSpan)
 	for _, t := range historyLogs {
-		list, err := s.historyEntries(ctx, conn, t, familyID, babyID, since, to)
+		list, err := s.historyEntries(ctx, t, familyID, babyID, since, to)
 		if err != nil {
 			return err
 		}
@@ -137,8 +120,8 @@ func (s *Store) historyLogs(ctx context.Context, h *History, familyID, babyID st
 	return nil
 }
 
-func (s *Store) historyEntries(ctx context.Context, conn *sql.Conn, t domain.EntryType, familyID, babyID string, from, to time.Time) ([]domain.Entry, error) {
-	rows, err := conn.QueryContext(ctx, s.q(historyEntriesQuery(t)), familyID, babyID, ms(from), ms(to))
+func (s *Store) historyEntries(ctx context.Context, t domain.EntryType, familyID, babyID string, from, to time.Time) ([]domain.Entry, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(historyEntriesQuery(t)), familyID, babyID, ms(from), ms(to))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"nurture/internal/readiness"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,11 +63,20 @@ type Family struct {
 
 // Location returns the family's time zone, UTC if it cannot be loaded.
 func (f Family) Location() *time.Location {
-	if loc, err := time.LoadLocation(f.Timezone); err == nil {
-		return loc
+	if loc, ok := locations.Load(f.Timezone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(f.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(f.Timezone, loc)
+	return loc
 }
+
+// locations keeps loaded time zones: loading one reads and parses the
+// zone database, and every page needs the family's.
+var locations sync.Map
 
 // Member is a user's place in a family.
 type Member struct {

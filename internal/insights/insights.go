@@ -353,21 +353,27 @@ func MinutesBeforeBreak(sessions []domain.Session, stepSeconds func(string, int)
 func spans(es []domain.Entry, from, to, now time.Time) [][2]time.Time {
 	out := make([][2]time.Time, 0, len(es))
 	for _, e := range es {
-		start, end := e.StartedAt, now
-		if e.EndedAt != nil {
-			end = *e.EndedAt
-		}
-		if start.Before(from) {
-			start = from
-		}
-		if end.After(to) {
-			end = to
-		}
-		if start.Before(end) {
-			out = append(out, [2]time.Time{start, end})
+		if sp, ok := span(e, from, to, now); ok {
+			out = append(out, sp)
 		}
 	}
 	return out
+}
+
+// span is the part of an entry inside [from, to); a running one lasts
+// until now.
+func span(e domain.Entry, from, to, now time.Time) ([2]time.Time, bool) {
+	start, end := e.StartedAt, now
+	if e.EndedAt != nil {
+		end = *e.EndedAt
+	}
+	if start.Before(from) {
+		start = from
+	}
+	if end.After(to) {
+		end = to
+	}
+	return [2]time.Time{start, end}, start.Before(end)
 }
 
 func minutes(sp [][2]time.Time) float64 {
@@ -439,9 +445,12 @@ func byDay(sp [][2]time.Time, dates []string, loc *time.Location) []DayMinutes {
 }
 
 func touchByDay(touch []domain.Entry, sessions []domain.Session, dates []string, from, to, now time.Time, loc *time.Location) []DayTouch {
-	kinds := map[string][]domain.Entry{}
+	// Spans per kind, not entries: an entry is a large value to copy.
+	kinds := map[string][][2]time.Time{}
 	for _, e := range touch {
-		kinds[e.Kind] = append(kinds[e.Kind], e)
+		if sp, ok := span(e, from, to, now); ok {
+			kinds[e.Kind] = append(kinds[e.Kind], sp)
+		}
 	}
 	out := make([]DayTouch, len(dates))
 	pos := make(map[string]int, len(dates))
@@ -449,8 +458,8 @@ func touchByDay(touch []domain.Entry, sessions []domain.Session, dates []string,
 		out[i] = DayTouch{Date: d, ByKind: map[string]float64{}}
 		pos[d] = i
 	}
-	for kind, es := range kinds {
-		for d, m := range domain.MinutesByDay(spans(es, from, to, now), loc) {
+	for kind, sp := range kinds {
+		for d, m := range domain.MinutesByDay(sp, loc) {
 			if i, ok := pos[d]; ok {
 				out[i].ByKind[kind] = round1(m)
 				out[i].Minutes += m

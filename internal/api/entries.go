@@ -180,16 +180,17 @@ func (h *Handler) createEntry(t domain.EntryType) handlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, e.ID)
+		if created {
+			// What was stored is e (the answer's times are to the second).
+			writeJSON(w, http.StatusCreated, toEntryJSON(e))
+			return
+		}
+		stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, e.ID) // a replay: the first one
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		status := http.StatusCreated
-		if !created {
-			status = http.StatusOK
-		}
-		writeJSON(w, status, toEntryJSON(stored))
+		writeJSON(w, http.StatusOK, toEntryJSON(stored))
 	}
 }
 

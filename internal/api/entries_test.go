@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -81,5 +82,40 @@ func TestEntriesAPI(t *testing.T) {
 	}
 	if n := len(w.app.API("GET", b+"/timers", w.owner.Token, nil).JSON(t)["items"].([]any)); n != 0 {
 		t.Fatalf("timer still running")
+	}
+}
+
+// A POST answers with the record exactly as a later GET reads it back,
+// though it does not read it back itself.
+func TestCreatedAnswerIsWhatIsStored(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now().UTC()
+	at := func(min int) string { // sub-second precision on purpose
+		return now.Add(time.Duration(min)*time.Minute + 123456789*time.Nanosecond).Format(time.RFC3339Nano)
+	}
+	b := "/api/v1/babies/" + w.babyA
+	for _, c := range []struct{ path, body string }{
+		{b + "/touch", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q,"notes":"after bath"}`, at(-120), at(-90))},
+		{b + "/touch", fmt.Sprintf(`{"kind":"carrying","started_at":%q}`, at(-5))},
+		{b + "/sleep", fmt.Sprintf(`{"started_at":%q,"ended_at":%q}`, at(-300), at(-200))},
+		{b + "/crying", fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"held":true,"needs_checked":["hungry","nappy","hungry"],"soothed_by":[],"parent_stress":3}`, at(-60), at(-45))},
+		{b + "/crying", fmt.Sprintf(`{"started_at":%q,"ended_at":%q}`, at(-40), at(-35))},
+		{b + "/sessions", fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"outcome":"completed","steps":[{"stroke_id":"toe_roll","response":"engaged"},{"stroke_id":"marching","response":"skipped"}],"parent_calm_before":2,"parent_calm_after":4,"notes":"calm"}`, at(-30), at(-20))},
+		{b + "/sessions", fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"outcome":"baby_declined","steps":[]}`, at(-15), at(-14))},
+	} {
+		posted := w.app.API("POST", c.path, w.owner.Token, c.body)
+		if posted.Status != 201 {
+			t.Fatalf("POST %s: %d %s", c.path, posted.Status, posted.Body)
+		}
+		var rec struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal([]byte(posted.Body), &rec); err != nil || rec.ID == "" {
+			t.Fatalf("POST %s: no id in %s", c.path, posted.Body)
+		}
+		got := w.app.API("GET", c.path+"/"+rec.ID, w.owner.Token, nil)
+		if got.Status != 200 || strings.TrimSpace(got.Body) != strings.TrimSpace(posted.Body) {
+			t.Errorf("%s\nPOST answered %s\nGET reads    %s", c.path, posted.Body, got.Body)
+		}
 	}
 }

@@ -133,16 +133,17 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domai
 		h.fail(w, r, err)
 		return
 	}
-	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, s.ID)
+	if created {
+		// What was stored is s (the answer's times are to the second).
+		writeJSON(w, http.StatusCreated, toSessionJSON(s))
+		return
+	}
+	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, s.ID) // a replay: the first one
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	status := http.StatusCreated
-	if !created {
-		status = http.StatusOK // a replay of an entry already stored
-	}
-	writeJSON(w, status, toSessionJSON(stored))
+	writeJSON(w, http.StatusOK, toSessionJSON(stored))
 }
 
 func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 )
 
 // pool is a database handle that, for SQLite, keeps each query text
@@ -19,8 +20,8 @@ type pool struct {
 	stmts map[string]*sql.Stmt
 }
 
-// maxStmts bounds the cache; query texts are a fixed set apart from a few
-// with lists of placeholders (see padIDs), so it is never reached in use.
+// maxStmts bounds the cache; query texts are a fixed set, so it is never
+// reached in use.
 const maxStmts = 256
 
 func newPool(db *sql.DB, prepare bool) *pool {
@@ -101,22 +102,34 @@ func (p *pool) Close() error {
 // the insert). A statement cannot be prepared on the pool while the
 // transaction holds its connection (SQLite's writer has one), so one seen
 // for the first time runs as is and is prepared after the transaction.
-// Statements of a transaction run one at a time, each read to the end
-// before the next, as database/sql shares one connection.
+// The driver runs one SQLite statement per text and connection: two result
+// sets of the same text must not be open at once in a transaction (none
+// is: each is read to the end before the next statement).
 type txn struct {
 	*sql.Tx
 	p      *pool
-	missed []string
+	used   map[string]*sql.Stmt // this transaction's handles, one per text
+	missed map[string]bool
 }
 
 func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
 	if !t.p.prepare {
 		return nil
 	}
-	if st := t.p.cached(query); st != nil {
-		return t.Tx.StmtContext(ctx, st)
+	if st := t.used[query]; st != nil {
+		return st
 	}
-	t.missed = append(t.missed, query)
+	if st := t.p.cached(query); st != nil {
+		if t.used == nil {
+			t.used = map[string]*sql.Stmt{}
+		}
+		t.used[query] = t.Tx.StmtContext(ctx, st)
+		return t.used[query]
+	}
+	if t.missed == nil {
+		t.missed = map[string]bool{}
+	}
+	t.missed[query] = true
 	return nil
 }
 
@@ -142,9 +155,15 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 // prepareMissed prepares, once the transaction is over, the statements it
-// ran unprepared.
+// ran unprepared. It waits a few seconds at most for a connection: a
+// statement left unprepared only costs a parse next time.
 func (t *txn) prepareMissed(ctx context.Context) {
-	for _, q := range t.missed {
+	if len(t.missed) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for q := range t.missed {
 		t.p.stmt(ctx, q)
 	}
 }

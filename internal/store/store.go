@@ -186,13 +186,16 @@ func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
 	if err != nil {
 		return err
 	}
+	// A panic in fn must not keep the writer's only connection.
+	defer sqlTx.Rollback()
 	tx := &txn{Tx: sqlTx, p: s.w}
-	defer tx.prepareMissed(context.WithoutCancel(ctx))
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
+	if err = fn(tx); err != nil {
+		sqlTx.Rollback()
+	} else {
+		err = sqlTx.Commit()
 	}
-	return tx.Commit()
+	tx.prepareMissed(ctx) // the connection is free again
+	return err
 }
 
 // q rewrites ? placeholders for the dialect.

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 
 	"nurture/internal/apptest"
 	"nurture/internal/content"
-	"nurture/internal/store"
 )
 
 type favoriteJSON struct {
@@ -220,61 +218,6 @@ func TestInsightsPretermSuggestion(t *testing.T) {
 	r = w.app.API("GET", "/api/v1/babies/"+id+"/routine-suggestion?minutes=5", w.owner.Token, nil)
 	if r.Status != 200 || !strings.Contains(r.Body, `"steps":[{"stroke_id":"containment_holding","seconds":300}]`) || !strings.Contains(r.Body, `"code":"preterm"`) {
 		t.Fatalf("preterm: %d %s", r.Status, r.Body)
-	}
-}
-
-// The insights queries walk the (family_id, baby_id, started_at, id)
-// indexes on both databases.
-func TestInsightsQueryPlanSQLite(t *testing.T) { checkInsightsPlan(t, apptest.OpenSQLite(t)) }
-
-func TestInsightsQueryPlanPostgres(t *testing.T) { checkInsightsPlan(t, apptest.OpenPostgres(t)) }
-
-func checkInsightsPlan(t *testing.T, st *store.Store) {
-	now := time.Now()
-	plans, err := st.ExplainHistory(context.Background(), "family", "baby", now.AddDate(0, 0, -90), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][]string{
-		"sessions": {"massage_sessions_baby_started"},
-		"touch":    {"touch_entries_baby_started"},
-		"sleep":    {"sleep_entries_baby_started"},
-		"crying":   {"cry_episodes_baby_started"},
-	}
-	// The logs are read from their index alone (no table lookup per entry).
-	covering := "USING COVERING INDEX"
-	if st.Dialect() == store.Postgres {
-		covering = "Index Only Scan"
-	}
-	for _, name := range []string{"touch", "sleep", "crying"} {
-		want[name] = append(want[name], covering)
-	}
-	if len(plans) != len(want) {
-		t.Errorf("plans of %d queries, want %d", len(plans), len(want))
-	}
-	for name, indexes := range want {
-		plan := plans[name]
-		t.Logf("%s:\n%s", name, plan)
-		for _, ix := range indexes {
-			if !strings.Contains(plan, ix) {
-				t.Errorf("%s: plan does not use %s:\n%s", name, ix, plan)
-			}
-		}
-		switch st.Dialect() {
-		case store.SQLite:
-			for _, line := range strings.Split(strings.TrimSpace(plan), "\n") {
-				if strings.HasPrefix(line, "SCAN") || strings.Contains(line, "TEMP B-TREE") {
-					t.Errorf("%s: %q", name, line)
-				}
-				if strings.HasPrefix(line, "SEARCH") && !strings.Contains(line, "USING") {
-					t.Errorf("%s: search without an index: %q", name, line)
-				}
-			}
-		case store.Postgres:
-			if strings.Contains(plan, "Seq Scan") || !strings.Contains(plan, "Index") {
-				t.Errorf("%s: not an index scan:\n%s", name, plan)
-			}
-		}
 	}
 }
 

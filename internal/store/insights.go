@@ -42,10 +42,6 @@ var historyLogs = []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.Cr
 // SessionsBetween lists a baby's sessions begun in [from, to), oldest
 // first, with their steps, as History does (no notes or record times).
 func (s *Store) SessionsBetween(ctx context.Context, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
-	return s.sessionsBetween(ctx, familyID, babyID, from, to)
-}
-
-func (s *Store) sessionsBetween(ctx context.Context, familyID, babyID string, from, to time.Time) ([]domain.Session, error) {
 	rows, err := s.r.QueryContext(ctx, s.q(historySessionsQuery), familyID, babyID, ms(from), ms(to))
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func newFuzzWorld(f *testing.F) *fuzzWorld {
 	w.owner = a.Signup("ann@example.org", "Ann", "Martin")
 	w.care = a.Join(w.owner, "bob@example.org", "Bob", "caregiver", "father")
 	w.baby = a.Baby(w.owner, "Lou", "2026-01-01")
-	w.start = time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Second)
+	w.start = apptest.Now().UTC().Add(-48 * time.Hour).Truncate(time.Second)
 	at := func(min int) string { return w.start.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
 	r := a.API("POST", "/api/v1/babies/"+w.baby+"/sessions", w.owner.Token, fmt.Sprintf(`{"routine_id":"quick_legs_feet","started_at":%q,"ended_at":%q,"outcome":"completed","steps":[{"stroke_id":"toe_roll","response":"engaged"}]}`, at(0), at(10)))
 	if r.Status != http.StatusCreated {

@@ -77,7 +77,8 @@ func TestAccountsAndBabies(t *testing.T) {
 		{"invite bad relation", "POST", "/api/v1/invites", "owner", `{"role":"viewer","relation":"neighbour"}`, 422, `"relation"`},
 		{"invite unauthenticated", "POST", "/api/v1/invites", "none", `{"role":"viewer","relation":"sibling"}`, 401, "bearer"},
 		// babies
-		{"baby by caregiver", "POST", "/api/v1/babies", "caregiver", `{"name":"Tom","birth_date":"2026-11-01","gestation_weeks":34}`, 201, `"corrected_age_days":-17`},
+		// Born 30 days ago at 34 weeks: due 6 weeks (42 days) after birth.
+		{"baby by caregiver", "POST", "/api/v1/babies", "caregiver", `{"name":"Tom","birth_date":"` + apptest.DaysAgo(30) + `","gestation_weeks":34}`, 201, `"age_days":30,"corrected_age_days":-12`},
 		{"baby default gestation", "POST", "/api/v1/babies", "owner", `{"name":"Eve","birth_date":"2026-11-20"}`, 201, `"gestation_weeks":40`},
 		{"baby by viewer", "POST", "/api/v1/babies", "viewer", `{"name":"Tom","birth_date":"2026-11-01"}`, 403, "does not allow"},
 		{"baby future birth", "POST", "/api/v1/babies", "owner", `{"name":"Tom","birth_date":"2099-01-01"}`, 422, `"birth_date"`},

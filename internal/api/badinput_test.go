@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"nurture/internal/api"
+	"nurture/internal/apptest"
 )
 
 // writeRoute is one write route of the API and what its body holds.
@@ -41,7 +42,7 @@ type writeRoute struct {
 // writeRoutes lists every POST, PUT and DELETE route of the API.
 // TestBadInputRouteTable fails when internal/api registers one it lacks.
 func writeRoutes(w *world, sid string, eids map[string]string) []writeRoute {
-	now := time.Now().UTC().Truncate(time.Second)
+	now := apptest.Now().UTC().Truncate(time.Second)
 	at := func(min int) string { return now.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
 	routes := []writeRoute{
 		{method: "POST", pattern: "/api/v1/signup", src: "POST /api/v1/signup",
@@ -384,7 +385,7 @@ func (w *world) snapshot(t *testing.T) map[string]any {
 func TestBadInputSweep(t *testing.T) {
 	w := newWorld(t)
 	a := w.app
-	now := time.Now().UTC().Truncate(time.Second)
+	now := apptest.Now().UTC().Truncate(time.Second)
 	at := func(min int) string { return now.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
 	r := a.API("POST", "/api/v1/babies/"+w.babyA+"/sessions", w.owner.Token, fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"outcome":"completed"}`, at(-60), at(-50)))
 	if r.Status != http.StatusCreated {
@@ -456,7 +457,7 @@ func TestBadInputHTMLEscaped(t *testing.T) {
 		t.Fatalf("baby: %d %s", r.Status, r.Body)
 	}
 	baby := r.JSON(t)["id"].(string)
-	now := time.Now().UTC().Truncate(time.Second)
+	now := apptest.Now().UTC().Truncate(time.Second)
 	at := func(min int) string { return now.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
 	r = a.API("POST", "/api/v1/babies/"+baby+"/touch", w.owner.Token, map[string]any{"kind": "holding", "started_at": at(-30), "ended_at": at(-20), "notes": evil})
 	if r.Status != http.StatusCreated {

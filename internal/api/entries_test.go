@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"nurture/internal/apptest"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,7 @@ import (
 
 func TestEntriesAPI(t *testing.T) {
 	w := newWorld(t)
-	now := time.Now().UTC().Truncate(time.Second)
+	now := apptest.Now().UTC().Truncate(time.Second)
 	at := func(min int) string { return now.Add(time.Duration(min) * time.Minute).Format(time.RFC3339) }
 	b := "/api/v1/babies/" + w.babyA
 	id := "3f1e2d3c-4b5a-4697-8877-665544332211"
@@ -89,7 +90,7 @@ func TestEntriesAPI(t *testing.T) {
 // though it does not read it back itself.
 func TestCreatedAnswerIsWhatIsStored(t *testing.T) {
 	w := newWorld(t)
-	now := time.Now().UTC()
+	now := apptest.Now().UTC()
 	at := func(min int) string { // sub-second precision on purpose
 		return now.Add(time.Duration(min)*time.Minute + 123456789*time.Nanosecond).Format(time.RFC3339Nano)
 	}

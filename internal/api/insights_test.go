@@ -53,7 +53,7 @@ type suggestionBody struct {
 // always says no to leg_swedish_milking, one of them declined.
 func seedLikes(t *testing.T, w *world) {
 	t.Helper()
-	now := time.Now().UTC()
+	now := apptest.Now().UTC()
 	for i := range 4 {
 		start := now.Add(-time.Duration(i+1) * 26 * time.Hour)
 		outcome := "completed"
@@ -210,7 +210,7 @@ func TestInsightsAPI(t *testing.T) {
 
 func TestInsightsPretermSuggestion(t *testing.T) {
 	w := newWorld(t)
-	r := w.app.API("POST", "/api/v1/babies", w.owner.Token, map[string]any{"name": "Tiny", "birth_date": time.Now().UTC().AddDate(0, 0, -7).Format(time.DateOnly), "gestation_weeks": 30})
+	r := w.app.API("POST", "/api/v1/babies", w.owner.Token, map[string]any{"name": "Tiny", "birth_date": apptest.Now().UTC().AddDate(0, 0, -7).Format(time.DateOnly), "gestation_weeks": 30})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"nurture/internal/apptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func sessionBody(id, start, end, outcome string) string {
 
 func TestSessionsAPI(t *testing.T) {
 	w := newWorld(t)
-	now := time.Now().UTC()
+	now := apptest.Now().UTC()
 	start, end := now.Add(-30*time.Minute).Format(time.RFC3339), now.Add(-10*time.Minute).Format(time.RFC3339)
 	future := now.Add(time.Hour).Format(time.RFC3339)
 	old := now.Add(-30 * time.Hour).Format(time.RFC3339)
@@ -97,7 +98,7 @@ func TestSessionsAPI(t *testing.T) {
 func TestSessionsPaging(t *testing.T) {
 	w := newWorld(t)
 	base := "/api/v1/babies/" + w.babyA + "/sessions"
-	now := time.Now().UTC().Truncate(time.Second)
+	now := apptest.Now().UTC().Truncate(time.Second)
 	for i := 0; i < 5; i++ {
 		s := now.Add(time.Duration(-i-1) * time.Hour)
 		r := w.app.API("POST", base, w.owner.Token, fmt.Sprintf(`{"started_at":%q,"ended_at":%q,"outcome":"completed"}`, s.Format(time.RFC3339), s.Add(5*time.Minute).Format(time.RFC3339)))

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -92,6 +93,41 @@ func OpenPostgres(t testing.TB) *store.Store {
 	return st
 }
 
+// Now is the test server's clock: the wall clock moved ahead by
+// NURTURE_TEST_DAYS_AHEAD days (0 when unset; "400.5" is 400 days and
+// 12 hours, to try other hours of the day too). A test that builds times
+// or dates relative to "now" takes them from here, never from time.Now,
+// so that running the suite with the variable set (CI does, for the HTTP
+// suites) shows that no test depends on the day it runs.
+func Now() time.Time { return time.Now().Add(daysAhead) }
+
+var daysAhead = func() time.Duration {
+	v := os.Getenv("NURTURE_TEST_DAYS_AHEAD")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 0 || n > 100*365 {
+		panic("NURTURE_TEST_DAYS_AHEAD is a number of days from 0 to 36500, not " + strconv.Quote(v))
+	}
+	return time.Duration(n * 24 * float64(time.Hour))
+}()
+
+// DaysAgo is the civil date n days before today in the test families'
+// time zone (Europe/Paris), for birth dates whose age a test relies on.
+func DaysAgo(n int) string {
+	return Now().In(Paris).AddDate(0, 0, -n).Format(time.DateOnly)
+}
+
+// Paris is the time zone Signup gives every test family.
+var Paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
 // App is a running server for one test.
 type App struct {
 	T     testing.TB
@@ -112,7 +148,7 @@ func NewOn(t testing.TB, st *store.Store) *App {
 	if os.Getenv("NURTURE_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := cli.Handler(st, log, false)
+	h, err := cli.Handler(st, log, false, Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,6 +372,6 @@ func (b *Browser) Login(email, password string) {
 // ResetCode makes a one-time password reset code for a user, as the
 // operator's `nurture user reset-password` does.
 func (a *App) ResetCode(email string) (string, error) {
-	acc := auth.NewAccounts(a.Store, auth.NewPasswords(1), time.Now)
+	acc := auth.NewAccounts(a.Store, auth.NewPasswords(1), Now)
 	return acc.ResetForEmail(context.Background(), email)
 }

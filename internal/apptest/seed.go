@@ -11,7 +11,7 @@ import (
 // step back from now so nothing is in the future.
 func (a *App) SeedLogs(f Family, babyID string, days int) {
 	a.T.Helper()
-	now := time.Now().UTC().Truncate(time.Minute)
+	now := Now().UTC().Truncate(time.Minute)
 	post := func(path, body string) {
 		a.T.Helper()
 		r := a.API("POST", "/api/v1/babies/"+babyID+path, f.Token, body)

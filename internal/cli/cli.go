@@ -137,8 +137,12 @@ func user(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// Handler builds the whole server for a store; tests use it too.
-func Handler(st *store.Store, log *slog.Logger, secureCookies bool) (*web.Handler, error) {
+// Handler builds the whole server for a store; tests use it too, with a
+// clock of their own (nil means the wall clock).
+func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*web.Handler, error) {
+	if now == nil {
+		now = time.Now
+	}
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -149,8 +153,8 @@ func Handler(st *store.Store, log *slog.Logger, secureCookies bool) (*web.Handle
 	}
 	// One hash at a time: each takes 19 MiB, and the server should stay
 	// within 80 MB even during a burst of logins.
-	acc := auth.NewAccounts(st, auth.NewPasswords(1), time.Now)
-	return web.New(web.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: time.Now, SecureCookies: secureCookies})
+	acc := auth.NewAccounts(st, auth.NewPasswords(1), now)
+	return web.New(web.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -174,7 +178,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer st.Close()
 	waitBackups := startBackups(ctx, c, log) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := Handler(st, log, c.SecureCookies)
+	h, err := Handler(st, log, c.SecureCookies, nil)
 	if err != nil {
 		return err
 	}

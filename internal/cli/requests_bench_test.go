@@ -57,7 +57,7 @@ func BenchmarkRequests(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	h, err := cli.Handler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	h, err := cli.Handler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), false, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

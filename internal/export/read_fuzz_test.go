@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"nurture/internal/apptest"
 	"nurture/internal/content"
@@ -60,7 +59,7 @@ func FuzzRead(f *testing.F) {
 	ck := export.Checks{
 		KnownStroke:  func(id string) bool { _, ok := lib.Stroke(id); return ok },
 		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
-		Locales:      cat.Locales(), Now: time.Now(),
+		Locales:      cat.Locales(), Now: apptest.Now(),
 	}
 	f.Fuzz(func(t *testing.T, at uint32, cut uint16, insert []byte, whole bool) {
 		b := insert

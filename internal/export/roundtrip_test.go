@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"nurture/internal/apptest"
 	"nurture/internal/content"
@@ -25,7 +24,7 @@ func checks(t *testing.T) export.Checks {
 	return export.Checks{
 		KnownStroke:  func(id string) bool { _, ok := lib.Stroke(id); return ok },
 		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
-		Locales:      cat.Locales(), Now: time.Now(),
+		Locales:      cat.Locales(), Now: apptest.Now(),
 	}
 }
 

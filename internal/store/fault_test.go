@@ -30,7 +30,7 @@ func TestDatabaseFaults(t *testing.T) {
 	n := 0
 	post := func() apptest.Response {
 		n++
-		start := time.Now().Add(-time.Duration(n) * 2 * time.Hour).UTC()
+		start := apptest.Now().Add(-time.Duration(n) * 2 * time.Hour).UTC()
 		return a.API("POST", "/api/v1/babies/"+baby+"/sessions", f.Token, fmt.Sprintf(
 			`{"started_at":%q,"ended_at":%q,"outcome":"completed","steps":[{"stroke_id":"toe_roll","response":"engaged"},{"stroke_id":"marching","response":"neutral"}]}`,
 			start.Format(time.RFC3339), start.Add(10*time.Minute).Format(time.RFC3339)))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"nurture/internal/apptest"
 	"nurture/internal/store"
@@ -38,7 +37,7 @@ func TestInsightsQueryPlanSQLite(t *testing.T) { checkInsightsPlan(t, apptest.Op
 func TestInsightsQueryPlanPostgres(t *testing.T) { checkInsightsPlan(t, apptest.OpenPostgres(t)) }
 
 func checkInsightsPlan(t *testing.T, st *store.Store) {
-	now := time.Now()
+	now := apptest.Now()
 	plans, err := st.ExplainHistory(context.Background(), "family", "baby", now.AddDate(0, 0, -90), now)
 	if err != nil {
 		t.Fatal(err)

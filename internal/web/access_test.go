@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"nurture/internal/apptest"
 )
@@ -195,7 +194,7 @@ func newGuardWorld(t *testing.T) *guardWorld {
 // account page does.
 func revokeAPI(t *testing.T, a *apptest.App, userID, secret string) {
 	ctx := context.Background()
-	toks, err := a.Store.Tokens(ctx, userID, "api", time.Now())
+	toks, err := a.Store.Tokens(ctx, userID, "api", apptest.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func TestBrowserFamilySetup(t *testing.T) {
 	acctWaitPath(t, owner, "/babies/new")
 	acctWaitVisible(t, owner, chromedp.ID("birth_date"))
 	acctPage(t, owner, "baby-new")
-	birth := time.Now().UTC().AddDate(0, 0, -60).Format(time.DateOnly)
+	birth := apptest.DaysAgo(60)
 	if err := chromedp.Do(owner,
 		chromedp.SendKeys(chromedp.ID("name"), babyName),
 		chromedp.SetValue(chromedp.ID("birth_date"), birth),

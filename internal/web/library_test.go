@@ -38,7 +38,7 @@ func fetch(t *testing.T, c *http.Client, base, path string, headers ...string) (
 
 // weeksAgo is the birth date of a baby n weeks old today.
 func weeksAgo(n int) string {
-	return time.Now().In(mustZone("Europe/Paris")).AddDate(0, 0, -7*n).Format(time.DateOnly)
+	return apptest.Now().In(mustZone("Europe/Paris")).AddDate(0, 0, -7*n).Format(time.DateOnly)
 }
 
 func mustZone(name string) *time.Location {

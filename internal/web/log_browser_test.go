@@ -119,7 +119,7 @@ func logbNight(t *testing.T, ctx context.Context, mode string) {
 func TestBrowserTouchTimer(t *testing.T) {
 	a := apptest.New(t)
 	fam := a.Signup("ann@example.org", "Ann", "Martin")
-	baby := a.Baby(fam, "Lou", "2026-10-20")
+	baby := a.Baby(fam, "Lou", apptest.DaysAgo(44))
 	ctx := logbLogin(t, a, "ann@example.org")
 	home := a.URL + "/babies/" + baby
 
@@ -176,7 +176,7 @@ func TestBrowserTouchTimer(t *testing.T) {
 func TestBrowserCryingCompanion(t *testing.T) {
 	a := apptest.New(t)
 	fam := a.Signup("ann@example.org", "Ann", "Martin")
-	baby := a.Baby(fam, "Lou", "2026-10-20")
+	baby := a.Baby(fam, "Lou", apptest.DaysAgo(44))
 	if err := a.Store.UpdateFamily(context.Background(), fam.FamilyID, domain.FamilySettings{Name: "Martin", Timezone: "Europe/Paris",
 		Languages: []string{"en"}, FeedWaitMin: 30, TempUnit: "c", UrgentNumber: "15", SupportLines: "Grandma Jo 06 12 34 56 78"}); err != nil {
 		t.Fatal(err)

@@ -129,7 +129,7 @@ func TestLogManualEntries(t *testing.T) {
 	w := newPageWorld(t)
 	A := "/babies/" + w.babyA
 	loc, _ := time.LoadLocation("Europe/Paris")
-	now := time.Now().In(loc)
+	now := apptest.Now().In(loc)
 	exact := func(what string, from, to time.Time) url.Values {
 		v := url.Values{"what": {what}, "start": {from.Format("2006-01-02T15:04")}}
 		if !to.IsZero() {
@@ -305,7 +305,7 @@ func TestCryingCompanion(t *testing.T) {
 		{"period of crying", "caregiver", "GET", A + "/crying", nil, 200, "peaks around 6 to 8 weeks"},
 		{"no history yet", "caregiver", "GET", A + "/crying", nil, 200, "Once a few crying episodes are saved"},
 		{"without a timer: saved from when the page opened", "owner", "POST", A + "/crying/end",
-			url.Values{"opened_at": {time.Now().Add(-3 * time.Hour).UTC().Format(time.RFC3339)}, "held": {"no"}}, 303, A + "/crying/"},
+			url.Values{"opened_at": {apptest.Now().Add(-3 * time.Hour).UTC().Format(time.RFC3339)}, "held": {"no"}}, 303, A + "/crying/"},
 		{"viewer sees the help", "viewer", "GET", A + "/crying", nil, 200, "Caregivers and owners save crying episodes"},
 		{"other family", "other", "GET", A + "/crying", nil, 404, ""},
 		{"start by viewer", "viewer", "POST", A + "/crying/start", nil, 403, ""},
@@ -332,7 +332,7 @@ func TestCryingCompanion(t *testing.T) {
 		{"done other family", "other", "GET", A + "/crying/ENTRY/done", nil, 404, ""},
 		{"history card", "owner", "GET", A + "/crying", nil, 200, "from 2 saved episodes"},
 		{"no timer any more", "owner", "GET", A + "/crying", nil, 200, `action="` + A + `/crying/start"`},
-		{"overlapping an earlier episode", "owner", "POST", A + "/crying/end", url.Values{"opened_at": {time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)}}, 422, "overlaps the crying entry"},
+		{"overlapping an earlier episode", "owner", "POST", A + "/crying/end", url.Values{"opened_at": {apptest.Now().Add(-time.Hour).UTC().Format(time.RFC3339)}}, 422, "overlaps the crying entry"},
 	})
 	cr = logEntries(t, w, "crying")
 	if len(cr) != 2 {

@@ -240,7 +240,7 @@ func TestConflictLatestEditWins(t *testing.T) {
 	fam := a.Signup("ann@example.org", "Ann", "Martin")
 	bob := a.Join(fam, "bob@example.org", "Bob", "caregiver", "father")
 	baby := a.Baby(fam, "Lou", "2026-10-01")
-	now := time.Now()
+	now := apptest.Now()
 	start := now.Add(-3 * time.Hour).Truncate(time.Second)
 	base := "/api/v1/babies/" + baby + "/touch"
 	id := "7d8f6a52-5b7e-4c44-9c59-2f1e5d0c1a01"
@@ -299,7 +299,7 @@ func TestConflictLatestEditWins(t *testing.T) {
 	if st, _ := edit(fam.Token, "ahead", now.Add(time.Hour)); st != 200 {
 		t.Errorf("edit from a clock ahead: %d", st)
 	}
-	if got, _ := time.Parse(time.RFC3339, stored()["updated_at"].(string)); got.After(time.Now().Add(time.Second)) {
+	if got, _ := time.Parse(time.RFC3339, stored()["updated_at"].(string)); got.After(apptest.Now().Add(time.Second)) {
 		t.Errorf("updated_at in the future: %v", got)
 	}
 	// Without updated_at an edit always wins, as before the rule.
@@ -317,7 +317,7 @@ func TestConflictSessions(t *testing.T) {
 	a := apptest.New(t)
 	fam := a.Signup("ann@example.org", "Ann", "Martin")
 	baby := a.Baby(fam, "Lou", "2026-10-01")
-	now := time.Now()
+	now := apptest.Now()
 	start := now.Add(-2 * time.Hour).Truncate(time.Second)
 	id := "0b5e7c1d-3f0a-4e8b-a7a2-6c1d2e3f4a5b"
 	base := "/api/v1/babies/" + baby + "/sessions"

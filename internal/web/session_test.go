@@ -30,7 +30,7 @@ func sesDaysAgo(n int) string {
 	if err != nil {
 		loc = time.UTC
 	}
-	return time.Now().In(loc).AddDate(0, 0, -n).Format(time.DateOnly)
+	return apptest.Now().In(loc).AddDate(0, 0, -n).Format(time.DateOnly)
 }
 
 func newSesWorld(t *testing.T) *sesWorld {
@@ -357,7 +357,7 @@ func sesPost(t *testing.T, a *apptest.App, token, baby string, start time.Time, 
 func TestSessionHistoryEditDelete(t *testing.T) {
 	w := newSesWorld(t)
 	a := w.app
-	now := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	now := apptest.Now().Add(-time.Hour).Truncate(time.Minute)
 	carerToken := a.Join(w.fam, "eve@example.org", "Eve", "caregiver", "sibling").Token
 	first := sesPost(t, a, w.fam.Token, w.baby, now.Add(-48*time.Hour), "completed", map[string]any{"parent_calm_before": 2})
 	sesPost(t, a, carerToken, w.baby, now.Add(-24*time.Hour), "baby_declined", nil)

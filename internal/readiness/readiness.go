@@ -30,8 +30,11 @@ const (
 	CodeCrying            = "crying"
 	CodeFussy             = "fussy"
 	CodeRecentlyFed       = "recently_fed"
+	CodeHungry            = "hungry"
+	CodeUnwellYoungBaby   = "unwell_young_baby"
 
-	CodeAvoidInjectionSite = "avoid_injection_site"
+	CodeAvoidInjectionSite = "avoid_injection_site" // the thighs, under 12 months
+	CodeAvoidInjectionArm  = "avoid_injection_arm"  // the upper arms, from 12 months
 	CodeGentleBedtime      = "gentle_bedtime"
 	CodeAvoidAffectedSkin  = "avoid_affected_skin"
 	CodeAvoidNavel         = "avoid_navel"
@@ -43,9 +46,9 @@ const (
 // table, so catalogs can be checked for completeness.
 func Codes() []string {
 	return []string{
-		CodeFeverYoungBaby, CodeFever, CodeLowTemperature, CodeUnwell,
-		CodeRecentVaccination, CodeAsleep, CodeCrying, CodeFussy, CodeRecentlyFed,
-		CodeAvoidInjectionSite, CodeGentleBedtime, CodeAvoidAffectedSkin,
+		CodeFeverYoungBaby, CodeFever, CodeLowTemperature, CodeUnwellYoungBaby, CodeUnwell,
+		CodeRecentVaccination, CodeAsleep, CodeCrying, CodeFussy, CodeHungry, CodeRecentlyFed,
+		CodeAvoidInjectionSite, CodeAvoidInjectionArm, CodeGentleBedtime, CodeAvoidAffectedSkin,
 		CodeAvoidNavel, CodeNoOil, CodeStillTouchOnly,
 	}
 }
@@ -60,9 +63,16 @@ const (
 	youngBabyDays = 91  // "under 3 months"
 	infantDays    = 183 // "3 to 6 months"
 	noOilDays     = 28  // no oils or lotions in the first ~4 weeks
+	// CordDays: the stump falls off at 5–15 days and the navel heals about
+	// 10 days later (DOMAIN.md §4); until then an unanswered cord question
+	// counts as "not healed".
+	CordDays = 28
+	// armSiteDays: from 12 months injections usually go in the upper arm,
+	// before that in the thigh (NHS).
+	armSiteDays = 365
 	pretermWeeks  = 37  // born before 37 weeks is preterm
 
-	// injectionSiteWindow: skip the (thigh) injection site for a week.
+	// injectionSiteWindow: skip the injection site for a week.
 	injectionSiteWindow = 7 * 24 * time.Hour
 )
 
@@ -107,15 +117,14 @@ func Check(in Input, baby Baby, s Settings) (Result, error) {
 	}
 
 	c := checker{res: Result{Verdict: Go, Reasons: []Finding{}, Adjust: []Finding{}}}
-	age := baby.AgeDays(in.Now)
+	// Every age limit that protects the baby uses the cautious age, the
+	// younger of chronological and corrected age: a baby born early is
+	// treated as the younger baby it is by its due date, and a baby born
+	// late is never treated as older than it is.
+	age := baby.CautiousAgeDays(in.Now)
 
 	// Temperature gives at most one finding: the first matching row, so a
 	// 39 °C fever in a 2-month-old is reported once, as fever_young_baby.
-	//
-	// The age limits use chronological age, not corrected age: the clinical
-	// guidance (NHS "under 3 months", DOMAIN.md §6) counts from birth, and a
-	// preterm baby is no less at risk than a term baby of the same age, so
-	// correcting would only ever make the rule less cautious.
 	//
 	// DOMAIN.md §6 excepts a fever within 48 h of vaccines in an otherwise
 	// well baby. We deliberately do not relax seek_help for it: whether the
@@ -134,7 +143,11 @@ func Check(in Input, baby Baby, s Settings) (Result, error) {
 			c.reason(NotToday, CodeFever, nil)
 		}
 	}
-	if in.Unwell {
+	// A baby under 3 months who seems unwell needs a professional to look,
+	// not just a day off (NHS: trust your instincts, call 111 or the GP).
+	if in.Unwell && age < youngBabyDays {
+		c.reason(SeekHelp, CodeUnwellYoungBaby, nil)
+	} else if in.Unwell {
 		c.reason(NotToday, CodeUnwell, nil)
 	}
 	if in.VaccinatedAt != nil {
@@ -145,7 +158,17 @@ func Check(in Input, baby Baby, s Settings) (Result, error) {
 			c.reason(NotToday, CodeRecentVaccination, &retry)
 		case since <= injectionSiteWindow:
 			// Inclusive: "skip the site for a week" errs on the gentle side.
-			c.adjust(CodeAvoidInjectionSite)
+			// The site the parent names wins; otherwise the usual one for
+			// the baby's age at the injection.
+			arm := baby.AgeDays(*in.VaccinatedAt) >= armSiteDays
+			if in.InjectionSite != "" {
+				arm = in.InjectionSite == SiteArm
+			}
+			if arm {
+				c.adjust(CodeAvoidInjectionArm)
+			} else {
+				c.adjust(CodeAvoidInjectionSite)
+			}
 		}
 	}
 	switch in.State {
@@ -158,6 +181,9 @@ func Check(in Input, baby Baby, s Settings) (Result, error) {
 	case Drowsy:
 		c.adjust(CodeGentleBedtime)
 	}
+	if in.Hungry {
+		c.reason(Wait, CodeHungry, nil)
+	}
 	if in.LastFeedAt != nil && in.Now.Sub(*in.LastFeedAt) < s.FeedWait {
 		retry := in.LastFeedAt.Add(s.FeedWait)
 		c.reason(Wait, CodeRecentlyFed, &retry)
@@ -166,15 +192,16 @@ func Check(in Input, baby Baby, s Settings) (Result, error) {
 	if in.SkinIssue {
 		c.adjust(CodeAvoidAffectedSkin)
 	}
-	// Only an explicit "not healed" asks to avoid the navel: nil means the
-	// question was not asked (older babies are never asked).
-	if in.CordHealed != nil && !*in.CordHealed {
+	// An explicit "not healed" always avoids the navel; under CordDays an
+	// unanswered question does too (older babies are never asked). The
+	// cord heals with time since birth, so this one counts from birth.
+	if (in.CordHealed != nil && !*in.CordHealed) || (in.CordHealed == nil && baby.AgeDays(in.Now) < CordDays) {
 		c.adjust(CodeAvoidNavel)
 	}
 	if age < noOilDays {
 		c.adjust(CodeNoOil)
 	}
-	if baby.gestation() < pretermWeeks && baby.CorrectedAgeDays(in.Now) < 0 {
+	if baby.BeforeDueDate(in.Now) {
 		c.adjust(CodeStillTouchOnly)
 	}
 
@@ -254,6 +281,21 @@ func (b Baby) AgeDays(now time.Time) int {
 // than the age for a baby born after 40 weeks.
 func (b Baby) CorrectedAgeDays(now time.Time) int {
 	return b.AgeDays(now) - (TermWeeks-b.gestation())*7
+}
+
+// CautiousAgeDays is the younger of the chronological and the corrected
+// age: the one every age limit that protects the baby uses.
+func (b Baby) CautiousAgeDays(now time.Time) int {
+	if c := b.CorrectedAgeDays(now); c < b.AgeDays(now) {
+		return c
+	}
+	return b.AgeDays(now)
+}
+
+// BeforeDueDate reports a preterm baby not yet at its due date: still
+// touch only.
+func (b Baby) BeforeDueDate(now time.Time) bool {
+	return b.gestation() < pretermWeeks && b.CorrectedAgeDays(now) < 0
 }
 
 func (b Baby) gestation() int {

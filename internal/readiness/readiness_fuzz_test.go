@@ -29,7 +29,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add(`{"state":"active_alert"}`, int64(-5), 22, int64(0), int64(0))
 	f.Add(`{"state":"active_alert"}`, int64(1<<40), 0, int64(-1), int64(1<<50))
 	now := time.Date(2026, time.March, 15, 10, 0, 0, 0, time.FixedZone("family", 3600))
-	fieldsOK := []string{FieldState, FieldNow, FieldLastFeedAt, FieldVaccinatedAt, FieldTemperatureC, FieldFeedWait, FieldVaccinationWait}
+	fieldsOK := []string{FieldState, FieldNow, FieldLastFeedAt, FieldVaccinatedAt, FieldTemperatureC, FieldInjectionSite, FieldFeedWait, FieldVaccinationWait}
 	f.Fuzz(func(t *testing.T, body string, ageDays int64, weeks int, feedWaitMin, vaccWaitMin int64) {
 		var in struct {
 			State        string   `json:"state"`

@@ -63,13 +63,18 @@ func TestCheck(t *testing.T) {
 		{name: "38.0 at 91 days", in: Input{TemperatureC: ptr(38.0)}, baby: babyAged(91, 40),
 			verdict: NotToday, reasons: []string{CodeFever}},
 		{name: "38.0 at 0 days", in: Input{TemperatureC: ptr(38.0)}, baby: babyAged(0, 40),
-			verdict: SeekHelp, reasons: []string{CodeFeverYoungBaby}, adjust: []string{CodeNoOil}},
+			verdict: SeekHelp, reasons: []string{CodeFeverYoungBaby}, adjust: []string{CodeAvoidNavel, CodeNoOil}},
 		{name: "100.4 F converted at 60 days", in: Input{TemperatureC: ptr((100.4 - 32) * 5 / 9)}, baby: babyAged(60, 40),
 			verdict: SeekHelp, reasons: []string{CodeFeverYoungBaby}},
 		{name: "39.5 at 60 days is reported once", in: Input{TemperatureC: ptr(39.5)}, baby: babyAged(60, 40),
 			verdict: SeekHelp, reasons: []string{CodeFeverYoungBaby}},
-		{name: "preterm uses actual age for fever", in: Input{TemperatureC: ptr(38.0)}, baby: babyAged(95, 30),
-			verdict: NotToday, reasons: []string{CodeFever}},
+		// The cautious age: a 30-week baby of 95 days is 25 days by its due date.
+		{name: "preterm uses the corrected age for fever", in: Input{TemperatureC: ptr(38.0)}, baby: babyAged(95, 30),
+			verdict: SeekHelp, reasons: []string{CodeFeverYoungBaby}, adjust: []string{CodeNoOil}},
+		{name: "post-term uses the actual age for fever", in: Input{TemperatureC: ptr(38.0)}, baby: babyAged(90, 42),
+			verdict: SeekHelp, reasons: []string{CodeFeverYoungBaby}},
+		{name: "preterm 39.0 at 190 days, corrected 176", in: Input{TemperatureC: ptr(39.0)}, baby: babyAged(190, 38),
+			verdict: SeekHelp, reasons: []string{CodeFever}},
 
 		// fever (seek_help): ≥ 39.0 and younger than 183 days.
 		{name: "39.0 at 182 days", in: Input{TemperatureC: ptr(39.0)}, baby: babyAged(182, 40),
@@ -100,6 +105,17 @@ func TestCheck(t *testing.T) {
 
 		// unwell.
 		{name: "unwell", in: Input{Unwell: true}, verdict: NotToday, reasons: []string{CodeUnwell}},
+		{name: "unwell at 90 days", in: Input{Unwell: true}, baby: babyAged(90, 40),
+			verdict: SeekHelp, reasons: []string{CodeUnwellYoungBaby}},
+		{name: "unwell at 91 days", in: Input{Unwell: true}, baby: babyAged(91, 40),
+			verdict: NotToday, reasons: []string{CodeUnwell}},
+		{name: "unwell preterm at 100 days, corrected 72", in: Input{Unwell: true}, baby: babyAged(100, 36),
+			verdict: SeekHelp, reasons: []string{CodeUnwellYoungBaby}},
+
+		// hungry: feed first.
+		{name: "hungry", in: Input{Hungry: true}, verdict: Wait, reasons: []string{CodeHungry}},
+		{name: "hungry and fed 10 min ago", in: Input{Hungry: true, LastFeedAt: ago(10 * min)},
+			verdict: Wait, reasons: []string{CodeHungry, CodeRecentlyFed}, retry: ptr(now.Add(20 * min))},
 
 		// Vaccination: < 48 h not_today; 48 h – 7 days adjust.
 		{name: "vaccinated just now", in: Input{VaccinatedAt: ago(0)},
@@ -113,6 +129,15 @@ func TestCheck(t *testing.T) {
 		{name: "vaccinated exactly 7 days ago", in: Input{VaccinatedAt: ago(7 * day)},
 			verdict: Go, adjust: []string{CodeAvoidInjectionSite}},
 		{name: "vaccinated 7 days and 1 minute ago", in: Input{VaccinatedAt: ago(7*day + min)}, verdict: Go},
+		// From 12 months the injection usually goes into the upper arm.
+		{name: "vaccinated at 364 days: thighs", in: Input{VaccinatedAt: ago(3 * day)}, baby: babyAged(367, 40),
+			verdict: Go, adjust: []string{CodeAvoidInjectionSite}},
+		{name: "vaccinated at 365 days: upper arm", in: Input{VaccinatedAt: ago(3 * day)}, baby: babyAged(368, 40),
+			verdict: Go, adjust: []string{CodeAvoidInjectionArm}},
+		{name: "the named site wins: thigh at 400 days", in: Input{VaccinatedAt: ago(3 * day), InjectionSite: SiteThigh}, baby: babyAged(400, 40),
+			verdict: Go, adjust: []string{CodeAvoidInjectionSite}},
+		{name: "the named site wins: arm at 100 days", in: Input{VaccinatedAt: ago(3 * day), InjectionSite: SiteArm},
+			verdict: Go, adjust: []string{CodeAvoidInjectionArm}},
 		{name: "custom vaccination wait 72h", in: Input{VaccinatedAt: ago(60 * h)},
 			settings: Settings{VaccinationWait: 72 * h},
 			verdict:  NotToday, reasons: []string{CodeRecentVaccination}, retry: ptr(now.Add(12 * h))},
@@ -145,15 +170,20 @@ func TestCheck(t *testing.T) {
 		{name: "skin issue", in: Input{SkinIssue: true}, verdict: Go, adjust: []string{CodeAvoidAffectedSkin}},
 		{name: "cord not healed", in: Input{CordHealed: ptr(false)}, verdict: Go, adjust: []string{CodeAvoidNavel}},
 		{name: "cord healed", in: Input{CordHealed: ptr(true)}, verdict: Go},
-		{name: "cord not asked", in: Input{CordHealed: nil}, baby: babyAged(3, 40), verdict: Go, adjust: []string{CodeNoOil}},
-		{name: "27 days", baby: babyAged(27, 40), verdict: Go, adjust: []string{CodeNoOil}},
+		// Under 28 days an unanswered cord question counts as not healed.
+		{name: "cord not asked", in: Input{CordHealed: nil}, baby: babyAged(3, 40), verdict: Go, adjust: []string{CodeAvoidNavel, CodeNoOil}},
+		{name: "cord healed at 3 days", in: Input{CordHealed: ptr(true)}, baby: babyAged(3, 40), verdict: Go, adjust: []string{CodeNoOil}},
+		{name: "27 days", baby: babyAged(27, 40), verdict: Go, adjust: []string{CodeAvoidNavel, CodeNoOil}},
 		{name: "28 days", baby: babyAged(28, 40), verdict: Go},
 		{name: "36 weeks, corrected -1", baby: babyAged(27, 36),
-			verdict: Go, adjust: []string{CodeNoOil, CodeStillTouchOnly}},
-		{name: "36 weeks, corrected 0", baby: babyAged(28, 36), verdict: Go},
-		{name: "30 weeks, corrected -1", baby: babyAged(69, 30), verdict: Go, adjust: []string{CodeStillTouchOnly}},
-		{name: "30 weeks, corrected 0", baby: babyAged(70, 30), verdict: Go},
-		{name: "37 weeks is term, corrected -21", baby: babyAged(0, 37), verdict: Go, adjust: []string{CodeNoOil}},
+			verdict: Go, adjust: []string{CodeAvoidNavel, CodeNoOil, CodeStillTouchOnly}},
+		// No oil counts the cautious age; the cord counts from birth.
+		{name: "36 weeks, corrected 0", baby: babyAged(28, 36), verdict: Go, adjust: []string{CodeNoOil}},
+		{name: "30 weeks, corrected -1", baby: babyAged(69, 30), verdict: Go, adjust: []string{CodeNoOil, CodeStillTouchOnly}},
+		{name: "30 weeks, corrected 0", baby: babyAged(70, 30), verdict: Go, adjust: []string{CodeNoOil}},
+		{name: "30 weeks, corrected 28", baby: babyAged(98, 30), verdict: Go},
+		{name: "37 weeks is term, corrected -21", baby: babyAged(0, 37), verdict: Go, adjust: []string{CodeAvoidNavel, CodeNoOil}},
+		{name: "42 weeks at 27 days, corrected 41", baby: babyAged(27, 42), verdict: Go, adjust: []string{CodeAvoidNavel, CodeNoOil}},
 		{name: "unknown gestation counts as term", baby: babyAged(30, 0), verdict: Go},
 
 		// Combinations.
@@ -297,6 +327,8 @@ func TestCheckValidation(t *testing.T) {
 			want: []FieldError{{FieldTemperatureC, ErrTemperatureOutOfRange}}},
 		{name: "temperature -Inf", edit: func(in *Input) { in.TemperatureC = ptr(math.Inf(-1)) },
 			want: []FieldError{{FieldTemperatureC, ErrTemperatureOutOfRange}}},
+		{name: "injection site unknown", edit: func(in *Input) { in.InjectionSite = "bottom" },
+			want: []FieldError{{FieldInjectionSite, ErrUnknownSite}}},
 		{name: "feed wait 19 min", settings: Settings{FeedWait: 19 * min},
 			want: []FieldError{{FieldFeedWait, ErrFeedWaitOutOfRange}}},
 		{name: "feed wait 61 min", settings: Settings{FeedWait: 61 * min},

@@ -92,12 +92,23 @@ type Input struct {
 	TemperatureC *float64
 	Unwell       bool
 	SkinIssue    bool
+	// Hungry: a hungry baby is fed first.
+	Hungry bool
+	// InjectionSite is where the last vaccination went, when the parent
+	// says: SiteThigh or SiteArm; "" lets the baby's age decide.
+	InjectionSite string
 	// CordHealed is nil when the question was not asked; only an explicit
 	// false asks to avoid the navel.
 	CordHealed *bool
 	// Now is the moment of the check; the caller reads the clock.
 	Now time.Time
 }
+
+// Injection sites a parent can name.
+const (
+	SiteThigh = "thigh"
+	SiteArm   = "arm"
+)
 
 // Feed wait bounds and defaults. After-feed advice ranges from 10 to 60
 // minutes (DOMAIN.md §4); the family picks within 20–60, default 30.
@@ -175,6 +186,9 @@ func (in Input) fieldErrors() []FieldError {
 		// Without a moment the times cannot be judged; report only this.
 		return append(fs, FieldError{Field: FieldNow, Code: ErrNowRequired})
 	}
+	if in.InjectionSite != "" && in.InjectionSite != SiteThigh && in.InjectionSite != SiteArm {
+		fs = append(fs, FieldError{Field: FieldInjectionSite, Code: ErrUnknownSite})
+	}
 	if in.LastFeedAt != nil && in.LastFeedAt.After(in.Now) {
 		fs = append(fs, FieldError{Field: FieldLastFeedAt, Code: ErrFeedInFuture})
 	}
@@ -192,6 +206,7 @@ const (
 	FieldLastFeedAt      = "last_feed_at"
 	FieldVaccinatedAt    = "vaccinated_at"
 	FieldTemperatureC    = "temperature_c"
+	FieldInjectionSite   = "injection_site"
 	FieldFeedWait        = "feed_wait"
 	FieldVaccinationWait = "vaccination_wait"
 )
@@ -204,6 +219,7 @@ const (
 	ErrFeedInFuture              = "feed_in_future"
 	ErrVaccinationInFuture       = "vaccination_in_future"
 	ErrTemperatureOutOfRange     = "temperature_out_of_range"
+	ErrUnknownSite               = "unknown_site"
 	ErrFeedWaitOutOfRange        = "feed_wait_out_of_range"
 	ErrVaccinationWaitOutOfRange = "vaccination_wait_out_of_range"
 )
@@ -212,7 +228,7 @@ const (
 func ErrorCodes() []string {
 	return []string{
 		ErrStateRequired, ErrUnknownState, ErrNowRequired, ErrFeedInFuture,
-		ErrVaccinationInFuture, ErrTemperatureOutOfRange, ErrFeedWaitOutOfRange,
+		ErrVaccinationInFuture, ErrTemperatureOutOfRange, ErrUnknownSite, ErrFeedWaitOutOfRange,
 		ErrVaccinationWaitOutOfRange,
 	}
 }

@@ -121,6 +121,12 @@ func (b Baby) CorrectedAgeDays(now time.Time, loc *time.Location) int {
 	return b.AgeDays(now, loc) - (40-b.GestationWeeks)*7
 }
 
+// CautiousAgeDays is the younger of the chronological and the corrected
+// age: every age limit that protects the baby uses it.
+func (b Baby) CautiousAgeDays(now time.Time, loc *time.Location) int {
+	return min(b.AgeDays(now, loc), b.CorrectedAgeDays(now, loc))
+}
+
 // NormalizeEmail lower-cases and trims an address so lookups match.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

@@ -56,7 +56,34 @@ type Session struct {
 	Notes              string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	// Readiness is the verdict of the readiness check that preceded the
+	// session (go, wait, not_today, seek_help), or ReadinessNone for a
+	// session recorded after the fact; ReadinessCheckID names that check.
+	Readiness        string
+	ReadinessCheckID string
 }
+
+// ReadinessNone marks a session recorded without a readiness check.
+const ReadinessNone = "none"
+
+// ReadinessCheck is one stored readiness answer: a session started within
+// CheckValidFor of it follows its verdict and adjustments.
+type ReadinessCheck struct {
+	ID        string
+	FamilyID  string
+	BabyID    string
+	UserID    string
+	CheckedAt time.Time
+	Verdict   string
+	// Adjust are the adjustment codes the session plan applies.
+	Adjust []string
+	State  string
+}
+
+// CheckValidFor is how long a readiness answer stands: a parent who just
+// checked is not asked twice, and an answer from an hour ago no longer
+// describes the baby.
+const CheckValidFor = 30 * time.Minute
 
 // Span limits shared by every timed entry.
 const (

@@ -72,8 +72,8 @@ func roundTo5(v int) int { return max(5, (v+2)/5*5) }
 
 // Request is what the family asks for.
 type Request struct {
-	// AgeWeeks is the corrected age in whole weeks, negative before the
-	// due date.
+	// AgeWeeks is the cautious age (the younger of chronological and
+	// corrected age) in whole weeks, negative before the due date.
 	AgeWeeks int
 	// Purpose is one of the content purposes, or "" for any.
 	Purpose string

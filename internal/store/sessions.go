@@ -56,10 +56,10 @@ func (s *Store) putSession(ctx context.Context, tx *txn, ses domain.Session) (bo
 		return false, err
 	}
 	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_sessions (`+sessionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
 		ses.ID, ses.FamilyID, ses.BabyID, ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
 		nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.CreatedAt), ms(ses.UpdatedAt),
-		formatSteps(ses.Steps))
+		formatSteps(ses.Steps), readinessOrNone(ses.Readiness), ses.ReadinessCheckID)
 	if err != nil {
 		return false, err
 	}
@@ -123,7 +123,14 @@ func (s *Store) DeleteSession(ctx context.Context, familyID, babyID, id string) 
 	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
 }
 
-const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at, steps`
+const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at, steps, readiness, readiness_check_id`
+
+func readinessOrNone(v string) string {
+	if v == "" {
+		return domain.ReadinessNone
+	}
+	return v
+}
 
 const sessionSelect = `SELECT ` + sessionCols + ` FROM massage_sessions`
 
@@ -132,7 +139,8 @@ func scanSession(sc interface{ Scan(...any) error }) (domain.Session, error) {
 	var st, en, cr, up int64
 	var before, after, asleep sql.NullInt64
 	var steps sql.RawBytes
-	err := sc.Scan(&x.ID, &x.FamilyID, &x.BabyID, &x.CaregiverID, &x.RoutineID, &st, &en, &x.Outcome, &before, &after, &asleep, &x.Notes, &cr, &up, &steps)
+	err := sc.Scan(&x.ID, &x.FamilyID, &x.BabyID, &x.CaregiverID, &x.RoutineID, &st, &en, &x.Outcome, &before, &after, &asleep, &x.Notes, &cr, &up, &steps,
+		&x.Readiness, &x.ReadinessCheckID)
 	if err != nil {
 		return x, err
 	}

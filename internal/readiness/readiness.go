@@ -69,8 +69,8 @@ const (
 	CordDays = 28
 	// armSiteDays: from 12 months injections usually go in the upper arm,
 	// before that in the thigh (NHS).
-	armSiteDays = 365
-	pretermWeeks  = 37  // born before 37 weeks is preterm
+	armSiteDays  = 365
+	pretermWeeks = 37 // born before 37 weeks is preterm
 
 	// injectionSiteWindow: skip the injection site for a week.
 	injectionSiteWindow = 7 * 24 * time.Hour

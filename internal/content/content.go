@@ -38,20 +38,24 @@ const (
 	BodyPartWholeBody = "whole_body"
 )
 
-// Traditions a stroke comes from. Where sources do not name one, strokes are
-// classed by the direction logic the sources describe: away from the trunk is
-// Indian, toward the trunk (or circular) Swedish, foot and palm presses
-// reflexology, limb movements yoga, and still or ritual touch relaxation.
+// Traditions a stroke comes from. A stroke carries a named tradition only
+// where a source says so (DOMAIN.md §1: the Indian and Swedish milking
+// strokes, the reflexology-inspired thumb-over-thumb on the sole, the baby-yoga
+// movements); McClure's touch relaxation and still, holding touch are
+// "relaxation"; every other stroke is a "gentle" stroke, with no tradition
+// claimed for it.
 const (
 	TraditionIndian      = "indian"
 	TraditionSwedish     = "swedish"
 	TraditionYoga        = "yoga"
 	TraditionReflexology = "reflexology"
 	TraditionRelaxation  = "relaxation"
+	TraditionGentle      = "gentle"
 )
 
 // Purposes a stroke or routine is traditionally used for. They are claims of
-// the teaching tradition, not tested effects.
+// the teaching tradition, not tested effects; PurposeEvidence says how far
+// studies of massage support each one.
 const (
 	PurposeBonding       = "bonding"
 	PurposeRelaxation    = "relaxation"
@@ -61,6 +65,62 @@ const (
 	PurposeBodyAwareness = "body_awareness"
 	PurposePlay          = "play"
 )
+
+// Evidence grades of a purpose: what studies of infant massage as a whole
+// found for it (DOMAIN.md §5; the strength ratings are our judgement). No
+// grade is about a single stroke: no stroke has been tested on its own.
+const (
+	// EvidenceTraditional: a claim of the teaching tradition, not tested.
+	EvidenceTraditional = "traditional"
+	// EvidenceLow: some positive findings from small or biased studies.
+	EvidenceLow = "low"
+	// EvidenceLowConflicting: small studies that disagree with each other.
+	EvidenceLowConflicting = "low_conflicting"
+)
+
+// purposeEvidence grades every purpose, in one place:
+//   - bonding: Cochrane 2006/2013 (Underdown, Bennett et al.) found some
+//     evidence of better parent–infant interaction, from studies mostly at
+//     high risk of bias; a 2005 review saw its best evidence there too;
+//   - relaxation and sleep: the same reviews report some evidence for sleep,
+//     relaxation, less crying and lower stress hormones, at the same low
+//     strength;
+//   - wind and colic: trials disagree (Huhtala 2000: no better than a crib
+//     vibrator; Sheidaei 2016: better than rocking), reviews find high or
+//     unclear bias (Perry 2019);
+//   - constipation, body awareness, play: no trial in our sources.
+var purposeEvidence = map[string]string{
+	PurposeBonding:       EvidenceLow,
+	PurposeRelaxation:    EvidenceLow,
+	PurposeSleep:         EvidenceLow,
+	PurposeWindColic:     EvidenceLowConflicting,
+	PurposeConstipation:  EvidenceTraditional,
+	PurposeBodyAwareness: EvidenceTraditional,
+	PurposePlay:          EvidenceTraditional,
+}
+
+// PurposeEvidence returns the evidence grade of a purpose, "" if the
+// purpose is unknown.
+func PurposeEvidence(purpose string) string { return purposeEvidence[purpose] }
+
+// AllEvidenceGrades returns the evidence grades, weakest first.
+func AllEvidenceGrades() []string { return slices.Clone(evidenceGrades) }
+
+// SafeSleepSources are the sources every item that invites sleep cites
+// with its safe-sleep words: the AAP 2022 policy and the NHS and Lullaby
+// Trust safer-sleep advice.
+var SafeSleepSources = []string{
+	"Moon RY et al., AAP Task Force on SIDS. Sleep-Related Infant Deaths: Updated 2022 Recommendations for Reducing Infant Deaths in the Sleep Environment. Pediatrics 2022;150(1):e2022057990",
+	"NHS. Reduce the risk of sudden infant death syndrome (SIDS) (nhs.uk/baby/caring-for-a-newborn/reduce-the-risk-of-sudden-infant-death-syndrome/)",
+	"The Lullaby Trust. Safer sleep advice (lullabytrust.org.uk/safer-sleep-advice/)",
+}
+
+// SafeSleepGuideID is the library's guide on putting a sleepy baby down.
+const SafeSleepGuideID = "safe_sleep"
+
+// safeSleepUntilWeeks: safe-sleep advice is for babies under a year, so a
+// routine only for older children need not carry it.
+const safeSleepUntilWeeks = 52
 
 // Stroke ids other packages rely on: every routine opens with the permission
 // ritual, and resting hands is the reassurance to fall back on mid-session.
@@ -81,12 +141,13 @@ const OilFreeUnderWeeks = 4
 const AnyAge = -1
 
 var (
-	bodyParts   = []string{BodyPartLegs, BodyPartFeet, BodyPartTummy, BodyPartChest, BodyPartArms, BodyPartHands, BodyPartFace, BodyPartBack, BodyPartMovements, BodyPartWholeBody}
-	traditions  = []string{TraditionIndian, TraditionSwedish, TraditionYoga, TraditionReflexology, TraditionRelaxation}
-	purposes    = []string{PurposeBonding, PurposeRelaxation, PurposeSleep, PurposeWindColic, PurposeConstipation, PurposeBodyAwareness, PurposePlay}
-	regions     = []string{"face", "chest", "tummy", "back", "arm", "arms", "hand", "leg", "legs", "foot", "sole", "whole_body"}
-	arrows      = []string{"none", "up", "down", "out", "in", "clockwise", "circle", "back_and_forth"}
-	tummyStroke = []string{"water_wheel", "thumbs_to_sides", "sun_moon", "i_love_you", "knees_to_tummy"}
+	bodyParts      = []string{BodyPartLegs, BodyPartFeet, BodyPartTummy, BodyPartChest, BodyPartArms, BodyPartHands, BodyPartFace, BodyPartBack, BodyPartMovements, BodyPartWholeBody}
+	traditions     = []string{TraditionIndian, TraditionSwedish, TraditionYoga, TraditionReflexology, TraditionRelaxation, TraditionGentle}
+	evidenceGrades = []string{EvidenceTraditional, EvidenceLowConflicting, EvidenceLow}
+	purposes       = []string{PurposeBonding, PurposeRelaxation, PurposeSleep, PurposeWindColic, PurposeConstipation, PurposeBodyAwareness, PurposePlay}
+	regions        = []string{"face", "chest", "tummy", "back", "arm", "arms", "hand", "leg", "legs", "foot", "sole", "whole_body"}
+	arrows         = []string{"none", "up", "down", "out", "in", "clockwise", "circle", "back_and_forth"}
+	tummyStroke    = []string{"water_wheel", "thumbs_to_sides", "sun_moon", "i_love_you", "knees_to_tummy"}
 )
 
 // AllBodyParts returns the fixed body-part ids in teaching order.
@@ -130,9 +191,13 @@ type Stroke struct {
 	Oil         bool     `json:"oil"`
 	// Still marks touch without motion (resting, holding); only still touch
 	// is offered to premature babies.
-	Still   bool     `json:"still,omitempty"`
-	Diagram Diagram  `json:"diagram"`
-	Sources []string `json:"sources"`
+	Still bool `json:"still,omitempty"`
+	// SafeSleep marks a stroke that invites sleep or is done with the baby
+	// on its tummy: its cautions carry the locale's safe-sleep words and its
+	// sources the SafeSleepSources.
+	SafeSleep bool     `json:"safe_sleep,omitempty"`
+	Diagram   Diagram  `json:"diagram"`
+	Sources   []string `json:"sources"`
 }
 
 // HasPurpose reports whether p is one of the stroke's purposes.
@@ -178,9 +243,11 @@ type Routine struct {
 	StillTouchOnly bool `json:"still_touch_only,omitempty"`
 	// WithSibling routines carry words for an older child and the
 	// supervising parent in RoutineText.
-	WithSibling bool     `json:"with_sibling,omitempty"`
-	Steps       []Step   `json:"steps"`
-	Sources     []string `json:"sources"`
+	WithSibling bool `json:"with_sibling,omitempty"`
+	// SafeSleep marks a routine that invites sleep (see Stroke.SafeSleep).
+	SafeSleep bool     `json:"safe_sleep,omitempty"`
+	Steps     []Step   `json:"steps"`
+	Sources   []string `json:"sources"`
 }
 
 // Seconds is the routine's total length.
@@ -223,8 +290,11 @@ func (t RoutineText) clone() RoutineText {
 
 // Guide is the language-neutral part of a guide page.
 type Guide struct {
-	ID      string   `json:"id"`
-	Sources []string `json:"sources"`
+	ID string `json:"id"`
+	// SafeSleep marks a guide that speaks of a baby falling asleep: one of
+	// its lines is the locale's safe-sleep words.
+	SafeSleep bool     `json:"safe_sleep,omitempty"`
+	Sources   []string `json:"sources"`
 }
 
 // GuideText is a guide page in one language.
@@ -314,8 +384,11 @@ type Library struct {
 
 // localeText is one text.<locale>.json file.
 type localeText struct {
-	Locale    string                  `json:"locale"`
-	Name      string                  `json:"name"`
+	Locale string `json:"locale"`
+	Name   string `json:"name"`
+	// SafeSleep is the one safe-sleep sentence of this language, repeated
+	// word for word wherever sleep is invited.
+	SafeSleep string                  `json:"safe_sleep"`
 	BodyParts map[string]BodyPartText `json:"body_parts"`
 	Strokes   map[string]StrokeText   `json:"strokes"`
 	Routines  map[string]RoutineText  `json:"routines"`
@@ -364,6 +437,10 @@ func (l *Library) text(locale string) *localeText {
 	}
 	return l.locales[DefaultLocale]
 }
+
+// SafeSleepText returns the safe-sleep sentence in locale (the words every
+// item marked SafeSleep repeats).
+func (l *Library) SafeSleepText(locale string) string { return l.text(locale).SafeSleep }
 
 // BodyParts returns the body-part ids in teaching order.
 func (l *Library) BodyParts() []string { return slices.Clone(l.bodyParts) }

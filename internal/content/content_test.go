@@ -350,6 +350,68 @@ func TestValidateReportsProblems(t *testing.T) {
 			g.Sections[0] = Section{Heading: "Vide"}
 			l.locales["fr"].Guides["oils"] = g
 		}, `locale fr: guide "oils": section 1 needs a heading and some text`},
+		{"source a reader cannot find", func(l *Library) {
+			l.routines[routineIndex(l, "colic_tummy")].Sources = []string{"cozycuddles.com", "motherhood101"}
+		}, `routine "colic_tummy": source "motherhood101" cannot be found by a reader`},
+		{"study cited by author and year only", func(l *Library) {
+			l.strokes[strokeIndex(l, "toe_roll")].Sources = []string{"Huhtala 2000 RCT"}
+		}, `stroke "toe_roll": source "Huhtala 2000 RCT" cannot be found by a reader`},
+		{"repeated source", func(l *Library) {
+			l.strokes[strokeIndex(l, "toe_roll")].Sources = []string{"newparent.com", "newparent.com"}
+		}, `stroke "toe_roll": repeated source`},
+		{"sleep stroke without safe-sleep words", func(l *Library) {
+			l.strokes[strokeIndex(l, "back_swooping")].SafeSleep = false
+		}, `stroke "back_swooping": a stroke for sleep must be marked safe_sleep`},
+		{"sleep routine without safe-sleep words", func(l *Library) {
+			l.routines[routineIndex(l, "bedtime_wind_down")].SafeSleep = false
+		}, `routine "bedtime_wind_down": a routine for sleep must be marked safe_sleep`},
+		{"routine holding a tummy-position stroke without safe-sleep words", func(l *Library) {
+			l.routines[routineIndex(l, "full_body")].SafeSleep = false
+		}, `routine "full_body": holds safe_sleep stroke "back_and_forth", so must be marked safe_sleep`},
+		{"safe-sleep item without the safe-sleep sources", func(l *Library) {
+			l.strokes[strokeIndex(l, "back_circles")].Sources = []string{"ohbabymagazine.com"}
+		}, `stroke "back_circles": safe_sleep item must cite "Moon RY et al.`},
+		{"safe-sleep guide not marked", func(l *Library) {
+			l.guides[slices.IndexFunc(l.guides, func(g Guide) bool { return g.ID == SafeSleepGuideID })].SafeSleep = false
+		}, `guide "safe_sleep" must be marked safe_sleep`},
+		{"French back stroke lost its safe-sleep words", func(l *Library) {
+			st := l.locales["fr"].Strokes["back_combing"]
+			st.Cautions = slices.DeleteFunc(slices.Clone(st.Cautions), func(c string) bool { return c == l.locales["fr"].SafeSleep })
+			st.Cautions = append(st.Cautions, "Couchez-le ensuite.")
+			l.locales["fr"].Strokes["back_combing"] = st
+		}, `locale fr: stroke "back_combing": marked safe_sleep, so its cautions must hold the safe_sleep sentence`},
+		{"English bedtime routine lost its safe-sleep words", func(l *Library) {
+			rt := l.locales["en"].Routines["bedtime_wind_down"]
+			rt.Cautions = rt.Cautions[:1]
+			l.locales["en"].Routines["bedtime_wind_down"] = rt
+		}, `locale en: routine "bedtime_wind_down": marked safe_sleep`},
+		{"guide marked safe_sleep without the words", func(l *Library) {
+			g := l.locales["en"].Guides["for_fathers"]
+			g.Sections = g.Sections[1:]
+			l.locales["en"].Guides["for_fathers"] = g
+		}, `locale en: guide "for_fathers": marked safe_sleep, so one of its lines must be the safe_sleep sentence`},
+		{"locale without a safe-sleep sentence", func(l *Library) {
+			l.locales["fr"].SafeSleep = " "
+		}, `locale fr: no safe_sleep sentence`},
+		{"an instruction to shake", func(l *Library) {
+			st := l.locales["en"].Strokes["arm_release_shake"]
+			st.Steps = slices.Clone(st.Steps)
+			st.Steps[1] = "Wait, or give a few tiny gentle shakes."
+			l.locales["en"].Strokes["arm_release_shake"] = st
+		}, `locale en: stroke "arm_release_shake": speaks of shaking outside a 'never' warning: "Wait, or give a few tiny gentle shakes."`},
+		{"a French instruction to shake", func(l *Library) {
+			rt := l.locales["fr"].Routines["touch_relaxation_practice"]
+			rt.Description = "Secouez doucement les bras."
+			l.locales["fr"].Routines["touch_relaxation_practice"] = rt
+		}, `locale fr: routine "touch_relaxation_practice": speaks of shaking`},
+		{"a guide line about shaking", func(l *Library) {
+			g := l.locales["en"].Guides["with_siblings"]
+			g.Summary = "Older children love shaking rattles over the baby."
+			l.locales["en"].Guides["with_siblings"] = g
+		}, `locale en: guide "with_siblings": speaks of shaking`},
+		{"unknown purpose", func(l *Library) {
+			l.strokes[strokeIndex(l, "toe_roll")].Purposes = []string{"magic"}
+		}, `unknown purpose "magic"`},
 		{"default locale missing", func(l *Library) {
 			delete(l.locales, "en")
 		}, `locale "en" is missing`},

@@ -218,10 +218,65 @@ func (v *validator) structure(l *Library) {
 		guideIDs[g.ID] = true
 		v.sources(where, g.Sources)
 	}
-	for _, id := range []string{"preparing", "asking_permission", "reading_cues", "oils", "after_vaccinations", "for_fathers", "with_siblings"} {
+	for _, id := range []string{"preparing", "asking_permission", "reading_cues", "oils", "after_vaccinations", "for_fathers", "with_siblings",
+		SafeSleepGuideID, "evidence", "why_touch"} {
 		if !guideIDs[id] {
 			v.addf("required guide %q is missing", id)
 		}
+	}
+	for _, g := range l.guides {
+		if g.ID == SafeSleepGuideID && !g.SafeSleep {
+			v.addf("guide %q must be marked safe_sleep", g.ID)
+		}
+	}
+	v.safeSleep(l, strokes)
+
+	for _, p := range purposes {
+		if !slices.Contains(evidenceGrades, purposeEvidence[p]) {
+			v.addf("purpose %q has no evidence grade (want one of %v)", p, evidenceGrades)
+		}
+	}
+}
+
+// safeSleep checks that sleep is never invited without the safe-sleep
+// words: a stroke or routine for sleep, and a routine for babies under a
+// year that holds a stroke marked safe_sleep, must be marked too, and every
+// marked item cites the safe-sleep sources. texts checks the words.
+func (v *validator) safeSleep(l *Library, strokes map[string]Stroke) {
+	check := func(where string, marked bool, sources []string) {
+		if !marked {
+			return
+		}
+		for _, src := range SafeSleepSources {
+			if !slices.Contains(sources, src) {
+				v.addf("%s: safe_sleep item must cite %q", where, src)
+			}
+		}
+	}
+	for _, s := range l.strokes {
+		where := fmt.Sprintf("stroke %q", s.ID)
+		if s.HasPurpose(PurposeSleep) && !s.SafeSleep {
+			v.addf("%s: a stroke for sleep must be marked safe_sleep", where)
+		}
+		check(where, s.SafeSleep, s.Sources)
+	}
+	for _, r := range l.routines {
+		where := fmt.Sprintf("routine %q", r.ID)
+		if r.Purpose == PurposeSleep && !r.SafeSleep {
+			v.addf("%s: a routine for sleep must be marked safe_sleep", where)
+		}
+		if !r.SafeSleep && r.MinAgeWeeks < safeSleepUntilWeeks {
+			for _, st := range r.Steps {
+				if strokes[st.StrokeID].SafeSleep {
+					v.addf("%s: holds safe_sleep stroke %q, so must be marked safe_sleep", where, st.StrokeID)
+					break
+				}
+			}
+		}
+		check(where, r.SafeSleep, r.Sources)
+	}
+	for _, g := range l.guides {
+		check(fmt.Sprintf("guide %q", g.ID), g.SafeSleep, g.Sources)
 	}
 }
 
@@ -275,10 +330,42 @@ func (v *validator) sources(where string, sources []string) {
 		v.addf("%s: no sources", where)
 	}
 	for _, s := range sources {
-		if strings.TrimSpace(s) == "" {
+		switch {
+		case strings.TrimSpace(s) == "":
 			v.addf("%s: empty source", where)
+		case !Findable(s):
+			v.addf("%s: source %q cannot be found by a reader: give a web address, a DOI or PMC id, or a year with a journal reference (volume, pages) or publisher", where, s)
 		}
 	}
+	if hasDuplicate(sources) {
+		v.addf("%s: repeated source", where)
+	}
+}
+
+var (
+	// webAddress is a host name under a common top-level domain, with an
+	// optional path: "nhs.uk", "scribd.com/document/441832646".
+	webAddress = regexp.MustCompile(`(?i)\b[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.(com|org|net|info|life|gov|edu|uk|au|nz|za|in|fr|de|eu|io)\b`)
+	// articleID is a DOI, a PubMed Central or PubMed id.
+	articleID = regexp.MustCompile(`(?i)\b(doi:\s*)?10\.\d{4,}/\S+|\bPMC\d+|\bPMID:?\s*\d+`)
+	year      = regexp.MustCompile(`\b(19|20)\d{2}\b`)
+	// journalRef is a year followed by a volume or issue and pages or an
+	// article number: "2003;348:977-985", "2013;(4):CD005038",
+	// "2006;29(4):574-8".
+	journalRef = regexp.MustCompile(`\b(19|20)\d{2}\s*;\s*(\d+|\(\d+\))(\(\d+\))?\s*:\s*[A-Za-z]*\d+`)
+	// publisher is a book's "City: Publisher; year".
+	publisher = regexp.MustCompile(`[A-Z][A-Za-z .]+:\s*[A-Z][^;:]+;\s*(19|20)\d{2}\b`)
+)
+
+// Findable reports whether a reader could find a source from its text: it
+// holds a web address, a DOI or PMC/PubMed id, or a year with a journal
+// reference (volume and pages) or a book's publisher. A bare blog name
+// ("motherhood101") or an author and year alone ("Huhtala 2000 RCT") are not.
+func Findable(source string) bool {
+	if webAddress.MatchString(source) || articleID.MatchString(source) {
+		return true
+	}
+	return year.MatchString(source) && (journalRef.MatchString(source) || publisher.MatchString(source))
 }
 
 // texts checks that every locale has complete text for every item, that
@@ -297,6 +384,9 @@ func (v *validator) texts(l *Library) {
 		where := "locale " + loc
 		if blank(t.Name) {
 			v.addf("%s: no language name", where)
+		}
+		if blank(t.SafeSleep) {
+			v.addf("%s: no safe_sleep sentence", where)
 		}
 		for _, p := range l.bodyParts {
 			b, ok := t.BodyParts[p]
@@ -322,6 +412,10 @@ func (v *validator) texts(l *Library) {
 			}
 			v.lines(at+" steps", st.Steps)
 			v.lines(at+" cautions", st.Cautions)
+			if s.SafeSleep && !slices.Contains(st.Cautions, t.SafeSleep) {
+				v.addf("%s: marked safe_sleep, so its cautions must hold the safe_sleep sentence", at)
+			}
+			v.noShaking(at, slices.Concat([]string{st.Name, st.Direction, st.Reps, st.Say}, st.Steps, st.Cautions))
 			if r, ok := ref.Strokes[s.ID]; ok && loc != DefaultLocale {
 				if len(r.Steps) != len(st.Steps) || len(r.Cautions) != len(st.Cautions) {
 					v.addf("%s: steps/cautions count differs from %q", at, DefaultLocale)
@@ -339,6 +433,10 @@ func (v *validator) texts(l *Library) {
 				v.addf("%s: name and description are required", at)
 			}
 			v.lines(at+" cautions", rt.Cautions)
+			if r.SafeSleep && !slices.Contains(rt.Cautions, t.SafeSleep) {
+				v.addf("%s: marked safe_sleep, so its cautions must hold the safe_sleep sentence", at)
+			}
+			v.noShaking(at, slices.Concat([]string{rt.Name, rt.Description}, rt.Cautions, rt.OlderChild, rt.Parent))
 			if r.WithSibling {
 				if len(rt.OlderChild) == 0 || len(rt.Parent) == 0 {
 					v.addf("%s: sibling routine needs older_child and parent words", at)
@@ -366,6 +464,14 @@ func (v *validator) texts(l *Library) {
 				}
 				v.lines(fmt.Sprintf("%s section %d", at, i+1), append(slices.Clone(sec.Paragraphs), sec.Bullets...))
 			}
+			all := []string{gt.Title, gt.Summary}
+			for _, sec := range gt.Sections {
+				all = slices.Concat(all, []string{sec.Heading}, sec.Paragraphs, sec.Bullets)
+			}
+			if g.SafeSleep && !slices.Contains(all, t.SafeSleep) {
+				v.addf("%s: marked safe_sleep, so one of its lines must be the safe_sleep sentence", at)
+			}
+			v.noShaking(at, all)
 			if r, ok := ref.Guides[g.ID]; ok && loc != DefaultLocale && len(r.Sections) != len(gt.Sections) {
 				v.addf("%s: section count differs from %q", at, DefaultLocale)
 			}
@@ -374,6 +480,35 @@ func (v *validator) texts(l *Library) {
 		v.unknown(where, "stroke", keys(t.Strokes), ids(l.strokes, func(s Stroke) string { return s.ID }))
 		v.unknown(where, "routine", keys(t.Routines), ids(l.routines, func(r Routine) string { return r.ID }))
 		v.unknown(where, "guide", keys(t.Guides), ids(l.guides, func(g Guide) string { return g.ID }))
+	}
+}
+
+// shaking finds "shake" and its forms in English and "secouer" and its
+// forms in French.
+var (
+	shaking   = regexp.MustCompile(`(?i)\bshak|\bshook\b|\bsecou`)
+	neverWord = regexp.MustCompile(`(?i)\b(never|jamais)\b`)
+	sentence  = regexp.MustCompile(`[^.!?;:]+[.!?;:]?`)
+)
+
+// ShakeInstruction returns the first sentence of text that speaks of
+// shaking without being a "never" warning, or "". Shaking a baby can cause
+// brain damage or death (DOMAIN.md §6): the only place the word belongs is
+// "never shake a baby".
+func ShakeInstruction(text string) string {
+	for _, s := range sentence.FindAllString(text, -1) {
+		if shaking.MatchString(s) && !neverWord.MatchString(s) {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}
+
+func (v *validator) noShaking(where string, lines []string) {
+	for _, l := range lines {
+		if s := ShakeInstruction(l); s != "" {
+			v.addf("%s: speaks of shaking outside a 'never' warning: %q", where, s)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/domain"
@@ -29,6 +30,8 @@ type Deps struct {
 	Library  *content.Library
 	Log      *slog.Logger
 	Now      func() time.Time
+	// Care holds the session use cases the pages share.
+	Care *app.Care
 }
 
 // Handler serves the API.
@@ -48,6 +51,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	mux.HandleFunc("GET /api/v1/babies", h.member(h.listBabies))
 	mux.HandleFunc("GET /api/v1/babies/{id}", h.member(h.getBaby))
 	mux.HandleFunc("POST /api/v1/babies/{id}/readiness", h.member(h.readiness))
+	mux.HandleFunc("GET /api/v1/babies/{id}/session-plan", h.member(h.sessionPlan))
 	mux.HandleFunc("POST /api/v1/babies/{id}/sessions", h.writer(h.createSession))
 	mux.HandleFunc("GET /api/v1/babies/{id}/sessions", h.member(h.listSessions))
 	mux.HandleFunc("GET /api/v1/babies/{id}/sessions/{sid}", h.member(h.getSession))

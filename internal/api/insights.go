@@ -103,12 +103,14 @@ type reasonJSON struct {
 type Suggestion = suggestionJSON
 
 type suggestionJSON struct {
-	Minutes           int            `json:"minutes"`
-	Seconds           int            `json:"seconds"`
-	Purpose           string         `json:"purpose"`
-	CorrectedAgeWeeks int            `json:"corrected_age_weeks"`
-	Steps             []content.Step `json:"steps"`
-	Why               []reasonJSON   `json:"why"`
+	Minutes           int    `json:"minutes"`
+	Seconds           int    `json:"seconds"`
+	Purpose           string `json:"purpose"`
+	CorrectedAgeWeeks int    `json:"corrected_age_weeks"`
+	// AgeWeeks is the cautious age the strokes were chosen for.
+	AgeWeeks int            `json:"age_weeks"`
+	Steps    []content.Step `json:"steps"`
+	Why      []reasonJSON   `json:"why"`
 }
 
 func (h *Handler) routineSuggestion(w http.ResponseWriter, r *http.Request, id domain.Identity) {
@@ -154,13 +156,14 @@ func (h *Handler) Suggest(r *http.Request, f domain.Family, baby domain.Baby, mi
 	}
 	bodyPartOf, _ := h.libraryLookups()
 	stats := insights.StrokeStats(sessions, bodyPartOf)
-	weeks := floorDiv(baby.CorrectedAgeDays(now, loc), 7)
+	// Strokes are chosen for the cautious age (the younger of the two).
+	weeks := floorDiv(baby.CautiousAgeDays(now, loc), 7)
 	s := routine.Suggest(routine.FromLibrary(h.Library), routine.Request{
 		AgeWeeks: weeks, Purpose: purpose, Minutes: minutes,
 		Stats: stats, BodyParts: insights.BodyPartStats(stats, h.Library.BodyParts()),
 	})
 	p := h.printer(r)
-	out := suggestionJSON{Minutes: s.Minutes, Seconds: s.Seconds, Purpose: purpose, CorrectedAgeWeeks: weeks, Steps: s.Steps, Why: make([]reasonJSON, len(s.Why))}
+	out := suggestionJSON{Minutes: s.Minutes, Seconds: s.Seconds, Purpose: purpose, CorrectedAgeWeeks: floorDiv(baby.CorrectedAgeDays(now, loc), 7), AgeWeeks: weeks, Steps: s.Steps, Why: make([]reasonJSON, len(s.Why))}
 	for i, why := range s.Why {
 		out.Why[i] = reasonJSON{Reason: why, Message: h.whyMessage(p, why)}
 	}

@@ -5,8 +5,14 @@ import (
 	"net/http"
 	"time"
 
+	"nurture/internal/app"
+	"nurture/internal/content"
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
+	"nurture/internal/routine"
+	"nurture/internal/store"
+
+	"github.com/google/uuid"
 )
 
 type findingJSON struct {
@@ -15,10 +21,14 @@ type findingJSON struct {
 }
 
 type readinessJSON struct {
-	Verdict readiness.Verdict `json:"verdict"`
-	Reasons []findingJSON     `json:"reasons"`
-	Adjust  []findingJSON     `json:"adjust"`
-	RetryAt *string           `json:"retry_at"`
+	// ID names the stored answer; a session planned from it (see
+	// session-plan) or saved after it names it as readiness_check_id.
+	ID        string            `json:"id"`
+	CheckedAt string            `json:"checked_at"`
+	Verdict   readiness.Verdict `json:"verdict"`
+	Reasons   []findingJSON     `json:"reasons"`
+	Adjust    []findingJSON     `json:"adjust"`
+	RetryAt   *string           `json:"retry_at"`
 }
 
 func (h *Handler) readiness(w http.ResponseWriter, r *http.Request, id domain.Identity) {
@@ -28,25 +38,41 @@ func (h *Handler) readiness(w http.ResponseWriter, r *http.Request, id domain.Id
 		return
 	}
 	var in struct {
-		State        string   `json:"state"`
-		LastFeedAt   string   `json:"last_feed_at"`
-		VaccinatedAt string   `json:"vaccinated_at"`
-		TemperatureC *float64 `json:"temperature_c"`
-		Unwell       bool     `json:"unwell"`
-		SkinIssue    bool     `json:"skin_issue"`
-		CordHealed   *bool    `json:"cord_healed"`
-		Now          string   `json:"now"`
+		ID            string   `json:"id"`
+		State         string   `json:"state"`
+		LastFeedAt    string   `json:"last_feed_at"`
+		VaccinatedAt  string   `json:"vaccinated_at"`
+		InjectionSite string   `json:"injection_site"`
+		TemperatureC  *float64 `json:"temperature_c"`
+		Unwell        bool     `json:"unwell"`
+		Hungry        bool     `json:"hungry"`
+		SkinIssue     bool     `json:"skin_issue"`
+		CordHealed    *bool    `json:"cord_healed"`
+		Now           string   `json:"now"`
 	}
 	if !h.decode(w, r, &in) {
 		return
 	}
 	fe := domain.FieldErrors{}
-	ri := readiness.Input{State: readiness.State(in.State), TemperatureC: in.TemperatureC, Unwell: in.Unwell,
-		SkinIssue: in.SkinIssue, CordHealed: in.CordHealed, Now: h.Now()}
+	serverNow := h.Now()
+	ri := readiness.Input{State: readiness.State(in.State), TemperatureC: in.TemperatureC, Unwell: in.Unwell, Hungry: in.Hungry,
+		SkinIssue: in.SkinIssue, CordHealed: in.CordHealed, InjectionSite: in.InjectionSite, Now: serverNow}
 	var feed, vacc time.Time
 	parseTime(fe, "last_feed_at", in.LastFeedAt, &feed)
 	parseTime(fe, "vaccinated_at", in.VaccinatedAt, &vacc)
 	parseTime(fe, "now", in.Now, &ri.Now)
+	// An answer given offline arrives later with its own moment; one from
+	// the future would stand longer than it should.
+	if ri.Now.After(serverNow.Add(domain.ClockSkew)) {
+		fe.Add("now", "error.future")
+	}
+	if in.ID != "" {
+		if u, err := uuid.Parse(in.ID); err != nil {
+			fe.Add("id", "error.uuid")
+		} else {
+			in.ID = u.String()
+		}
+	}
 	if !feed.IsZero() {
 		ri.LastFeedAt = &feed
 	}
@@ -57,7 +83,7 @@ func (h *Handler) readiness(w http.ResponseWriter, r *http.Request, id domain.Id
 		h.invalid(w, r, fe)
 		return
 	}
-	res, err := readiness.Check(ri, domain.ReadinessBaby(b, id.Family), domain.ReadinessSettings(id.Family))
+	res, chk, err := h.Care.CheckReadiness(r.Context(), id, b, in.ID, ri)
 	var ve *readiness.ValidationError
 	if errors.As(err, &ve) {
 		for f, code := range ve.Map() {
@@ -65,12 +91,15 @@ func (h *Handler) readiness(w http.ResponseWriter, r *http.Request, id domain.Id
 		}
 		h.invalid(w, r, fe)
 		return
+	} else if errors.Is(err, store.ErrConflict) {
+		h.error(w, r, http.StatusConflict, "api.id_taken")
+		return
 	} else if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	p := h.printer(r)
-	out := readinessJSON{Verdict: res.Verdict, Reasons: []findingJSON{}, Adjust: []findingJSON{}}
+	out := readinessJSON{ID: chk.ID, CheckedAt: rfc3339(chk.CheckedAt), Verdict: res.Verdict, Reasons: []findingJSON{}, Adjust: []findingJSON{}}
 	for _, f := range res.Reasons {
 		out.Reasons = append(out.Reasons, findingJSON{f.Code, p.T("readiness." + f.Code)})
 	}
@@ -80,6 +109,60 @@ func (h *Handler) readiness(w http.ResponseWriter, r *http.Request, id domain.Id
 	if res.RetryAt != nil {
 		s := rfc3339(*res.RetryAt)
 		out.RetryAt = &s
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type planJSON struct {
+	RoutineID        string         `json:"routine_id"`
+	ReadinessCheckID string         `json:"readiness_check_id"`
+	Seconds          int            `json:"seconds"`
+	Steps            []content.Step `json:"steps"`
+	Adjust           []findingJSON  `json:"adjust"`
+}
+
+// sessionPlan answers the steps of a session the rules allow now: the
+// routine (or today's suggestion, routine=today) cut to the baby's
+// cautious age and the adjustments of a readiness answer from the last 30
+// minutes whose verdict is go. Without one it is 409: check first.
+func (h *Handler) sessionPlan(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	b, err := h.Store.Baby(r.Context(), id.Family.ID, r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	var steps []content.Step
+	routineID := q.Get("routine")
+	if routineID == "today" {
+		sug, err := h.Suggest(r, id.Family, b, routine.DefaultMinutes, "")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		steps, routineID = sug.Steps, ""
+	} else if rt, ok := h.Library.Routine(routineID); ok {
+		steps = rt.Steps
+	} else {
+		h.invalid(w, r, domain.FieldErrors{"routine": "api.unknown_routine"})
+		return
+	}
+	chk, err := h.Care.CurrentCheck(r.Context(), id, b.ID, q.Get("check"))
+	if errors.Is(err, app.ErrNoCheck) || (err == nil && chk.Verdict != readiness.Go.String()) {
+		h.error(w, r, http.StatusConflict, "api.check_first")
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	plan := h.Care.Plan(steps, h.Care.Rules(b, id.Family, chk.Adjust))
+	p := h.printer(r)
+	out := planJSON{RoutineID: routineID, ReadinessCheckID: chk.ID, Steps: plan, Adjust: []findingJSON{}}
+	for _, st := range plan {
+		out.Seconds += st.Seconds
+	}
+	for _, c := range chk.Adjust {
+		out.Adjust = append(out.Adjust, findingJSON{c, p.T("readiness." + c)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"nurture/internal/app"
 	"nurture/internal/domain"
 	"nurture/internal/store"
 )
@@ -32,6 +33,10 @@ type sessionJSON struct {
 	Notes              string         `json:"notes"`
 	CreatedAt          string         `json:"created_at"`
 	UpdatedAt          string         `json:"updated_at"`
+	// Readiness is the verdict of the readiness check before the session,
+	// "none" when it was recorded after the fact.
+	Readiness        string `json:"readiness"`
+	ReadinessCheckID string `json:"readiness_check_id"`
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -40,7 +45,10 @@ func toSessionJSON(s domain.Session) sessionJSON {
 	out := sessionJSON{ID: s.ID, BabyID: s.BabyID, RoutineID: s.RoutineID, StartedAt: rfc3339(s.StartedAt), EndedAt: rfc3339(s.EndedAt),
 		CaregiverID: s.CaregiverID, Outcome: s.Outcome, Steps: make([]stepJSON, len(s.Steps)), ParentCalmBefore: s.ParentCalmBefore,
 		ParentCalmAfter: s.ParentCalmAfter, FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes,
-		CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt)}
+		CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt), Readiness: s.Readiness, ReadinessCheckID: s.ReadinessCheckID}
+	if out.Readiness == "" {
+		out.Readiness = domain.ReadinessNone
+	}
 	for i, st := range s.Steps {
 		out.Steps[i] = stepJSON{st.StrokeID, st.Response}
 	}
@@ -62,6 +70,8 @@ type sessionBody struct {
 	Notes              string         `json:"notes"`
 	// UpdatedAt is when the client made this version; see clientTime.
 	UpdatedAt string `json:"updated_at"`
+	// ReadinessCheckID names the readiness check the session followed.
+	ReadinessCheckID string `json:"readiness_check_id"`
 }
 
 // parseTime reads an RFC 3339 time into *t, noting a problem in fe.
@@ -92,6 +102,13 @@ func (h *Handler) session(r *http.Request, id domain.Identity, babyID string, b 
 		s.ID = u.String()
 	}
 	s.UpdatedAt = clientTime(fe, b.UpdatedAt, now)
+	if b.ReadinessCheckID != "" {
+		if u, err := uuid.Parse(b.ReadinessCheckID); err != nil {
+			fe.Add("readiness_check_id", "error.uuid")
+		} else {
+			s.ReadinessCheckID = u.String()
+		}
+	}
 	parseTime(fe, "started_at", b.StartedAt, &s.StartedAt)
 	parseTime(fe, "ended_at", b.EndedAt, &s.EndedAt)
 	for _, st := range b.Steps {
@@ -121,6 +138,14 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domai
 		return
 	}
 	s, fe := h.session(r, id, babyID, b)
+	if fe.OK() {
+		if err := h.Care.SessionReadiness(r.Context(), &s); errors.Is(err, app.ErrUnknownCheck) {
+			fe.Add("readiness_check_id", "api.unknown_check")
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if !fe.OK() {
 		h.invalid(w, r, fe)
 		return
@@ -163,7 +188,9 @@ func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domai
 		h.invalid(w, r, fe)
 		return
 	}
-	s.CreatedAt = old.CreatedAt
+	// The readiness answer that preceded a session is history: an edit
+	// keeps it.
+	s.CreatedAt, s.Readiness, s.ReadinessCheckID = old.CreatedAt, old.Readiness, old.ReadinessCheckID
 	if b.UpdatedAt != "" && old.UpdatedAt.After(s.UpdatedAt) {
 		h.conflict(w, r, toSessionJSON(old)) // see clientTime: the latest edit wins
 		return

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"nurture/internal/apptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func sessionBody(id, start, end, outcome string) string {
@@ -165,5 +168,134 @@ func TestReadinessAPI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Every session goes through the readiness answer: the plan needs a go
+// answer from the last 30 minutes, is cut to the baby's age and the
+// answer's adjustments, and the session saved after it keeps its verdict.
+func TestSessionPlanThroughReadiness(t *testing.T) {
+	w := newWorld(t)
+	young := w.app.Baby(w.owner, "Noé", apptest.DaysAgo(10)) // under 4 weeks: no oil, cord
+	base := "/api/v1/babies/" + young
+	check := func(body string) map[string]any {
+		t.Helper()
+		r := w.app.API("POST", base+"/readiness", w.owner.Token, body)
+		if r.Status != 200 {
+			t.Fatalf("readiness: %d %s", r.Status, r.Body)
+		}
+		return r.JSON(t)
+	}
+	plan := func(q string, status int) map[string]any {
+		t.Helper()
+		r := w.app.API("GET", base+"/session-plan?"+q, w.owner.Token, nil)
+		if r.Status != status {
+			t.Fatalf("plan %s: %d %s", q, r.Status, r.Body)
+		}
+		if status != 200 {
+			return nil
+		}
+		return r.JSON(t)
+	}
+	stepIDs := func(m map[string]any) []string {
+		var out []string
+		for _, s := range m["steps"].([]any) {
+			out = append(out, s.(map[string]any)["stroke_id"].(string))
+		}
+		return out
+	}
+
+	// No answer yet: check first.
+	plan("routine=full_body", 409)
+	// A wait answer does not open a session either.
+	check(`{"state":"fussy"}`)
+	plan("routine=full_body", 409)
+	// An answer from an hour ago no longer stands.
+	old := check(`{"state":"quiet_alert","now":"` + apptest.Now().Add(-time.Hour).UTC().Format(time.RFC3339) + `"}`)
+	plan("routine=full_body&check="+old["id"].(string), 409)
+
+	ok := check(`{"state":"quiet_alert"}`)
+	if ok["verdict"] != "go" || ok["id"] == "" {
+		t.Fatalf("check: %v", ok)
+	}
+	p := plan("routine=full_body", 200)
+	ids := stepIDs(p)
+	if p["readiness_check_id"] != ok["id"] || len(ids) == 0 {
+		t.Fatalf("plan: %v", p)
+	}
+	for _, id := range ids {
+		if slices.Contains([]string{"leg_indian_milking", "water_wheel", "back_and_forth", "i_love_you"}, id) {
+			t.Errorf("a 10-day-old's plan holds %s (an oil or a tummy stroke)", id)
+		}
+	}
+	if secs := p["seconds"].(float64); secs > 600 {
+		t.Errorf("a 10-day-old's plan lasts %v s, over 10 minutes", secs)
+	}
+	// The named answer with a healed cord: the tummy strokes without oil
+	// are still left out for their oil, the plan is valid.
+	healed := check(`{"state":"quiet_alert","cord_healed":true}`)
+	plan("routine=newborn_gentle&check="+healed["id"].(string), 200)
+	plan("routine=nope", 422)
+
+	// A session saved after the answer keeps its verdict; one recorded
+	// after the fact says none; an unknown answer is refused.
+	now := apptest.Now().UTC().Truncate(time.Second)
+	ses := func(extra string) apptest.Response {
+		return w.app.API("POST", base+"/sessions", w.owner.Token, `{"routine_id":"newborn_gentle","started_at":"`+now.Add(-5*time.Minute).Format(time.RFC3339)+
+			`","ended_at":"`+now.Format(time.RFC3339)+`","outcome":"completed"`+extra+`}`)
+	}
+	r := ses(`,"readiness_check_id":"` + ok["id"].(string) + `"`)
+	if r.Status != 201 || !strings.Contains(r.Body, `"readiness":"go"`) {
+		t.Fatalf("session after a check: %d %s", r.Status, r.Body)
+	}
+	if r := ses(``); r.Status != 201 || !strings.Contains(r.Body, `"readiness":"none"`) {
+		t.Fatalf("session after the fact: %d %s", r.Status, r.Body)
+	}
+	if r := ses(`,"readiness_check_id":"` + uuid.NewString() + `"`); r.Status != 422 || !strings.Contains(r.Body, "readiness_check_id") {
+		t.Fatalf("unknown check: %d %s", r.Status, r.Body)
+	}
+	// Another baby's answer is unknown to this one.
+	other := w.app.API("POST", "/api/v1/babies/"+w.babyA+"/readiness", w.owner.Token, `{"state":"quiet_alert"}`).JSON(t)
+	if r := ses(`,"readiness_check_id":"` + other["id"].(string) + `"`); r.Status != 422 {
+		t.Fatalf("another baby's check: %d %s", r.Status, r.Body)
+	}
+	// An answer from the future is refused; a replayed id is harmless.
+	future := apptest.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if r := w.app.API("POST", base+"/readiness", w.owner.Token, `{"state":"quiet_alert","now":"`+future+`"}`); r.Status != 422 || !strings.Contains(r.Body, `"now"`) {
+		t.Fatalf("answer from the future: %d %s", r.Status, r.Body)
+	}
+	id := uuid.NewString()
+	for range 2 {
+		if r := w.app.API("POST", base+"/readiness", w.owner.Token, `{"id":"`+id+`","state":"quiet_alert"}`); r.Status != 200 || !strings.Contains(r.Body, id) {
+			t.Fatalf("replayed answer: %d %s", r.Status, r.Body)
+		}
+	}
+	if r := w.app.API("POST", "/api/v1/babies/"+w.babyB+"/readiness", w.other.Token, `{"id":"`+id+`","state":"quiet_alert"}`); r.Status != 409 {
+		t.Fatalf("an id of another family: %d %s", r.Status, r.Body)
+	}
+}
+
+// Vaccinated in the week: under 12 months the plan leaves out every
+// stroke over the thighs, leg movements included.
+func TestSessionPlanInjectionSite(t *testing.T) {
+	w := newWorld(t)
+	baby := w.app.Baby(w.owner, "Lou", apptest.DaysAgo(120))
+	base := "/api/v1/babies/" + baby
+	vacc := apptest.Now().Add(-72 * time.Hour).UTC().Format(time.RFC3339)
+	r := w.app.API("POST", base+"/readiness", w.owner.Token, `{"state":"quiet_alert","vaccinated_at":"`+vacc+`"}`)
+	if r.Status != 200 || !strings.Contains(r.Body, "avoid_injection_site") {
+		t.Fatalf("readiness: %d %s", r.Status, r.Body)
+	}
+	p := w.app.API("GET", base+"/session-plan?routine=full_body", w.owner.Token, nil)
+	if p.Status != 200 {
+		t.Fatalf("plan: %d %s", p.Status, p.Body)
+	}
+	for _, id := range []string{"leg_indian_milking", "marching", "knees_to_tummy", "bottom_relaxer", "integration_sweep"} {
+		if strings.Contains(p.Body, `"`+id+`"`) {
+			t.Errorf("plan after a thigh injection holds %s", id)
+		}
+	}
+	if !strings.Contains(p.Body, `"arm_indian_milking"`) {
+		t.Errorf("plan lost the arms: %s", p.Body)
 	}
 }

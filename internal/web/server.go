@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
@@ -34,6 +35,7 @@ type Server struct {
 	pages  *pages
 	assets *assets
 	api    *api.Handler
+	care   *app.Care
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -57,7 +59,8 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	s := &Server{Deps: d, pages: ps, assets: as}
-	s.api = api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now})
+	s.care = app.New(d.Store, d.Library, d.Now)
+	s.api = api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Care: s.care})
 	mux := route.New()
 	s.routes(mux)
 	s.api.Routes(mux)

@@ -49,7 +49,8 @@ func TestLibraryAPI(t *testing.T) {
 	}{
 		{"strokes", "/api/v1/strokes", nil, 200, []string{`"items":[{"id":"leg_indian_milking","name":"Indian milking (leg)","body_part":"legs","tradition":"indian"`, `"next":null`, `"say":"These are your legs."`}, nil},
 		{"strokes by body part", "/api/v1/strokes?body_part=feet", nil, 200, []string{`"sole_thumb_over_thumb"`}, []string{`"body_part":"legs"`}},
-		{"strokes by tradition", "/api/v1/strokes?tradition=swedish", nil, 200, []string{`"sun_moon"`}, []string{`"tradition":"indian"`}},
+		{"strokes by tradition", "/api/v1/strokes?tradition=swedish", nil, 200, []string{`"arm_swedish_milking"`}, []string{`"tradition":"indian"`, `"sun_moon"`}},
+		{"gentle strokes", "/api/v1/strokes?tradition=gentle", nil, 200, []string{`"sun_moon"`, `"tradition":"gentle"`}, []string{`"tradition":"swedish"`}},
 		{"strokes by purpose", "/api/v1/strokes?purpose=sleep", nil, 200, []string{`"back_swooping"`}, []string{`"leg_indian_milking"`}},
 		{"strokes matching nothing", "/api/v1/strokes?body_part=face&tradition=yoga", nil, 200, []string{`{"items":[],"next":null}`}, nil},
 		{"strokes lang fr", "/api/v1/strokes?lang=fr", nil, 200, []string{`"name":"Traite indienne (jambe)"`, `"say":"Voici tes jambes."`}, nil},

@@ -329,11 +329,15 @@ func TestCryingCompanion(t *testing.T) {
 		{"end unknown entry", "owner", "POST", A + "/crying/end", url.Values{"eid": {"nope"}}, 404, ""},
 		{"end", "caregiver", "POST", A + "/crying/end", end, 303, A + "/crying/ENTRY/done"},
 		{"done", "caregiver", "GET", A + "/crying/ENTRY/done", nil, 200, "You stayed. That matters."},
+		{"done at stress 4: a moment for yourself", "caregiver", "GET", A + "/crying/ENTRY/done", nil, 200, "take a moment for yourself"},
 		{"done other family", "other", "GET", A + "/crying/ENTRY/done", nil, 404, ""},
 		{"history card", "owner", "GET", A + "/crying", nil, 200, "from 2 saved episodes"},
 		{"no timer any more", "owner", "GET", A + "/crying", nil, 200, `action="` + A + `/crying/start"`},
 		{"overlapping an earlier episode", "owner", "POST", A + "/crying/end", url.Values{"opened_at": {apptest.Now().Add(-time.Hour).UTC().Format(time.RFC3339)}}, 422, "overlaps the crying entry"},
 	})
+	if b := w.caregiver.Get(A + "/crying/" + entry + "/done").Body; strings.Contains(b, "You deserve real help") {
+		t.Errorf("stress 4 of 5 gets the at-the-limit help; only 5 should")
+	}
 	cr = logEntries(t, w, "crying")
 	if len(cr) != 2 {
 		t.Fatalf("crying episodes: %v", cr)

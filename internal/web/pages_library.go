@@ -18,7 +18,13 @@ var (
 	traditionKeys = map[string]string{
 		content.TraditionIndian: "library.tradition.indian", content.TraditionSwedish: "library.tradition.swedish",
 		content.TraditionYoga: "library.tradition.yoga", content.TraditionReflexology: "library.tradition.reflexology",
-		content.TraditionRelaxation: "library.tradition.relaxation",
+		content.TraditionRelaxation: "library.tradition.relaxation", content.TraditionGentle: "library.tradition.gentle",
+	}
+	// evidenceKeys name how far studies support a purpose
+	// (content.PurposeEvidence), shown wherever a purpose is.
+	evidenceKeys = map[string]string{
+		content.EvidenceTraditional: "library.evidence.traditional", content.EvidenceLow: "library.evidence.low",
+		content.EvidenceLowConflicting: "library.evidence.low_conflicting",
 	}
 	purposeKeys = map[string]string{
 		content.PurposeBonding: "library.purpose.bonding", content.PurposeRelaxation: "library.purpose.relaxation",
@@ -156,7 +162,7 @@ func (s *Server) library(w http.ResponseWriter, r *http.Request) {
 		d.Traditions = append(d.Traditions, option{t, v.T(traditionKeys[t])})
 	}
 	for _, p := range content.AllPurposes() {
-		d.Purposes = append(d.Purposes, option{p, v.T(purposeKeys[p])})
+		d.Purposes = append(d.Purposes, option{p, purposeLabel(v, p)})
 	}
 	for _, b := range v.Babies {
 		weeks := max(0, b.CorrectedAgeDays(s.Now(), v.Loc)/7)
@@ -194,6 +200,19 @@ func (s *Server) library(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "library", v)
 }
 
+// purposeLabel names a purpose with its evidence grade, e.g. "Wind and
+// colic (low, conflicting evidence)": purposes are claims, and the page says
+// how far studies support each one.
+func purposeLabel(v *view, purpose string) string {
+	return v.T("library.purpose_graded", "Purpose", v.T(purposeKeys[purpose]), "Evidence", v.T(evidenceKeys[content.PurposeEvidence(purpose)]))
+}
+
+// withoutLine drops the lines equal to line: where the page shows the
+// safe-sleep aside, the same words in the content are not repeated.
+func withoutLine(lines []string, line string) []string {
+	return slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return l == line })
+}
+
 func minAge(v *view, weeks int) string {
 	if weeks <= 0 {
 		return v.T("library.from_birth")
@@ -213,6 +232,7 @@ type strokeData struct {
 	Purposes  []string
 	MinAge    string
 	Oil       string
+	OilSource string
 	Says      []saying
 	Diagram   diagramView
 }
@@ -231,11 +251,15 @@ func (s *Server) stroke(w http.ResponseWriter, r *http.Request) {
 	d := &strokeData{LocalizedStroke: content.LocalizedStroke{Stroke: st, StrokeText: text},
 		BodyPart: bp.Name, Tradition: v.T(traditionKeys[st.Tradition]), MinAge: minAge(v, st.MinAgeWeeks)}
 	for _, p := range st.Purposes {
-		d.Purposes = append(d.Purposes, v.T(purposeKeys[p]))
+		d.Purposes = append(d.Purposes, purposeLabel(v, p))
+	}
+	if st.SafeSleep {
+		d.Cautions = withoutLine(d.Cautions, lib.SafeSleepText(lang))
 	}
 	switch {
 	case st.Oil:
 		d.Oil = v.N("library.stroke.oil_yes", content.OilFreeUnderWeeks)
+		d.OilSource = v.T("library.stroke.oil_source")
 	case st.BodyPart == content.BodyPartFace || st.Diagram.Region == "face":
 		d.Oil = v.T("library.stroke.oil_face")
 	default:
@@ -269,7 +293,7 @@ type routineRow struct {
 func routineRows(v *view, lib *content.Library) []routineRow {
 	var out []routineRow
 	for _, rt := range lib.LocalizedRoutines(v.Lang) {
-		out = append(out, routineRow{ID: rt.ID, Name: rt.Name, Purpose: v.T(purposeKeys[rt.Purpose]),
+		out = append(out, routineRow{ID: rt.ID, Name: rt.Name, Purpose: purposeLabel(v, rt.Purpose),
 			Minutes: v.N("library.routine.minutes", rt.Minutes), MinAge: minAge(v, rt.MinAgeWeeks)})
 	}
 	return out
@@ -290,6 +314,8 @@ type routineData struct {
 	content.LocalizedRoutine
 	Row       routineRow
 	StillOnly bool
+	// SafeSleep shows the safe-sleep aside: the routine invites sleep.
+	SafeSleep bool
 	Steps     []routineStep
 }
 
@@ -301,9 +327,12 @@ func (s *Server) routinePage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "", nil)
 	lr, _ := s.Library.LocalizedRoutine(rt.ID, v.Lang)
-	d := &routineData{LocalizedRoutine: lr, StillOnly: rt.StillTouchOnly,
-		Row: routineRow{Purpose: v.T(purposeKeys[lr.Purpose]), Minutes: v.N("library.routine.minutes", lr.Minutes),
+	d := &routineData{LocalizedRoutine: lr, StillOnly: rt.StillTouchOnly, SafeSleep: rt.SafeSleep,
+		Row: routineRow{Purpose: purposeLabel(v, lr.Purpose), Minutes: v.N("library.routine.minutes", lr.Minutes),
 			MinAge: minAge(v, lr.MinAgeWeeks)}}
+	if rt.SafeSleep {
+		d.Cautions = withoutLine(d.Cautions, s.Library.SafeSleepText(v.Lang))
+	}
 	for _, st := range lr.Steps {
 		t, _ := s.Library.StrokeText(st.StrokeID, v.Lang)
 		d.Steps = append(d.Steps, routineStep{StrokeID: st.StrokeID, Name: t.Name, Seconds: v.N("library.routine.seconds", st.Seconds)})
@@ -314,7 +343,8 @@ func (s *Server) routinePage(w http.ResponseWriter, r *http.Request) {
 
 type guideData struct {
 	content.GuideText
-	Sources []string
+	Sources   []string
+	SafeSleep bool
 }
 
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
@@ -325,7 +355,14 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "", nil)
 	t, _ := s.Library.GuideText(g.ID, v.Lang)
-	v.Data, v.Title = &guideData{GuideText: t, Sources: g.Sources}, t.Title
+	if g.SafeSleep {
+		ss := s.Library.SafeSleepText(v.Lang)
+		for i := range t.Sections {
+			t.Sections[i].Paragraphs = withoutLine(t.Sections[i].Paragraphs, ss)
+			t.Sections[i].Bullets = withoutLine(t.Sections[i].Bullets, ss)
+		}
+	}
+	v.Data, v.Title = &guideData{GuideText: t, Sources: g.Sources, SafeSleep: g.SafeSleep}, t.Title
 	s.render(w, r, http.StatusOK, "guide", v)
 }
 

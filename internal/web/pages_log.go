@@ -1099,7 +1099,18 @@ type cryingDoneData struct {
 	Needs    []string
 	Soothers []string
 	Date     string
+	// AtLimit is set when the parent rated their stress at the top of the
+	// scale: the page then offers real help (their doctor or health
+	// visitor, postnatal depression support, a crisis line, the family's
+	// own support lines), not only "take a moment".
+	AtLimit   bool
+	Support   []supportLine
+	Urgent    string
+	UrgentTel template.URL
 }
+
+// stressAtLimit is the top of the 1–5 parent stress scale.
+const stressAtLimit = 5
 
 func (s *Server) cryingDone(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	v, bd, err := s.babyView(r, id, "crying.done_title")
@@ -1113,6 +1124,10 @@ func (s *Server) cryingDone(w http.ResponseWriter, r *http.Request, id domain.Id
 		return
 	}
 	d := &cryingDoneData{babyData: bd, Entry: e, Duration: fmtMinutes(e.Duration(s.Now())), Date: domain.DateOf(e.StartedAt, id.Family.Location())}
+	if e.ParentStress != nil && *e.ParentStress >= stressAtLimit {
+		d.AtLimit, d.Support = true, supportLines(id.Family.SupportLines)
+		d.Urgent, d.UrgentTel = id.Family.UrgentNumber, telHref(id.Family.UrgentNumber)
+	}
 	for _, n := range e.NeedsChecked {
 		d.Needs = append(d.Needs, v.T("cry.need."+n))
 	}

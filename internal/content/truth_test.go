@@ -161,7 +161,10 @@ func TestSafeSleepWhereSleepIsInvited(t *testing.T) {
 
 func TestShakeInstruction(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"Never shake a baby. Shaking can cause brain damage or death.", "Shaking can cause brain damage or death."},
+		{"Never shake a baby. Shaking can cause brain damage or death.", ""},
+		{"Shaking can cause brain damage or death.", "Shaking can cause brain damage or death."},
+		{"Never shake a baby. Hold them well. Shaking can help wind.", "Shaking can help wind."},
+		{"Never shake a baby. Shake the arm gently instead.", "Shake the arm gently instead."},
 		{"Never shake a baby: it can cause brain damage or death.", ""},
 		{"Ne secouez jamais un bébé.", ""},
 		{"Wait, or give a few tiny gentle shakes.", "Wait, or give a few tiny gentle shakes."},

@@ -488,16 +488,26 @@ func (v *validator) texts(l *Library) {
 var (
 	shaking   = regexp.MustCompile(`(?i)\bshak|\bshook\b|\bsecou`)
 	neverWord = regexp.MustCompile(`(?i)\b(never|jamais)\b`)
-	sentence  = regexp.MustCompile(`[^.!?;:]+[.!?;:]?`)
+	// shakingHarm is the reason given after a "never" warning.
+	shakingHarm = regexp.MustCompile(`(?i)^\s*(shaking|secouer un bébé|secouer)\s+(can|may|peut)\b`)
+	sentence    = regexp.MustCompile(`[^.!?;:]+[.!?;:]?`)
 )
 
 // ShakeInstruction returns the first sentence of text that speaks of
 // shaking without being a "never" warning, or "". Shaking a baby can cause
 // brain damage or death (DOMAIN.md §6): the only place the word belongs is
-// "never shake a baby".
+// "never shake a baby", and the sentence right after it may say why
+// ("Shaking can cause…").
 func ShakeInstruction(text string) string {
+	warned := false
 	for _, s := range sentence.FindAllString(text, -1) {
-		if shaking.MatchString(s) && !neverWord.MatchString(s) {
+		switch {
+		case !shaking.MatchString(s):
+			warned = false
+		case neverWord.MatchString(s):
+			warned = true
+		case warned && shakingHarm.MatchString(s):
+		default:
 			return strings.TrimSpace(s)
 		}
 	}

@@ -1,14 +1,18 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"nurture/internal/apptest"
+	"nurture/internal/content"
 )
 
 const safeSleepAside = `<aside class="safe-sleep">`
@@ -128,5 +132,49 @@ func TestCryingAtTheLimitOffersRealHelp(t *testing.T) {
 	jar.SetCookies(base, w.caregiver.Cookies())
 	if _, b := fetch(t, &http.Client{Jar: jar}, w.app.URL, done, "Accept-Language", "fr"); !strings.Contains(b, "3114") || !strings.Contains(b, "dépression post-partum") {
 		t.Errorf("French help lacks the 3114 or postnatal depression")
+	}
+}
+
+// TestNoShakingInMessages: no interface message speaks of shaking except a
+// "never" warning (the content package checks its own texts the same way).
+func TestNoShakingInMessages(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "i18n", "locales", "*.json"))
+	if err != nil || len(files) < 4 {
+		t.Fatalf("locale files: %v %v", files, err)
+	}
+	never := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := json.Unmarshal(b, &msgs); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, v := range msgs {
+			var texts []string
+			switch x := v.(type) {
+			case string:
+				texts = []string{x}
+			case map[string]any:
+				for _, p := range x {
+					if s, ok := p.(string); ok {
+						texts = append(texts, s)
+					}
+				}
+			}
+			for _, s := range texts {
+				if bad := content.ShakeInstruction(s); bad != "" {
+					t.Errorf("%s %s: %q", filepath.Base(f), k, bad)
+				}
+				if strings.Contains(strings.ToLower(s), "never shake") || strings.Contains(s, "secouez jamais") {
+					never++
+				}
+			}
+		}
+	}
+	if never < 2 {
+		t.Errorf("the 'never shake a baby' warning is gone (%d found)", never)
 	}
 }

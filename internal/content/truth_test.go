@@ -283,3 +283,35 @@ func TestFrenchWording(t *testing.T) {
 		}
 	}
 }
+
+// TestOilIsOptional: where the content presents oil, it says oil is
+// optional and cites the no-oil trial.
+func TestOilIsOptional(t *testing.T) {
+	l := mustLoad(t)
+	for loc, word := range map[string]string{"en": "optional", "fr": "facultative"} {
+		for _, id := range []string{"oils", "preparing"} {
+			g, _ := l.GuideText(id, loc)
+			all := g.Summary
+			for _, s := range g.Sections {
+				all += " " + strings.Join(s.Paragraphs, " ") + " " + strings.Join(s.Bullets, " ")
+			}
+			if !strings.Contains(all, word) || !strings.Contains(all, "Cooke et al. 2016") {
+				t.Errorf("%s guide %s does not say oil is %s, citing Cooke et al. 2016", loc, id, word)
+			}
+		}
+		for _, id := range []string{"top_of_hand", "permission_ritual"} {
+			st, _ := l.StrokeText(id, loc)
+			if all := strings.Join(slices.Concat(st.Steps, st.Cautions), " "); !strings.Contains(all, word) && !strings.Contains(all, "facultative") {
+				t.Errorf("%s stroke %s presents oil without saying it is optional", loc, id)
+			}
+		}
+	}
+	for _, id := range []string{"oils", "preparing"} {
+		g, _ := l.Guide(id)
+		if !slices.ContainsFunc(g.Sources, func(s string) bool {
+			return strings.HasPrefix(s, "Cooke A, Cork MJ") && strings.Contains(s, "Acta Derm Venereol 2016;96(3):323-330")
+		}) {
+			t.Errorf("guide %s does not cite Cooke et al. 2016 in full", id)
+		}
+	}
+}

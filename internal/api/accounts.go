@@ -31,12 +31,15 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		Locale     string `json:"locale"`
 		InviteCode string `json:"invite_code"`
 		Relation   string `json:"relation"`
+		// UrgentNumber is the family's local urgent medical number.
+		UrgentNumber string `json:"urgent_number"`
 	}
 	if !h.decode(w, r, &in) {
 		return
 	}
 	su := domain.Signup{Email: in.Email, Password: in.Password, Name: in.Name, FamilyName: in.FamilyName,
-		Timezone: in.Timezone, Locale: in.Locale, InviteCode: in.InviteCode, Relation: domain.Relation(in.Relation)}
+		Timezone: in.Timezone, Locale: in.Locale, InviteCode: in.InviteCode, Relation: domain.Relation(in.Relation),
+		UrgentNumber: in.UrgentNumber}
 	if fe := su.Validate(h.Catalog.Locales()); !fe.OK() {
 		h.invalid(w, r, fe)
 		return

@@ -51,7 +51,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	mux.HandleFunc("GET /api/v1/babies", h.member(h.listBabies))
 	mux.HandleFunc("GET /api/v1/babies/{id}", h.member(h.getBaby))
 	mux.HandleFunc("POST /api/v1/babies/{id}/readiness", h.member(h.readiness))
-	mux.HandleFunc("GET /api/v1/babies/{id}/session-plan", h.member(h.sessionPlan))
+	mux.HandleFunc("GET /api/v1/babies/{id}/session-plan", h.writer(h.sessionPlan))
 	mux.HandleFunc("POST /api/v1/babies/{id}/sessions", h.writer(h.createSession))
 	mux.HandleFunc("GET /api/v1/babies/{id}/sessions", h.member(h.listSessions))
 	mux.HandleFunc("GET /api/v1/babies/{id}/sessions/{sid}", h.member(h.getSession))

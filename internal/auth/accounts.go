@@ -88,7 +88,7 @@ func (a *Accounts) Signup(ctx context.Context, su domain.Signup, kind string) (d
 			lang = "en"
 		}
 		fam := domain.Family{ID: uuid.NewString(), Name: su.FamilyName, Timezone: su.Timezone, Languages: []string{lang},
-			FeedWaitMin: 30, TempUnit: "c", CreatedAt: now}
+			FeedWaitMin: 30, TempUnit: "c", UrgentNumber: su.UrgentNumber, CreatedAt: now}
 		if err := a.Store.CreateFamilyWithOwner(ctx, u, fam, su.Relation); errors.Is(err, store.ErrConflict) {
 			return id, "", ErrEmailTaken
 		} else if err != nil {

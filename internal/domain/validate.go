@@ -50,6 +50,9 @@ func CleanText(s string, max int) (string, string) {
 // Signup is what a new user gives.
 type Signup struct {
 	Email, Password, Name, FamilyName, Timezone, Locale, InviteCode string
+	// UrgentNumber is the family's local urgent medical number, asked
+	// when the family is made (optional; never assumed).
+	UrgentNumber string
 	// Relation of the new owner to the baby; invites carry their own.
 	Relation Relation
 }
@@ -90,7 +93,27 @@ func (s *Signup) Validate(locales []string) FieldErrors {
 	if s.Locale != "" && !contains(locales, s.Locale) {
 		fe.Add("locale", "error.locale")
 	}
+	if s.InviteCode == "" {
+		if s.UrgentNumber, k = CleanUrgentNumber(s.UrgentNumber); k != "" {
+			fe.Add("urgent_number", k)
+		}
+	}
 	return fe
+}
+
+// CleanUrgentNumber trims a phone number and checks it is one: digits,
+// spaces, +, -, (, ) and dots, 40 characters at most. Empty is allowed.
+func CleanUrgentNumber(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > 40 {
+		return s, "error.too_long"
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789 +-().", r) {
+			return s, "error.phone"
+		}
+	}
+	return s, ""
 }
 
 // ValidTimezone accepts IANA zone names only (not "Local").
@@ -172,9 +195,8 @@ func (s *FamilySettings) Validate(locales []string) FieldErrors {
 	if s.TempUnit != "c" && s.TempUnit != "f" {
 		fe.Add("temp_unit", "error.choice")
 	}
-	s.UrgentNumber = strings.TrimSpace(s.UrgentNumber)
-	if utf8.RuneCountInString(s.UrgentNumber) > 40 {
-		fe.Add("urgent_number", "error.too_long")
+	if s.UrgentNumber, k = CleanUrgentNumber(s.UrgentNumber); k != "" {
+		fe.Add("urgent_number", k)
 	}
 	s.SupportLines = strings.TrimSpace(s.SupportLines)
 	if utf8.RuneCountInString(s.SupportLines) > 500 {

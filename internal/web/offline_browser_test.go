@@ -120,7 +120,7 @@ func offbReady(t *testing.T, ctx context.Context, a *apptest.App, baby string) {
 	cached := func(p string) string { return `caches.match(location.origin + "` + p + `").then(r => !!r)` }
 	offbUntil(t, ctx, "the cached pages", `Promise.all([`+strings.Join([]string{
 		cached("/babies/" + baby), cached("/babies/" + baby + "/log"), cached("/babies/" + baby + "/crying"),
-		cached("/babies/" + baby + "/session?routine=quick_legs_feet"), cached("/offline"), cached("/library/routines"),
+		cached("/babies/" + baby + "/session?routine=quick_legs_feet&ask=1"), cached("/offline"), cached("/library/routines"),
 	}, ",")+`]).then(a => a.every(Boolean))`, 30*time.Second)
 }
 
@@ -172,10 +172,11 @@ func TestBrowserOfflineSessionAndTouch(t *testing.T) {
 	link, pa := offbProxy(t, a)
 	ctx := sesBrowser(t, pa, "ann@example.org")
 	home := pa.URL + "/babies/" + baby
-	player := home + "/session?routine=quick_legs_feet&speed=50"
+	player := home + "/session?routine=quick_legs_feet&ask=1&speed=50"
 
 	offbReady(t, ctx, pa, baby)
-	// The player at test speed, opened once online (any visited page is kept).
+	// The player at test speed, opened once online (a player is kept in
+	// the form that asks the readiness question itself, ask=1).
 	offbGo(t, ctx, player)
 	offbUntil(t, ctx, "the player cached", `caches.match(location.href).then(r => !!r)`, 10*time.Second)
 
@@ -187,8 +188,12 @@ func TestBrowserOfflineSessionAndTouch(t *testing.T) {
 	offbGo(t, ctx, home+"/sessions")
 	sesWantText(t, ctx, "main h1", "No connection")
 
-	// A whole session without a connection.
+	// A whole session without a connection, after the short readiness
+	// answer, which waits in the queue too.
 	offbGo(t, ctx, player)
+	sesWaitVisible(t, ctx, "#btn-ask-yes", 10*time.Second)
+	browsertest.Axe(t, ctx, "player-offline-ask")
+	sesClick(t, ctx, "#btn-ask-yes")
 	sesWaitVisible(t, ctx, "#btn-yes", 10*time.Second)
 	sesClick(t, ctx, "#btn-yes")
 	sesWaitVisible(t, ctx, "#screen-summary", 30*time.Second)
@@ -196,28 +201,28 @@ func TestBrowserOfflineSessionAndTouch(t *testing.T) {
 	sesClick(t, ctx, "#btn-save")
 	sesWaitVisible(t, ctx, "#after-save", 10*time.Second)
 	sesWantText(t, ctx, "#saved", "Saved on this device")
-	offbWaitStatus(t, ctx, "1 entry waiting to sync")
+	offbWaitStatus(t, ctx, "2 entries waiting to sync")
 
 	// A touch timer, started and stopped offline.
 	offbGo(t, ctx, home)
 	sesWaitVisible(t, ctx, `[data-timers] button[data-kind="skin_to_skin"]`, 10*time.Second)
 	sesClick(t, ctx, `[data-timers] button[data-kind="skin_to_skin"]`)
 	sesWaitVisible(t, ctx, `[data-timers] .timer.running[data-kind="skin_to_skin"]`, 10*time.Second)
-	offbWaitStatus(t, ctx, "2 entries waiting to sync")
+	offbWaitStatus(t, ctx, "3 entries waiting to sync")
 	// Reopened offline, the timer still runs.
 	offbGo(t, ctx, home)
 	sesWaitVisible(t, ctx, `[data-timers] .timer.running[data-kind="skin_to_skin"]`, 10*time.Second)
 	time.Sleep(50 * time.Millisecond)
 	sesClick(t, ctx, `[data-timers] .timer.running[data-kind="skin_to_skin"]`)
 	sesWaitVisible(t, ctx, `[data-timers] button.timer[data-kind="skin_to_skin"]:not(.running)`, 10*time.Second)
-	offbWaitStatus(t, ctx, "2 entries waiting to sync")
+	offbWaitStatus(t, ctx, "3 entries waiting to sync")
 
 	// Reload without a connection: the app opens, the badge counts.
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
 	sesWaitVisible(t, ctx, "#timers", 10*time.Second)
-	offbWaitStatus(t, ctx, "2 entries waiting to sync")
+	offbWaitStatus(t, ctx, "3 entries waiting to sync")
 	browsertest.Axe(t, ctx, "baby-offline-badge")
 	browsertest.Screenshot(t, ctx, "baby-offline-badge")
 	if n := len(offbItems(t, a, fam.Token, "/api/v1/babies/"+baby+"/touch")); n != 0 {
@@ -230,7 +235,8 @@ func TestBrowserOfflineSessionAndTouch(t *testing.T) {
 	browsertest.Axe(t, ctx, "baby-all-saved")
 	sessions := offbItems(t, a, fam.Token, "/api/v1/babies/"+baby+"/sessions")
 	touch := offbItems(t, a, fam.Token, "/api/v1/babies/"+baby+"/touch")
-	if len(sessions) != 1 || sessions[0]["routine_id"] != "quick_legs_feet" || sessions[0]["outcome"] != "completed" {
+	// The session keeps the verdict of the answer given offline.
+	if len(sessions) != 1 || sessions[0]["routine_id"] != "quick_legs_feet" || sessions[0]["outcome"] != "completed" || sessions[0]["readiness"] != "go" {
 		t.Errorf("sessions on the server: %v", sessions)
 	}
 	if len(touch) != 1 || touch[0]["kind"] != "skin_to_skin" || touch[0]["ended_at"] == nil || touch[0]["caregiver_id"] != fam.UserID {
@@ -339,9 +345,8 @@ func TestBrowserOfflineRejected(t *testing.T) {
 	// Discard the second.
 	sesEval[bool](t, ctx, `(window.confirm = () => true, document.querySelector("#sync-bad button[data-discard]").click(), true)`)
 	offbUntil(t, ctx, "the queue to empty", `NurtureQ.list().then(l => l.length === 0)`, 10*time.Second)
-	if !sesEval[bool](t, ctx, `document.getElementById("sync-bad").hidden`) {
-		t.Errorf("the refused entries stay shown")
-	}
+	// The panel is redrawn after the queue changes: wait for it.
+	offbUntil(t, ctx, "the refused entries to go", `Promise.resolve(document.getElementById("sync-bad").hidden)`, 10*time.Second)
 	items := offbItems(t, a, fam.Token, api)
 	if len(items) != 2 || items[0]["id"] != "b0000000-0000-4000-8000-000000000001" {
 		t.Errorf("touch entries: %v", items)

@@ -202,7 +202,7 @@ func TestOfflinePage(t *testing.T) {
 	for _, m := range warm {
 		urls = append(urls, strings.ReplaceAll(m[1], "&amp;", "&"))
 	}
-	for _, want := range []string{"/babies/" + baby, "/babies/" + baby + "/log", "/babies/" + baby + "/crying", "/babies/" + baby + "/session?routine=quick_legs_feet"} {
+	for _, want := range []string{"/babies/" + baby, "/babies/" + baby + "/log", "/babies/" + baby + "/crying", "/babies/" + baby + "/session?routine=quick_legs_feet&ask=1"} {
 		if !slices.Contains(urls, want) {
 			t.Errorf("/offline does not list %s: %v", want, urls)
 		}

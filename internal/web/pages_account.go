@@ -67,9 +67,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := formValues(r, "email", "name", "family_name", "timezone", "locale", "invite_code", "relation")
+	f := formValues(r, "email", "name", "family_name", "timezone", "locale", "invite_code", "relation", "urgent_number")
 	su := domain.Signup{Email: f["email"], Password: r.PostFormValue("password"), Name: f["name"], FamilyName: f["family_name"],
-		Timezone: f["timezone"], Locale: f["locale"], InviteCode: f["invite_code"], Relation: domain.Relation(f["relation"])}
+		Timezone: f["timezone"], Locale: f["locale"], InviteCode: f["invite_code"], Relation: domain.Relation(f["relation"]),
+		UrgentNumber: f["urgent_number"]}
 	fe := su.Validate(s.Catalog.Locales())
 	var secret string
 	if fe.OK() {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"nurture/internal/domain"
@@ -110,8 +111,13 @@ type settingsData struct {
 }
 
 func (s *Server) settings(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	f := id.Family
-	v := s.newView(r, "settings.title", &settingsData{Timezones: commonTimezones(f.Timezone)})
+	v := s.newView(r, "settings.title", &settingsData{Timezones: commonTimezones(id.Family.Timezone)})
+	v.Form = settingsForm(id.Family)
+	s.render(w, r, http.StatusOK, "settings", v)
+}
+
+// settingsForm fills the settings form with the family's settings.
+func settingsForm(f domain.Family) map[string]string {
 	lang2 := ""
 	if len(f.Languages) > 1 {
 		lang2 = f.Languages[1]
@@ -120,9 +126,8 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, id domain.Iden
 	if len(f.Languages) > 0 {
 		lang1 = f.Languages[0]
 	}
-	v.Form = map[string]string{"name": f.Name, "timezone": f.Timezone, "lang1": lang1, "lang2": lang2,
+	return map[string]string{"name": f.Name, "timezone": f.Timezone, "lang1": lang1, "lang2": lang2,
 		"feed_wait_min": strconv.Itoa(f.FeedWaitMin), "temp_unit": f.TempUnit, "urgent_number": f.UrgentNumber, "support_lines": f.SupportLines}
-	s.render(w, r, http.StatusOK, "settings", v)
 }
 
 func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, id domain.Identity) {
@@ -168,4 +173,34 @@ func commonTimezones(current string) []string {
 		list = append([]string{current}, list...)
 	}
 	return list
+}
+
+// saveUrgentNumber sets the family's urgent number from the screen that
+// needed it (a seek-help answer, the crying companion) and goes back there.
+func (s *Server) saveUrgentNumber(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	next := pathOnly(r.PostFormValue("next"))
+	number, k := domain.CleanUrgentNumber(r.PostFormValue("urgent_number"))
+	if k == "" && number == "" {
+		k = "error.required"
+	}
+	if k != "" {
+		v := s.newView(r, "settings.title", &settingsData{Timezones: commonTimezones(id.Family.Timezone)})
+		v.Errors = domain.FieldErrors{"urgent_number": k}
+		v.Form = settingsForm(id.Family)
+		v.Form["urgent_number"] = r.PostFormValue("urgent_number")
+		s.render(w, r, http.StatusUnprocessableEntity, "settings", v)
+		return
+	}
+	f := id.Family
+	fs := domain.FamilySettings{Name: f.Name, Timezone: f.Timezone, Languages: f.Languages, FeedWaitMin: f.FeedWaitMin,
+		TempUnit: f.TempUnit, UrgentNumber: number, SupportLines: f.SupportLines}
+	if err := s.Store.UpdateFamily(r.Context(), f.ID, fs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sep := "?"
+	if strings.Contains(next, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, next+sep+"msg=urgent_saved", http.StatusSeeOther)
 }

@@ -158,6 +158,10 @@ type offlineData struct{ Babies []offlineBaby }
 
 // offlinePage is the fallback of a page not cached. Logged in, it lists the
 // pages of each baby that open offline; the worker caches those links.
+// The session players offered are those the rules allow the baby today
+// (its cautious age, still touch before the due date), each in the form
+// that asks the readiness question itself (ask=1). A page kept from an
+// earlier day can only be more cautious: every age rule relaxes with age.
 func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "offline.title", nil)
 	d := &offlineData{}
@@ -165,12 +169,8 @@ func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request) {
 		ob := offlineBaby{Baby: b, Pages: []offlineLink{{"/babies/" + b.ID, b.Name}, {"/babies/" + b.ID + "/crying", v.T("offline.crying")}}}
 		if v.CanWrite() {
 			ob.Pages = append(ob.Pages, offlineLink{"/babies/" + b.ID + "/log", v.T("offline.log")})
-			for _, rt := range s.Library.Routines() {
-				name := rt.ID
-				if lr, ok := s.Library.LocalizedRoutine(rt.ID, v.Lang); ok {
-					name = lr.Name
-				}
-				ob.Sessions = append(ob.Sessions, offlineLink{"/babies/" + b.ID + "/session?routine=" + rt.ID, name})
+			for _, rt := range s.routineChoices(v.Lang, s.care.Rules(b, v.Me.Family, nil), false) {
+				ob.Sessions = append(ob.Sessions, offlineLink{"/babies/" + b.ID + "/session?routine=" + rt.ID + "&ask=1", rt.Name})
 			}
 		}
 		d.Babies = append(d.Babies, ob)

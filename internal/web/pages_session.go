@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"nurture/internal/app"
 	"nurture/internal/content"
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
@@ -54,14 +55,13 @@ var (
 		{"", "session.ready.vacc_none"}, {"today", "session.ready.vacc_today"},
 		{"yesterday", "session.ready.vacc_yesterday"}, {"week", "session.ready.vacc_week"},
 	}
+	siteChoices = []choice{
+		{"", "session.ready.site_usual"}, {readiness.SiteThigh, "session.ready.site_thigh"}, {readiness.SiteArm, "session.ready.site_arm"},
+	}
 )
 
 // choice is one radio button: its value and the key of its label.
 type choice struct{ Value, Label string }
-
-// cordAskDays: the cord stump falls off at 5–15 days and the navel heals
-// about 10 days later (DOMAIN.md §4), so the question stops at four weeks.
-const cordAskDays = 28
 
 // historyPage is how many sessions the history shows at once.
 const historyPage = 20
@@ -94,18 +94,76 @@ type readyData struct {
 	States   []stateChoice
 	Feeds    []choice
 	Vaccs    []choice
+	Sites    []choice
 	TempUnit string
 	AskCord  bool
 	Result   *readyResult
 	Routines []routineChoice
+	// CheckID names the stored answer the routine choices start from.
+	CheckID string
+	// Next is the session asked for before the check (routine, minutes,
+	// purpose), carried through the form; empty when none.
+	Next sessionAsk
+	// FeedWaitMin is the family's wait after a feed; Open shows the full
+	// questions at once (asked for with full=1).
+	FeedWaitMin int
+	Open        bool
 }
+
+// AgainURL is the readiness page again, for the same session.
+func (d *readyData) AgainURL() string {
+	u := "/babies/" + d.Baby.ID + "/ready"
+	if q := d.Next.Query(); q != "" {
+		u += "?" + q
+	}
+	return u
+}
+
+// sessionAsk is which session a parent asked to start.
+type sessionAsk struct {
+	Routine, Minutes, Purpose string
+}
+
+// askFrom reads the session asked for from a query or form; an unknown
+// routine is dropped.
+func (s *Server) askFrom(get func(string) string) sessionAsk {
+	a := sessionAsk{Routine: get("routine"), Minutes: get("minutes"), Purpose: get("purpose")}
+	if _, ok := s.Library.Routine(a.Routine); !ok && a.Routine != "today" {
+		return sessionAsk{}
+	}
+	if a.Routine != "today" {
+		a.Minutes, a.Purpose = "", ""
+	}
+	return a
+}
+
+// query is the session's part of a player or readiness URL.
+func (a sessionAsk) query() url.Values {
+	q := url.Values{}
+	if a.Routine == "" {
+		return q
+	}
+	q.Set("routine", a.Routine)
+	if a.Minutes != "" {
+		q.Set("minutes", a.Minutes)
+	}
+	if a.Purpose != "" {
+		q.Set("purpose", a.Purpose)
+	}
+	return q
+}
+
+// Query is the URL query of the session asked for ("" when none).
+func (a sessionAsk) Query() string { return a.query().Encode() }
 
 func (s *Server) readyView(r *http.Request, id domain.Identity) (*view, *readyData, error) {
 	v, bd, err := s.babyView(r, id, "session.ready.title")
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &readyData{babyData: bd, Feeds: feedChoices, Vaccs: vaccChoices, TempUnit: "c", AskCord: bd.AgeDays < cordAskDays}
+	d := &readyData{babyData: bd, Feeds: feedChoices, Vaccs: vaccChoices, Sites: siteChoices, TempUnit: "c",
+		AskCord: bd.AgeDays < readiness.CordDays, Next: s.askFrom(r.FormValue), Open: r.URL.Query().Get("full") == "1",
+		FeedWaitMin: int(domain.ReadinessSettings(id.Family).FeedWait.Minutes())}
 	if id.Family.TempUnit == "f" {
 		d.TempUnit = "f"
 	}
@@ -132,7 +190,8 @@ func (s *Server) readyForm(w http.ResponseWriter, r *http.Request, id domain.Ide
 // later time is taken, so a wait errs on the long side.
 func readyInput(f map[string]string, unit string, askCord bool, now time.Time) (readiness.Input, domain.FieldErrors) {
 	fe := domain.FieldErrors{}
-	in := readiness.Input{State: readiness.State(f["state"]), Now: now, Unwell: f["unwell"] != "", SkinIssue: f["skin_issue"] != ""}
+	in := readiness.Input{State: readiness.State(f["state"]), Now: now, Unwell: f["unwell"] != "", SkinIssue: f["skin_issue"] != "",
+		Hungry: f["hungry"] != "", InjectionSite: f["site"]}
 	if m := f["feed"]; m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil || n < 0 || n > 24*60 {
@@ -188,16 +247,18 @@ func (s *Server) readyCheck(w http.ResponseWriter, r *http.Request, id domain.Id
 		s.fail(w, r, err)
 		return
 	}
-	f := formValues(r, "state", "feed", "vacc", "temperature", "unwell", "skin_issue", "cord")
+	f := formValues(r, "state", "feed", "vacc", "site", "temperature", "unwell", "hungry", "skin_issue", "cord")
 	now := s.Now()
 	in, fe := readyInput(f, d.TempUnit, d.AskCord, now)
 	var res readiness.Result
+	var chk domain.ReadinessCheck
 	if fe.OK() {
-		res, err = readiness.Check(in, domain.ReadinessBaby(d.Baby, id.Family), domain.ReadinessSettings(id.Family))
+		res, chk, err = s.care.CheckReadiness(r.Context(), id, d.Baby, "", in)
 		var ve *readiness.ValidationError
 		if errors.As(err, &ve) {
 			// The page's field names, not the API's.
-			field := map[string]string{readiness.FieldLastFeedAt: "feed", readiness.FieldVaccinatedAt: "vacc", readiness.FieldTemperatureC: "temperature"}
+			field := map[string]string{readiness.FieldLastFeedAt: "feed", readiness.FieldVaccinatedAt: "vacc", readiness.FieldTemperatureC: "temperature",
+				readiness.FieldInjectionSite: "site"}
 			for _, e := range ve.Fields {
 				name, key := e.Field, "readiness.error."+e.Code
 				if n, ok := field[name]; ok {
@@ -234,7 +295,15 @@ func (s *Server) readyCheck(w http.ResponseWriter, r *http.Request, id domain.Id
 	}
 	d.Result = out
 	if res.Verdict == readiness.Go {
-		d.Routines = s.routineChoices(v.Lang, d.CorrectedDays, d.Preterm && d.CorrectedDays < 0, in.State == readiness.Drowsy)
+		if d.Next.Routine != "" {
+			// The parent chose the session before the check: start it.
+			q := d.Next.query()
+			q.Set("check", chk.ID)
+			http.Redirect(w, r, "/babies/"+d.Baby.ID+"/session?"+q.Encode(), http.StatusSeeOther)
+			return
+		}
+		d.CheckID = chk.ID
+		d.Routines = s.routineChoices(v.Lang, s.care.Rules(d.Baby, id.Family, codes), in.State == readiness.Drowsy)
 	}
 	v.Title = v.T("session.ready.result_title")
 	s.render(w, r, http.StatusOK, "ready", v)
@@ -250,22 +319,34 @@ func retryText(t, now time.Time, loc *time.Location) string {
 	return t.Format("2006-01-02 15:04")
 }
 
-// routineChoices lists the routines a baby of this corrected age may have;
-// a baby not yet at its due date gets still touch only. The first one, or
-// the bedtime routine for a drowsy baby, is pre-selected.
-func (s *Server) routineChoices(lang string, correctedDays int, stillOnly, drowsy bool) []routineChoice {
-	weeks := correctedDays / 7
+// routineChoices lists the routines the rules allow this baby now: from
+// the routine's own minimum age (cautious age), still touch only before
+// the due date, and for a drowsy baby only the bedtime sequence and the
+// still ones. Minutes are those of the plan the rules leave. The first
+// one, or the bedtime routine for a drowsy baby, is pre-selected.
+func (s *Server) routineChoices(lang string, rules routine.Rules, drowsy bool) []routineChoice {
 	var out []routineChoice
 	for _, rt := range s.Library.Routines() {
-		if stillOnly != rt.StillTouchOnly || (!stillOnly && rt.MinAgeWeeks > weeks) {
+		if rules.BeforeDue != rt.StillTouchOnly || (!rules.BeforeDue && rt.MinAgeWeeks*7 > rules.AgeDays) {
+			continue
+		}
+		if drowsy && rt.ID != bedtimeRoutine && !rt.StillTouchOnly && rt.Purpose != content.PurposeRelaxation {
+			continue
+		}
+		plan := s.care.Plan(rt.Steps, rules)
+		if len(plan) == 0 {
 			continue
 		}
 		lr, _ := s.Library.LocalizedRoutine(rt.ID, lang)
-		out = append(out, routineChoice{ID: rt.ID, Name: lr.Name, Description: lr.Description, Minutes: lr.Minutes})
+		secs := 0
+		for _, st := range plan {
+			secs += st.Seconds
+		}
+		out = append(out, routineChoice{ID: rt.ID, Name: lr.Name, Description: lr.Description, Minutes: max(1, (secs+30)/60)})
 	}
 	pick := 0
 	for i, c := range out {
-		if drowsy && c.ID == "bedtime_wind_down" {
+		if drowsy && c.ID == bedtimeRoutine {
 			pick = i
 		}
 	}
@@ -301,6 +382,13 @@ type plan struct {
 	Permission bool              `json:"permission"`
 	Steps      []planStep        `json:"steps"`
 	Text       map[string]string `json:"text"`
+	// CheckID is the readiness answer the session follows. With Ask the
+	// player first asks the short readiness question itself and sends the
+	// answer to ReadinessURL (queued when offline); the steps are already
+	// those the rules allow after that answer.
+	CheckID      string `json:"check_id,omitempty"`
+	Ask          bool   `json:"ask"`
+	ReadinessURL string `json:"readiness_url"`
 }
 
 type sessionPageData struct {
@@ -311,6 +399,11 @@ type sessionPageData struct {
 	// StillOnly routines start without the ritual: the voice is the cue.
 	StillOnly bool
 	Scale     []int
+	// Ask: the page asks the short readiness question first; FeedWaitMin
+	// is the family's wait after a feed, FullCheck the full questions.
+	Ask         bool
+	FeedWaitMin int
+	FullCheck   string
 }
 
 // speechLangs maps a family language to a speech-synthesis language.
@@ -323,37 +416,22 @@ func speechLang(l string) string {
 	return l
 }
 
-// adjustable are the adjustment codes that change a plan.
-var adjustable = []string{readiness.CodeAvoidNavel, readiness.CodeAvoidInjectionSite, readiness.CodeStillTouchOnly,
-	readiness.CodeGentleBedtime, readiness.CodeAvoidAffectedSkin, readiness.CodeNoOil}
+// bedtimeRoutine is the short sequence offered to a drowsy baby.
+const bedtimeRoutine = "bedtime_wind_down"
 
-// keepStep reports whether a stroke stays in a session with these
-// adjustments: no tummy with an unhealed cord, no legs (thighs, the
-// injection site) after a vaccination, still touch only before the due date.
-func keepStep(st content.Stroke, adjust []string) bool {
-	switch {
-	case slices.Contains(adjust, readiness.CodeAvoidNavel) && st.BodyPart == content.BodyPartTummy:
-		return false
-	case slices.Contains(adjust, readiness.CodeAvoidInjectionSite) && st.BodyPart == content.BodyPartLegs:
-		return false
-	case slices.Contains(adjust, readiness.CodeStillTouchOnly) && !st.Still:
-		return false
-	}
-	return true
-}
-
-// buildPlan turns a routine into the steps the player speaks. Each step
+// buildPlan turns the planned steps into what the player speaks. Each step
 // names the body part when it changes ("Now your feet."), then the stroke,
 // its first instruction and the line to say to the baby; a bilingual family
 // hears the part and the line in the second language too.
-func (s *Server) buildPlan(v *view, babyID string, rt content.Routine, fam domain.Family, adjust []string, speed float64) plan {
+func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.Step, fam domain.Family, speed float64) plan {
 	langs := fam.Languages
 	if len(langs) == 0 {
 		langs = []string{v.Lang}
 	}
 	main := s.Library.Locale(langs[0])
-	p := plan{RoutineID: rt.ID, BabyID: babyID, Lang: speechLang(main), Speed: speed,
-		SaveURL: "/api/v1/babies/" + babyID + "/sessions", Permission: !rt.StillTouchOnly, Steps: []planStep{}}
+	p := plan{RoutineID: routineID, BabyID: babyID, Lang: speechLang(main), Speed: speed,
+		SaveURL: "/api/v1/babies/" + babyID + "/sessions", ReadinessURL: "/api/v1/babies/" + babyID + "/readiness",
+		Permission: len(steps) > 0 && steps[0].StrokeID == content.PermissionRitualID, Steps: []planStep{}}
 	second := ""
 	if len(langs) > 1 {
 		second = s.Library.Locale(langs[1])
@@ -367,9 +445,9 @@ func (s *Server) buildPlan(v *view, babyID string, rt content.Routine, fam domai
 	say := s.Catalog.For(main)
 	say2 := s.Catalog.For(second)
 	prevPart := ""
-	for i, step := range rt.Steps {
+	for i, step := range steps {
 		st, ok := s.Library.Stroke(step.StrokeID)
-		if !ok || !keepStep(st, adjust) {
+		if !ok {
 			continue
 		}
 		if i == 0 && st.ID == content.PermissionRitualID {
@@ -407,6 +485,8 @@ func (s *Server) buildPlan(v *view, babyID string, rt content.Routine, fam domai
 		"saved":        v.T("session.summary.saved"),
 		"save_failed":  v.T("session.summary.save_failed"),
 		"offline":      v.T("session.summary.offline"),
+		"ask_what":     v.T("session.ask.queued_what"),
+		"ask_failed":   v.T("session.ask.failed"),
 		"break_spoken": say.T("session.spoken.break"),
 		"end_spoken":   say.T("session.spoken.end"),
 		"thanks":       say.T("session.spoken.thanks"),
@@ -415,16 +495,15 @@ func (s *Server) buildPlan(v *view, babyID string, rt content.Routine, fam domai
 	return p
 }
 
-func parseAdjust(raw string) []string {
-	var out []string
-	for c := range strings.SplitSeq(raw, ",") {
-		if c = strings.TrimSpace(c); slices.Contains(adjustable, c) && !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
+// sessionPlayer is the guided session. Every way in goes through the
+// readiness answer: a go answer from the last 30 minutes (named by check=,
+// or the parent's latest) plans the session; with none the page asks the
+// short question itself ("calm, fed a while ago, well") and the full
+// questions are one tap away; a recent answer other than go sends the
+// parent back to the questions. ask=1 always asks: it is the page kept
+// for offline use, where no earlier answer can be trusted. The steps are
+// always cut on the server to the baby's cautious age and the answer's
+// adjustments.
 func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	v, bd, err := s.babyView(r, id, "session.player.title")
 	if err != nil {
@@ -432,15 +511,48 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 		return
 	}
 	q := r.URL.Query()
-	rt, ok := s.Library.Routine(q.Get("routine"))
-	today := q.Get("routine") == "today"
-	if today {
+	ask := s.askFrom(q.Get)
+	if ask.Routine == "" {
+		s.notFound(w, r)
+		return
+	}
+	chk, err := s.care.CurrentCheck(r.Context(), id, bd.Baby.ID, q.Get("check"))
+	asking := q.Get("ask") == "1" || errors.Is(err, app.ErrNoCheck)
+	switch {
+	case err == nil && chk.Verdict != readiness.Go.String():
+		http.Redirect(w, r, "/babies/"+bd.Baby.ID+"/ready?"+ask.Query(), http.StatusSeeOther)
+		return
+	case err != nil && !errors.Is(err, app.ErrNoCheck):
+		s.fail(w, r, err)
+		return
+	}
+	var adjust []string
+	if asking {
+		// What the short answer gives for this baby now: the age's own
+		// adjustments (no oil, the cord, still touch before the due date).
+		res, err := readiness.Check(readiness.Input{State: readiness.QuietAlert, Now: s.Now()},
+			domain.ReadinessBaby(bd.Baby, id.Family), domain.ReadinessSettings(id.Family))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, f := range res.Adjust {
+			adjust = append(adjust, f.Code)
+		}
+	} else {
+		adjust = chk.Adjust
+	}
+
+	d := &sessionPageData{babyData: bd, Scale: []int{1, 2, 3, 4, 5}, Ask: asking}
+	var steps []content.Step
+	routineID := ask.Routine
+	if ask.Routine == "today" {
 		// Today's routine, built from what this baby enjoyed lately.
-		minutes, err := strconv.Atoi(q.Get("minutes"))
+		minutes, err := strconv.Atoi(ask.Minutes)
 		if err != nil || minutes < routine.MinMinutes || minutes > routine.MaxMinutes {
 			minutes = routine.DefaultMinutes
 		}
-		purpose := q.Get("purpose")
+		purpose := ask.Purpose
 		if !slices.Contains(content.AllPurposes(), purpose) {
 			purpose = ""
 		}
@@ -449,25 +561,32 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 			s.fail(w, r, err)
 			return
 		}
-		rt = content.Routine{Steps: sug.Steps,
-			StillTouchOnly: len(sug.Steps) == 0 || sug.Steps[0].StrokeID != content.PermissionRitualID}
-		ok = len(sug.Steps) > 0
+		steps, routineID = sug.Steps, ""
+		d.Routine = content.LocalizedRoutine{Name: v.T("insightspage.today")}
+	} else {
+		rt, _ := s.Library.Routine(ask.Routine)
+		steps = rt.Steps
+		d.Routine, _ = s.Library.LocalizedRoutine(rt.ID, v.Lang)
 	}
-	if !ok {
-		s.notFound(w, r)
+	rules := s.care.Rules(bd.Baby, id.Family, adjust)
+	planned := s.care.Plan(steps, rules)
+	if len(planned) == 0 {
+		// Nothing of this routine is allowed now: choose another.
+		http.Redirect(w, r, "/babies/"+bd.Baby.ID+"/ready", http.StatusSeeOther)
 		return
 	}
 	speed := 1.0
 	if sp, err := strconv.ParseFloat(q.Get("speed"), 64); err == nil && sp >= 0.1 && sp <= 1000 {
 		speed = sp
 	}
-	adjust := parseAdjust(q.Get("adjust"))
-	d := &sessionPageData{babyData: bd, StillOnly: rt.StillTouchOnly, Scale: []int{1, 2, 3, 4, 5}}
-	d.Routine, _ = s.Library.LocalizedRoutine(rt.ID, v.Lang)
-	if today {
-		d.Routine = content.LocalizedRoutine{Name: v.T("insightspage.today"), Steps: rt.Steps, Seconds: rt.Seconds(), Minutes: rt.Minutes()}
+	d.Plan = s.buildPlan(v, bd.Baby.ID, routineID, planned, id.Family, speed)
+	d.StillOnly = !d.Plan.Permission
+	d.Plan.Ask = asking
+	if !asking {
+		d.Plan.CheckID = chk.ID
 	}
-	d.Plan = s.buildPlan(v, bd.Baby.ID, rt, id.Family, adjust, speed)
+	d.FeedWaitMin = int(domain.ReadinessSettings(id.Family).FeedWait.Minutes())
+	d.FullCheck = "/babies/" + bd.Baby.ID + "/ready?full=1&" + ask.Query()
 	for _, c := range adjust {
 		d.Adjust = append(d.Adjust, v.T("readiness."+c))
 	}

@@ -141,7 +141,7 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 var flashes = map[string]bool{"saved": false, "baby_added": false, "baby_archived": false, "baby_restored": false,
 	"password_changed": false, "token_revoked": false, "password_reset": false, "welcome": false,
 	"account_deleted": false, "family_deleted": false, "member_removed": false, "baby_deleted": false,
-	"last_owner": true, "confirm_needed": true}
+	"last_owner": true, "confirm_needed": true, "urgent_saved": false}
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
 	t, ok := s.pages.byName[page]

@@ -92,6 +92,7 @@ func (s *Server) routes(mux *route.Mux) {
 	mux.HandleFunc("POST /family/members/{user}/reset", s.owner(s.createReset))
 	mux.HandleFunc("GET /family/settings", s.owner(s.settings))
 	mux.HandleFunc("POST /family/settings", s.owner(s.saveSettings))
+	mux.HandleFunc("POST /family/urgent", s.owner(s.saveUrgentNumber))
 
 	mux.HandleFunc("GET /babies/new", s.writer(s.babyForm))
 	mux.HandleFunc("POST /babies/new", s.writer(s.createBaby))

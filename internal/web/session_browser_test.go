@@ -179,9 +179,11 @@ func TestBrowserGuidedSession(t *testing.T) {
 	sesWantText(t, ctx, "main h1", "Is now a good time for Lou?")
 	sesPage(t, ctx, "ready")
 
-	sesClick(t, ctx, "input[name=state][value=quiet_alert]")
+	// The full questions, one tap away from the one-tap answer.
+	sesClick(t, ctx, "#full-check summary")
+	sesClick(t, ctx, "#full-check input[name=state][value=quiet_alert]")
 	sesClick(t, ctx, "input[name=feed][value='60']")
-	sesSubmit(t, ctx, "main form button[type=submit]", 200)
+	sesSubmit(t, ctx, "#full-check form button[type=submit]", 200)
 	sesWantText(t, ctx, ".verdict", "A good moment")
 	sesWantText(t, ctx, ".verdict", "This app does not diagnose")
 	sesPage(t, ctx, "verdict-go")
@@ -189,7 +191,7 @@ func TestBrowserGuidedSession(t *testing.T) {
 	sesClick(t, ctx, "input[name=routine][value=quick_legs_feet]")
 	start := sesSubmit(t, ctx, "form[action$='/session'] button[type=submit]", 200)
 	u, _ := url.Parse(start)
-	if u.Path != "/babies/"+baby+"/session" || u.Query().Get("routine") != "quick_legs_feet" {
+	if u.Path != "/babies/"+baby+"/session" || u.Query().Get("routine") != "quick_legs_feet" || u.Query().Get("check") == "" {
 		t.Fatalf("start leads to %s", start)
 	}
 
@@ -260,7 +262,8 @@ func TestBrowserGuidedSession(t *testing.T) {
 	}
 	s := stored[0]
 	resp := sesResponses(s)
-	if s["outcome"] != "completed" || s["routine_id"] != "quick_legs_feet" || s["caregiver_id"] != fam.UserID || s["parent_calm_after"] != 4.0 || len(resp) != len(rt.Steps) {
+	if s["outcome"] != "completed" || s["routine_id"] != "quick_legs_feet" || s["caregiver_id"] != fam.UserID || s["parent_calm_after"] != 4.0 ||
+		len(resp) != len(rt.Steps) || s["readiness"] != "go" || s["readiness_check_id"] != u.Query().Get("check") {
 		t.Errorf("stored session: %v", s)
 	}
 	count := map[string]int{}
@@ -292,12 +295,18 @@ func TestBrowserBabySaysNo(t *testing.T) {
 
 	// A crying baby: comfort first, no routine offered.
 	sesGo(t, ctx, a.URL+"/babies/"+baby+"/ready", 200)
-	sesClick(t, ctx, "input[name=state][value=crying]")
-	sesSubmit(t, ctx, "main form button[type=submit]", 200)
+	sesClick(t, ctx, "#full-check summary")
+	sesClick(t, ctx, "#full-check input[name=state][value=crying]")
+	sesSubmit(t, ctx, "#full-check form button[type=submit]", 200)
 	sesWantText(t, ctx, ".verdict", "Comfort first")
 	sesPage(t, ctx, "verdict-wait")
 
+	// The player does not open over that answer: the questions again.
 	sesGo(t, ctx, a.URL+"/babies/"+baby+"/session?routine=quick_legs_feet", 200)
+	sesWantText(t, ctx, "main h1", "Is now a good time for Lou?")
+	// Calm now: one tap, and the session starts.
+	sesSubmit(t, ctx, "#quick-yes", 200)
+	sesWaitVisible(t, ctx, "#btn-yes", 5*time.Second)
 	sesClick(t, ctx, "#btn-yes")
 	sesWaitVisible(t, ctx, "#screen-step", 5*time.Second)
 	sesWantText(t, ctx, "#step-part", "Whole body")
@@ -332,5 +341,70 @@ func TestBrowserBabySaysNo(t *testing.T) {
 	}
 	sesGo(t, ctx, a.URL+"/babies/"+baby+"/sessions", 200)
 	sesWantText(t, ctx, ".history", "Baby said no — you listened")
+	browsertest.NoConsoleErrors(t, ctx)
+}
+
+// TestBrowserEveryWayIntoASession walks each way into a session: today's
+// routine from the baby page and from the insights page, the readiness
+// page without a routine, and the routine page; each asks the readiness
+// answer first (one tap when the baby is calm, fed and well), and the
+// session is saved with the verdict that preceded it.
+func TestBrowserEveryWayIntoASession(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	ctx := sesBrowser(t, a, "ann@example.org")
+	home := a.URL + "/babies/" + baby
+
+	declineFirst := func(name string) {
+		t.Helper()
+		sesClick(t, ctx, "#btn-no-start")
+		sesWaitVisible(t, ctx, "#screen-summary", 5*time.Second)
+		sesClick(t, ctx, "#btn-save")
+		sesWaitVisible(t, ctx, "#after-save", 10*time.Second)
+	}
+
+	// 1. Today's routine from the baby page: the player asks first.
+	sesGo(t, ctx, home, 200)
+	sesSubmit(t, ctx, "a[href='/babies/"+baby+"/session?routine=today']", 200)
+	sesWaitVisible(t, ctx, "#btn-ask-yes", 5*time.Second)
+	if sesEval[bool](t, ctx, `!document.getElementById("screen-start").hidden`) {
+		t.Fatalf("the ritual shows before the readiness answer")
+	}
+	sesPage(t, ctx, "player-ask")
+	sesClick(t, ctx, "#btn-ask-yes")
+	sesWaitVisible(t, ctx, "#btn-yes", 5*time.Second)
+	declineFirst("today")
+
+	// 2. Within 30 minutes the same parent is not asked twice.
+	sesGo(t, ctx, home+"/session?routine=quick_legs_feet", 200)
+	sesWaitVisible(t, ctx, "#btn-yes", 5*time.Second)
+	declineFirst("again")
+
+	stored := sesStored(t, a, fam.Token, baby)
+	if len(stored) != 2 {
+		t.Fatalf("%d sessions stored, want 2", len(stored))
+	}
+	for _, s := range stored {
+		if s["readiness"] != "go" || s["readiness_check_id"] == "" {
+			t.Errorf("session without its readiness answer: %v", s)
+		}
+	}
+
+	// 3. The insights page starts today's routine through the same door;
+	// a "wait" answer in between sends the parent to the questions.
+	r := a.API("POST", "/api/v1/babies/"+baby+"/readiness", fam.Token, `{"state":"asleep"}`)
+	if r.Status != 200 {
+		t.Fatalf("asleep: %d", r.Status)
+	}
+	sesGo(t, ctx, home+"/insights", 200)
+	sesSubmit(t, ctx, "form[action$='/session'] button[type=submit]", 200)
+	sesWantText(t, ctx, "main h1", "Is now a good time for Lou?")
+	sesPage(t, ctx, "ready-after-wait")
+	sesSubmit(t, ctx, "#quick-yes", 200)
+	sesWaitVisible(t, ctx, "#btn-yes", 5*time.Second)
+	if got := sesEval[string](t, ctx, `new URL(location.href).searchParams.get("routine")`); got != "today" {
+		t.Errorf("the insights' routine became %q", got)
+	}
 	browsertest.NoConsoleErrors(t, ctx)
 }

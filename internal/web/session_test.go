@@ -120,7 +120,20 @@ func TestReadyPage(t *testing.T) {
 	}
 	const noDiag = "This app does not diagnose"
 	for _, c := range []sesCase{
-		{"form", w.owner, "GET", ready, nil, 200, []string{`name="state"`, "Calm and alert", `value="quiet_alert"`, `value="asleep"`, "Temperature in", `name="feed"`, `name="vacc"`, noDiag}, []string{`name="cord"`}},
+		{"form", w.owner, "GET", ready, nil, 200, []string{`id="quick-yes"`, "Yes, all of these", `name="state"`, "Calm and alert", `value="quiet_alert"`, `value="asleep"`, "Temperature in", `name="feed"`, `name="vacc"`, `name="site"`, `name="hungry"`, noDiag}, []string{`name="cord"`, `id="full-check" open`}},
+		{"form opened from the player", w.owner, "GET", ready + "?full=1&routine=full_body", nil, 200, []string{`id="full-check" open`, `name="routine" value="full_body"`}, nil},
+		{"go with a routine chosen starts it", w.owner, "POST", ready, form("state", "quiet_alert", "routine", "quick_legs_feet"), 303,
+			[]string{"/babies/" + w.baby + "/session?check=", "routine=quick_legs_feet"}, nil},
+		{"go with today's routine keeps its minutes", w.owner, "POST", ready, form("state", "quiet_alert", "routine", "today", "minutes", "5", "purpose", "sleep"), 303,
+			[]string{"routine=today", "minutes=5", "purpose=sleep"}, nil},
+		{"wait with a routine chosen does not start it", w.owner, "POST", ready, form("state", "asleep", "routine", "quick_legs_feet"), 200,
+			[]string{"Not just now", "/ready?routine=quick_legs_feet"}, []string{"Choose a routine"}},
+		{"hungry: feed first", w.owner, "POST", ready, form("state", "quiet_alert", "hungry", "1"), 200, []string{"Not just now", "Feed first"}, []string{"Choose a routine"}},
+		{"unwell under 3 months: seek help, red flags", w.owner, "POST", young, form("state", "quiet_alert", "unwell", "1"), 200,
+			[]string{"under 3 months old and seems unwell", "/crying?flags=1#cry-flags", `action="/family/urgent"`}, []string{"Choose a routine"}},
+		{"the named injection site wins", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "week", "site", "arm"), 200,
+			[]string{"A good moment", "upper arm"}, nil},
+		{"unknown injection site", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "week", "site", "bottom"), 422, []string{"thigh or the arm"}, nil},
 		{"form asks about the cord of a newborn", w.carer, "GET", young, nil, 200, []string{`name="cord"`}, nil},
 		{"viewer may not check", w.viewer, "GET", ready, nil, 403, nil, nil},
 		{"viewer may not post", w.viewer, "POST", ready, form("state", "quiet_alert"), 403, nil, nil},
@@ -131,8 +144,9 @@ func TestReadyPage(t *testing.T) {
 		{"go", w.owner, "POST", ready, form("state", "quiet_alert", "feed", "60", "vacc", ""), 200,
 			[]string{"A good moment", "Choose a routine", `value="quick_legs_feet"`, `value="full_body"`, `action="/babies/` + w.baby + `/session"`, "/library/routines/quick_legs_feet"},
 			[]string{`value="crawler_playful"`, `value="toddler_playful"`, `value="preterm_still_touch"`, "check again after"}},
-		{"go drowsy suggests bedtime", w.owner, "POST", ready, form("state", "drowsy"), 200,
-			[]string{"Keep it short, slow and soothing", `value="bedtime_wind_down" checked`, `name="adjust" value="gentle_bedtime"`}, nil},
+		{"go drowsy offers only a short bedtime sequence", w.owner, "POST", ready, form("state", "drowsy"), 200,
+			[]string{"No full routine", "on their back in their own cot", `value="bedtime_wind_down" checked`, `name="check"`},
+			[]string{`value="full_body"`, `value="colic_tummy"`, `name="adjust"`}},
 		{"wait asleep", w.owner, "POST", ready, form("state", "asleep"), 200, []string{"Not just now", "Let them sleep", noDiag}, []string{"Choose a routine"}},
 		{"wait fussy", w.owner, "POST", ready, form("state", "fussy"), 200, []string{"Not just now", "seems unsettled"}, nil},
 		{"wait crying links the companion", w.owner, "POST", ready, form("state", "crying"), 200,
@@ -142,21 +156,21 @@ func TestReadyPage(t *testing.T) {
 		{"not today after a vaccination", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "yesterday"), 200,
 			[]string{"Not today", "vaccinated less than 48 hours ago", "You can check again after"}, nil},
 		{"vaccination days ago adjusts", w.owner, "POST", ready, form("state", "quiet_alert", "vacc", "week"), 200,
-			[]string{"A good moment", "leave the injection site alone", "avoid_injection_site"}, nil},
+			[]string{"A good moment", "leaves out every stroke over the legs and hips", `name="check"`}, nil},
 		{"not today unwell", w.owner, "POST", ready, form("state", "quiet_alert", "unwell", "1"), 200,
 			[]string{"Not today", "seems unwell"}, []string{"check again after", "Choose a routine"}},
 		{"fever not today", w.owner, "POST", "/babies/" + w.baby + "/ready", form("state", "quiet_alert", "temperature", "38,2"), 200,
 			[]string{"Not today", "temperature of 38"}, nil},
 		{"seek help without a stored number", w.owner, "POST", young, form("state", "quiet_alert", "temperature", "38.4"), 200,
-			[]string{"Contact a doctor or your local urgent number now", noDiag, "has not stored a local urgent number", `href="/family/settings"`}, []string{"Choose a routine"}},
+			[]string{"Contact a doctor or your local urgent number now", noDiag, "has not stored a local urgent number", `action="/family/urgent"`, `list="urgent-suggestions"`}, []string{"Choose a routine"}},
 		{"seek help: high fever under 6 months", w.owner, "POST", ready, form("state", "quiet_alert", "temperature", "39.1"), 200,
 			[]string{"Contact a doctor or your local urgent number now", "39"}, []string{"Choose a routine"}},
 		{"seek help: low temperature", w.carer, "POST", ready, form("state", "quiet_alert", "temperature", "35.5"), 200,
-			[]string{"below 36", "has not stored a local urgent number"}, []string{`href="/family/settings"`}},
+			[]string{"below 36", "has not stored a local urgent number", "Ask a family owner"}, []string{`action="/family/urgent"`}},
 		{"newborn adjustments", w.owner, "POST", young, form("state", "quiet_alert", "cord", "not_healed", "skin_issue", "1"), 200,
-			[]string{"A good moment", "no oil", "cord area has not healed", "broken, bruised", "avoid_navel", "no_oil"}, nil},
+			[]string{"A good moment", "no oil", "cord area has not healed", "broken, bruised"}, []string{`value="full_body"`}},
 		{"preterm gets still touch only", w.owner, "POST", "/babies/" + w.preterm + "/ready", form("state", "quiet_alert"), 200,
-			[]string{"still touch only", `value="preterm_still_touch" checked`, "still_touch_only"}, []string{`value="quick_legs_feet"`}},
+			[]string{"still touch only", `value="preterm_still_touch" checked`}, []string{`value="quick_legs_feet"`}},
 
 		{"no state", w.owner, "POST", ready, form("feed", "30"), 422, []string{"Choose how your baby is right now", `value="30" checked`}, nil},
 		{"unknown state", w.owner, "POST", ready, form("state", "dancing"), 422, []string{"Choose one of the listed states"}, nil},
@@ -255,10 +269,17 @@ func TestSessionPlayerPage(t *testing.T) {
 			if p.Permission == rt.StillTouchOnly {
 				t.Errorf("permission = %v for a routine with still_touch_only = %v", p.Permission, rt.StillTouchOnly)
 			}
-			if len(p.Steps) != len(rt.Steps) {
-				t.Fatalf("plan has %d steps, routine %d", len(p.Steps), len(rt.Steps))
+			// Lou is 100 days old: strokes for older babies are left out.
+			var want []content.Step
+			for _, st := range rt.Steps {
+				if s, _ := lib.Stroke(st.StrokeID); s.MinAgeWeeks*7 <= 100 {
+					want = append(want, st)
+				}
 			}
-			for i, st := range rt.Steps {
+			if len(p.Steps) != len(want) {
+				t.Fatalf("plan has %d steps, want %d of the routine's %d", len(p.Steps), len(want), len(rt.Steps))
+			}
+			for i, st := range want {
 				ps := p.Steps[i]
 				if ps.StrokeID != st.StrokeID || ps.Seconds != st.Seconds {
 					t.Errorf("step %d: %s/%d, want %s/%d", i, ps.StrokeID, ps.Seconds, st.StrokeID, st.Seconds)
@@ -279,7 +300,7 @@ func TestSessionPlayerPage(t *testing.T) {
 					t.Errorf("step %d (%s): wait_tap %v", i, st.StrokeID, ps.WaitTap)
 				}
 			}
-			for _, k := range []string{"step_of", "saved", "save_failed", "thanks", "break_spoken"} {
+			for _, k := range []string{"step_of", "saved", "save_failed", "thanks", "break_spoken", "ask_failed"} {
 				if p.Text[k] == "" {
 					t.Errorf("plan text %q is empty", k)
 				}
@@ -296,17 +317,12 @@ func TestSessionPlayerPage(t *testing.T) {
 		t.Errorf("first leg step says %q", p.Steps[2].Speak)
 	}
 
-	// Adjustments leave out what they rule out.
-	p = sesReadPlan(t, w.owner.Get("/babies/"+w.baby+"/session?routine=full_body&adjust=avoid_navel,avoid_injection_site,bogus").Body)
-	for _, s := range p.Steps {
-		st, _ := lib.Stroke(s.StrokeID)
-		if st.BodyPart == content.BodyPartTummy || st.BodyPart == content.BodyPartLegs {
-			t.Errorf("adjusted plan keeps %s (%s)", s.StrokeID, st.BodyPart)
-		}
-	}
+	// The query cannot change the plan: adjustments come from the stored
+	// readiness answer only.
+	p = sesReadPlan(t, w.owner.Get("/babies/"+w.baby+"/session?routine=full_body&adjust=bogus").Body)
 	full, _ := lib.Routine("full_body")
-	if len(p.Steps) == 0 || len(p.Steps) >= len(full.Steps) {
-		t.Errorf("adjusted plan has %d steps of %d", len(p.Steps), len(full.Steps))
+	if len(p.Steps) != len(full.Steps) {
+		t.Errorf("plan of a 100-day-old has %d steps of %d", len(p.Steps), len(full.Steps))
 	}
 
 	// A bilingual family hears the line in both languages.
@@ -438,4 +454,121 @@ func mustZoneParis() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// sesAskPlan is the part of the plan that says how the session follows
+// the readiness answer.
+type sesAskPlan struct {
+	Ask     bool   `json:"ask"`
+	CheckID string `json:"check_id"`
+	Steps   []struct {
+		StrokeID string `json:"stroke_id"`
+		Seconds  int    `json:"seconds"`
+	} `json:"steps"`
+}
+
+func sesReadAsk(t *testing.T, body string) sesAskPlan {
+	t.Helper()
+	m := planScript.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no plan in the page:\n%.2000s", body)
+	}
+	var p sesAskPlan
+	if err := json.Unmarshal([]byte(m[1]), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Every way into a session goes through the readiness answer, and the
+// plan is cut on the server to the baby's cautious age and the answer.
+func TestSessionThroughReadiness(t *testing.T) {
+	w := newSesWorld(t)
+	lib := content.MustLoad()
+	player := "/babies/" + w.baby + "/session?routine=full_body"
+
+	// No answer yet: the player asks the short question itself, with the
+	// full questions one tap away.
+	r := w.owner.Get(player)
+	p := sesReadAsk(t, r.Body)
+	if r.Status != 200 || !p.Ask || p.CheckID != "" || !strings.Contains(r.Body, `data-phase="ask"`) ||
+		!strings.Contains(r.Body, `id="btn-ask-yes"`) || !strings.Contains(html.UnescapeString(r.Body), "/ready?full=1&routine=full_body") {
+		t.Fatalf("player without an answer: %d ask=%v check=%q", r.Status, p.Ask, p.CheckID)
+	}
+
+	// A recent answer other than go sends the parent back to the questions.
+	if r := w.owner.Post("/babies/"+w.baby+"/ready", url.Values{"state": {"fussy"}}); r.Status != 200 {
+		t.Fatalf("fussy: %d", r.Status)
+	}
+	if r := w.owner.Get(player); r.Status != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/ready?routine=full_body") {
+		t.Fatalf("player after a wait answer: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	if r := w.owner.Get(player + "&ask=1"); r.Status != http.StatusSeeOther {
+		t.Fatalf("the kept player after a wait answer: %d", r.Status)
+	}
+
+	// A go answer with a routine chosen opens the player planned from it.
+	r = w.owner.Post("/babies/"+w.baby+"/ready", url.Values{"state": {"quiet_alert"}, "vacc": {"week"}, "routine": {"full_body"}})
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.Contains(loc, "check=") {
+		t.Fatalf("go: %d %s", r.Status, loc)
+	}
+	r = w.owner.Get(loc)
+	p = sesReadAsk(t, r.Body)
+	if p.Ask || p.CheckID == "" || !strings.Contains(r.Body, `data-phase="start"`) || !strings.Contains(r.Body, "leaves out every stroke over the legs") {
+		t.Fatalf("player after a go answer: ask=%v check=%q", p.Ask, p.CheckID)
+	}
+	for _, s := range p.Steps {
+		if st, _ := lib.Stroke(s.StrokeID); st.BodyPart == content.BodyPartLegs || s.StrokeID == "marching" || s.StrokeID == "knees_to_tummy" {
+			t.Errorf("plan after a thigh injection keeps %s", s.StrokeID)
+		}
+	}
+	// The parent's latest answer stands for 30 minutes without naming it;
+	// ask=1 (the page kept for offline use) always asks.
+	if p2 := sesReadAsk(t, w.owner.Get(player).Body); p2.CheckID != p.CheckID || p2.Ask {
+		t.Errorf("latest answer not used: %+v", p2)
+	}
+	if p2 := sesReadAsk(t, w.owner.Get(player+"&ask=1").Body); !p2.Ask || p2.CheckID != "" {
+		t.Errorf("ask=1 did not ask: %+v", p2)
+	}
+	// Another caregiver has not answered: the player asks them.
+	if p2 := sesReadAsk(t, w.carer.Get(player).Body); !p2.Ask {
+		t.Errorf("another caregiver's player used Ann's answer")
+	}
+
+	// A newborn: no oil strokes, the unhealed cord spares the tummy, ten
+	// minutes at most; a baby before its due date: still touch only.
+	p = sesReadAsk(t, w.owner.Get("/babies/"+w.newborn+"/session?routine=full_body").Body)
+	secs := 0
+	for _, s := range p.Steps {
+		st, _ := lib.Stroke(s.StrokeID)
+		if st.Oil || st.BodyPart == content.BodyPartTummy || st.MinAgeWeeks > 1 {
+			t.Errorf("a 10-day-old's plan holds %s", s.StrokeID)
+		}
+		secs += s.Seconds
+	}
+	if secs > 600 || len(p.Steps) == 0 {
+		t.Errorf("a 10-day-old's plan lasts %d s with %d steps", secs, len(p.Steps))
+	}
+	p = sesReadAsk(t, w.owner.Get("/babies/"+w.preterm+"/session?routine=full_body").Body)
+	for _, s := range p.Steps {
+		if st, _ := lib.Stroke(s.StrokeID); !st.Still {
+			t.Errorf("a baby before its due date is offered %s", s.StrokeID)
+		}
+	}
+
+	// The baby page and the insights start today's routine through the
+	// player, which asks first; so does the offline page.
+	for _, page := range []string{"/babies/" + w.baby, "/offline"} {
+		body := html.UnescapeString(w.carer.Get(page).Body)
+		if strings.Contains(body, "adjust=") {
+			t.Errorf("%s carries adjustments in a link", page)
+		}
+	}
+	off := html.UnescapeString(w.carer.Get("/offline").Body)
+	if !strings.Contains(off, "/babies/"+w.preterm+"/session?routine=preterm_still_touch&ask=1") ||
+		strings.Contains(off, "/babies/"+w.preterm+"/session?routine=full_body") ||
+		strings.Contains(off, "/babies/"+w.newborn+"/session?routine=crawler_playful") {
+		t.Errorf("offline page offers routines the rules refuse:\n%s", off)
+	}
 }

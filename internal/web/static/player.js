@@ -45,7 +45,7 @@
   }
 
   function show(name, focusId) {
-    ["start", "step", "break", "summary"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
+    ["ask", "start", "step", "break", "summary"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
     root.setAttribute("data-phase", name);
     var f = focusId && $(focusId);
     if (f) { f.focus(); }
@@ -198,6 +198,49 @@
 
   $("btn-yes").addEventListener("click", begin);
 
+  // The short readiness answer, when the page asks it itself: sent at once
+  // when online (the server's verdict decides), kept in the offline queue
+  // otherwise, and named by the session when it is saved. The steps are
+  // already those the rules allow after this answer.
+  var askYes = $("btn-ask-yes");
+  if (askYes && plan.ask) {
+    askYes.addEventListener("click", function () {
+      var id = newId();
+      var b = { id: id, state: "quiet_alert", now: new Date().toISOString() };
+      var Q = window.NurtureQ;
+      askYes.disabled = true;
+      $("ask-error").hidden = true;
+      var sent = Q ? Q.send({ id: id, m: "POST", url: plan.readiness_url, body: b, what: text.ask_what }) :
+        fetch(plan.readiness_url, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(b)
+        }).then(function (res) {
+          return res.json().catch(function () { return {}; }).then(function (j) { return { status: res.status, json: j }; });
+        });
+      sent.then(function (res) {
+        if (res.queued || (res.status === 200 && res.json && res.json.verdict === "go")) {
+          plan.check_id = id;
+          show("start", "start-h");
+          return;
+        }
+        if (Q && res.k) { Q.drop(res.k); }
+        var j = res.json || {};
+        var parts = [];
+        (j.reasons || []).forEach(function (r) { parts.push(r.message); });
+        if (!parts.length) { parts.push(text.ask_failed || "", j.error || ""); }
+        var p = $("ask-error");
+        p.textContent = parts.join(" ");
+        p.hidden = false;
+        askYes.disabled = false;
+      }).catch(function () {
+        var p = $("ask-error");
+        p.textContent = text.ask_failed || "";
+        p.hidden = false;
+        askYes.disabled = false;
+      });
+    });
+  }
+
   var noStart = $("btn-no-start");
   if (noStart) {
     noStart.addEventListener("click", function () {
@@ -273,9 +316,13 @@
       steps: steps.map(function (s, i) { return { stroke_id: s.stroke_id, response: answers[i] || "skipped" }; }),
       parent_calm_before: checkedValue("calm_before"),
       parent_calm_after: checkedValue("calm_after"),
-      fell_asleep_after_min: asleep
+      fell_asleep_after_min: asleep,
+      readiness_check_id: plan.check_id || undefined
     };
   }
+
+  // Asleep after the session: say how to lay the baby down safely.
+  $("asleep").addEventListener("change", function () { $("summary-safe-sleep").hidden = !this.checked; });
 
   function problem(msg) {
     var p = $("save-error");

@@ -56,20 +56,27 @@ self.addEventListener("message", function (ev) {
   }
 });
 
+// A session player is kept only in the form that asks the readiness
+// question itself (ask=1): a player planned from an earlier answer must
+// not be replayed from the cache once that answer is old.
+function keepable(url) {
+  return KEEP.test(url.pathname) && (!/\/session$/.test(url.pathname) || url.searchParams.get("ask") === "1");
+}
+
 function page(req, url) {
   var key = url.origin + url.pathname + url.search;
   return fetch(req).then(function (res) {
-    if (res.ok && !res.redirected && KEEP.test(url.pathname)) {
+    if (res.ok && !res.redirected && keepable(url)) {
       var copy = res.clone();
       caches.open(PAGES).then(function (c) { return c.put(key, copy); });
     }
     return res;
   }).catch(function () {
     return caches.open(PAGES).then(function (c) {
-      // A player asked with other options (speed, adjustments) falls back
-      // to the routine's own player.
+      // A player falls back to the routine's kept player, which asks the
+      // readiness question itself.
       var rt = url.searchParams.get("routine");
-      return c.match(key).then(function (m) { return m || (rt && c.match(url.origin + url.pathname + "?routine=" + encodeURIComponent(rt))); })
+      return c.match(key).then(function (m) { return m || (rt && c.match(url.origin + url.pathname + "?routine=" + encodeURIComponent(rt) + "&ask=1")); })
         .then(function (m) { return m || c.match("/offline"); });
     }).then(function (m) { return m || Response.error(); });
   });

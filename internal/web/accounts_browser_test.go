@@ -97,7 +97,7 @@ func TestBrowserFamilySetup(t *testing.T) {
 	}
 	acctWantText(t, owner, chromedp.CSS("main h1"), babyName)
 	age := acctText(t, owner, chromedp.CSS("p.age"))
-	m := regexp.MustCompile(`(\d+) days old · corrected age (\d+) days`).FindStringSubmatch(age)
+	m := regexp.MustCompile(`(\d+) days old · (\d+) days since the due date \(corrected age\)`).FindStringSubmatch(age)
 	if m == nil {
 		t.Errorf("baby page: age %q does not show the age and the corrected age", age)
 	} else {

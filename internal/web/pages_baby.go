@@ -60,6 +60,10 @@ type babyData struct {
 	Preterm       bool
 }
 
+// DueInDays is how many days remain before the due date (a baby born
+// early, before it): said as "due date in 7 days", never as a negative age.
+func (d *babyData) DueInDays() int { return -d.CorrectedDays }
+
 func (s *Server) babyView(r *http.Request, id domain.Identity, title string) (*view, *babyData, error) {
 	b, err := s.Store.Baby(r.Context(), id.Family.ID, r.PathValue("id"))
 	if err != nil {

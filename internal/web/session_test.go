@@ -572,3 +572,18 @@ func TestSessionThroughReadiness(t *testing.T) {
 		t.Errorf("offline page offers routines the rules refuse:\n%s", off)
 	}
 }
+
+// The baby page says both ages in plain words: a baby before its due date
+// is "due in N days", never a negative age.
+func TestBabyAgesInPlainWords(t *testing.T) {
+	w := newSesWorld(t) // Pia: 21 days old, born at 32 weeks (56 days early)
+	for _, c := range []sesCase{
+		{"before the due date", w.owner, "GET", "/babies/" + w.preterm, nil, 200, []string{"21 days old · due date in 35 days", "younger of the two ages"}, []string{"-35", "corrected age -"}},
+		{"at term only one age", w.owner, "GET", "/babies/" + w.baby, nil, 200, []string{"100 days old"}, []string{"due date", "corrected age"}},
+	} {
+		t.Run(c.name, c.run)
+	}
+	r := w.app.API("POST", "/api/v1/babies", w.fam.Token, map[string]any{"name": "Eli", "birth_date": sesDaysAgo(50), "gestation_weeks": 35})
+	eli := r.JSON(t)["id"].(string)
+	sesCase{"after the due date", w.owner, "GET", "/babies/" + eli, nil, 200, []string{"50 days old · 15 days since the due date (corrected age)"}, nil}.run(t)
+}

@@ -317,6 +317,9 @@ type routineData struct {
 	// SafeSleep shows the safe-sleep aside: the routine invites sleep.
 	SafeSleep bool
 	Steps     []routineStep
+	// Starts open the player for each baby of a caregiver; the player asks
+	// the readiness answer first.
+	Starts []offlineLink
 }
 
 func (s *Server) routinePage(w http.ResponseWriter, r *http.Request) {
@@ -330,6 +333,11 @@ func (s *Server) routinePage(w http.ResponseWriter, r *http.Request) {
 	d := &routineData{LocalizedRoutine: lr, StillOnly: rt.StillTouchOnly, SafeSleep: rt.SafeSleep,
 		Row: routineRow{Purpose: purposeLabel(v, lr.Purpose), Minutes: v.N("library.routine.minutes", lr.Minutes),
 			MinAge: minAge(v, lr.MinAgeWeeks)}}
+	if v.CanWrite() {
+		for _, b := range v.Babies {
+			d.Starts = append(d.Starts, offlineLink{"/babies/" + b.ID + "/session?routine=" + rt.ID, v.T("library.routine.start", "Name", b.Name)})
+		}
+	}
 	if rt.SafeSleep {
 		d.Cautions = withoutLine(d.Cautions, s.Library.SafeSleepText(v.Lang))
 	}

@@ -408,3 +408,29 @@ func TestBrowserEveryWayIntoASession(t *testing.T) {
 	}
 	browsertest.NoConsoleErrors(t, ctx)
 }
+
+// TestBrowserRoutinePageStart: a routine page's Start opens the player,
+// which asks the readiness answer first; "not quite" leads to the full
+// questions, which then start that routine.
+func TestBrowserRoutinePageStart(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	ctx := sesBrowser(t, a, "ann@example.org")
+	sesGo(t, ctx, a.URL+"/library/routines/quick_legs_feet", 200)
+	sesSubmit(t, ctx, "a[href='/babies/"+baby+"/session?routine=quick_legs_feet']", 200)
+	sesWaitVisible(t, ctx, "#btn-ask-yes", 5*time.Second)
+	sesSubmit(t, ctx, "#ask-more", 200)
+	sesWaitVisible(t, ctx, "#full-check input[name=state][value=drowsy]", 5*time.Second)
+	sesPage(t, ctx, "ready-full")
+	sesClick(t, ctx, "#full-check input[name=state][value=drowsy]")
+	sesSubmit(t, ctx, "#full-check form button[type=submit]", 200)
+	// Drowsy: the routine is cut to a short, slow sequence.
+	sesWaitVisible(t, ctx, "#btn-yes", 5*time.Second)
+	secs := sesEval[int](t, ctx, `JSON.parse(document.getElementById("plan").textContent).steps.reduce((n, s) => n + s.seconds, 0)`)
+	if secs > 300 {
+		t.Errorf("a drowsy baby's session lasts %d s", secs)
+	}
+	sesWantText(t, ctx, "#screen-start .adjust", "No full routine")
+	browsertest.NoConsoleErrors(t, ctx)
+}

@@ -200,7 +200,7 @@ func TestReadyPage(t *testing.T) {
 	}
 	for _, c := range []sesCase{
 		{"french form", w.carer, "GET", ready, nil, 200, []string{"Est-ce le bon moment pour Lou ?", "Calme et éveillé", "Température en"}, nil},
-		{"french go", w.carer, "POST", ready, form("state", "quiet_alert"), 200, []string{"Choisissez un enchaînement", "Commencer"}, nil},
+		{"french go", w.carer, "POST", ready, form("state", "quiet_alert"), 200, []string{"Choisissez une routine", "Commencer"}, nil},
 		{"french history", w.carer, "GET", "/babies/" + w.baby + "/sessions", nil, 200, []string{"Séances avec Lou", "Aucune séance"}, nil},
 		{"french player", w.carer, "GET", "/babies/" + w.baby + "/session?routine=quick_legs_feet", nil, 200, []string{"Bébé dit oui", "Il aime ça", "Besoin d'une pause", "Bébé dit non"}, nil},
 	} {
@@ -586,4 +586,37 @@ func TestBabyAgesInPlainWords(t *testing.T) {
 	r := w.app.API("POST", "/api/v1/babies", w.fam.Token, map[string]any{"name": "Eli", "birth_date": sesDaysAgo(50), "gestation_weeks": 35})
 	eli := r.JSON(t)["id"].(string)
 	sesCase{"after the due date", w.owner, "GET", "/babies/" + eli, nil, 200, []string{"50 days old · 15 days since the due date (corrected age)"}, nil}.run(t)
+}
+
+// A screen that needs the urgent number and lacks it lets an owner set it
+// right there, and goes back to that screen.
+func TestUrgentNumberWhereNeeded(t *testing.T) {
+	w := newSesWorld(t)
+	crying := "/babies/" + w.baby + "/crying"
+	for _, c := range []sesCase{
+		{"crying page offers to set it", w.owner, "GET", crying, nil, 200, []string{`action="/family/urgent"`, `form="urgent-set"`, `list="urgent-suggestions"`}, nil},
+		{"not to a caregiver", w.carer, "GET", crying, nil, 200, nil, []string{`action="/family/urgent"`}},
+		{"caregiver may not set it", w.carer, "POST", "/family/urgent", url.Values{"urgent_number": {"15"}, "next": {crying}}, 403, nil, nil},
+		{"not a phone number", w.owner, "POST", "/family/urgent", url.Values{"urgent_number": {"call mum"}, "next": {crying}}, 422, []string{"Use only digits"}, nil},
+		{"empty", w.owner, "POST", "/family/urgent", url.Values{"urgent_number": {" "}, "next": {crying}}, 422, nil, nil},
+		{"off-site next stays on the site", w.owner, "POST", "/family/urgent", url.Values{"urgent_number": {"112"}, "next": {"//evil.example"}}, 303, []string{"/?msg=urgent_saved"}, []string{"evil"}},
+		{"saved, back where it was needed", w.owner, "POST", "/family/urgent", url.Values{"urgent_number": {"15"}, "next": {crying}}, 303, []string{crying + "?msg=urgent_saved"}, nil},
+		{"then shown", w.owner, "GET", crying, nil, 200, []string{`href="tel:15"`}, []string{`action="/family/urgent"`}},
+	} {
+		t.Run(c.name, c.run)
+	}
+	// Asked when the family is made, never assumed.
+	b := w.app.Browser()
+	r := b.Get("/signup")
+	if !strings.Contains(r.Body, `name="urgent_number"`) || !strings.Contains(r.Body, `<option value="112">`) || strings.Contains(r.Body, `name="urgent_number" type="tel" autocomplete="off" list="urgent-suggestions" value="1`) {
+		t.Errorf("signup does not ask for the urgent number, or fills one in")
+	}
+	r = w.app.API("POST", "/api/v1/signup", "", map[string]string{"email": "new@example.org", "password": "correct horse battery", "name": "N", "family_name": "F", "urgent_number": "999"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("signup with a number: %d %s", r.Status, r.Body)
+	}
+	r = w.app.API("POST", "/api/v1/signup", "", map[string]string{"email": "new2@example.org", "password": "correct horse battery", "name": "N", "family_name": "F", "urgent_number": "ring\u0000me"})
+	if r.Status != 422 || !strings.Contains(r.Body, "urgent_number") {
+		t.Fatalf("signup with a bad number: %d %s", r.Status, r.Body)
+	}
 }

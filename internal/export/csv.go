@@ -61,7 +61,7 @@ func WriteCSVZip(w io.Writer, d Document) error {
 	}{
 		{"members.csv", []string{"Name", "Email", "Role", "Relation", "Joined"}, nil},
 		{"babies.csv", []string{"Baby", "Date of birth", "Weeks of pregnancy at birth", "Archived"}, nil},
-		{"massage-sessions.csv", []string{"Baby", "Started", "Ended", "Minutes", "Routine", "Who", "Outcome", "Steps", "Engaged steps", "Parent calm before (1-5)", "Parent calm after (1-5)", "Fell asleep after (min)", "Notes", "Id"}, nil},
+		{"massage-sessions.csv", []string{"Baby", "Started", "Ended", "Minutes", "Routine", "Who", "Outcome", "Steps", "Engaged steps", "Parent calm before (1-5)", "Parent calm after (1-5)", "Fell asleep after (min)", "Notes", "Readiness before", "Id"}, nil},
 		{"massage-steps.csv", []string{"Session id", "Step", "Stroke", "Response"}, nil},
 		{"nurturing-touch.csv", []string{"Baby", "Kind", "Started", "Ended", "Minutes", "Who", "Notes", "Id"}, nil},
 		{"sleep.csv", []string{"Baby", "Started", "Ended", "Minutes", "Who", "Notes", "Id"}, nil},
@@ -84,7 +84,7 @@ func WriteCSVZip(w io.Writer, d Document) error {
 		end := s.EndedAt
 		files[2].rows = append(files[2].rows, []string{baby[s.BabyID], local(s.StartedAt), local(s.EndedAt), minutes(s.StartedAt, &end), s.RoutineID,
 			who[s.CaregiverID], string(s.Outcome), strconv.Itoa(len(s.Steps)), strconv.Itoa(engaged), num(s.ParentCalmBefore), num(s.ParentCalmAfter),
-			num(s.FellAsleepAfterMin), s.Notes, s.ID})
+			num(s.FellAsleepAfterMin), s.Notes, s.Readiness, s.ID})
 	}
 	for _, e := range d.Touch {
 		files[4].rows = append(files[4].rows, []string{baby[e.BabyID], e.Kind, local(e.StartedAt), localp(e.EndedAt), minutes(e.StartedAt, e.EndedAt), who[e.CaregiverID], e.Notes, e.ID})

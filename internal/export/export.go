@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -107,7 +108,13 @@ type Session struct {
 	Notes              string         `json:"notes"`
 	CreatedAt          string         `json:"created_at"`
 	UpdatedAt          string         `json:"updated_at"`
+	// Readiness is the verdict of the readiness answer before the session
+	// ("none" after the fact); absent in exports made before it existed.
+	Readiness string `json:"readiness,omitempty"`
 }
+
+// readinessVerdicts are the values a session's readiness may take.
+var readinessVerdicts = []string{"go", "wait", "not_today", "seek_help", domain.ReadinessNone}
 
 // Entry is a touch, sleep or crying entry; the crying fields are only
 // present on crying episodes.
@@ -153,7 +160,11 @@ func Build(snap store.Snapshot, now time.Time) Document {
 	for _, s := range snap.Sessions {
 		x := Session{ID: s.ID, BabyID: s.BabyID, CaregiverID: s.CaregiverID, RoutineID: s.RoutineID, StartedAt: ts(s.StartedAt), EndedAt: ts(s.EndedAt),
 			Outcome: s.Outcome, Steps: []Step{}, ParentCalmBefore: s.ParentCalmBefore, ParentCalmAfter: s.ParentCalmAfter,
-			FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes, CreatedAt: ts(s.CreatedAt), UpdatedAt: ts(s.UpdatedAt)}
+			FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes, CreatedAt: ts(s.CreatedAt), UpdatedAt: ts(s.UpdatedAt),
+			Readiness: s.Readiness}
+		if x.Readiness == "" {
+			x.Readiness = domain.ReadinessNone
+		}
 		for _, st := range s.Steps {
 			x.Steps = append(x.Steps, Step{st.StrokeID, st.Response})
 		}
@@ -334,7 +345,12 @@ func (d Document) snapshot(ck Checks) (store.Snapshot, error) {
 		x := domain.Session{ID: s.ID, FamilyID: f.ID, BabyID: s.BabyID, CaregiverID: s.CaregiverID, RoutineID: s.RoutineID,
 			StartedAt: c.time(w+".started_at", s.StartedAt), EndedAt: c.time(w+".ended_at", s.EndedAt), Outcome: s.Outcome,
 			ParentCalmBefore: s.ParentCalmBefore, ParentCalmAfter: s.ParentCalmAfter, FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes,
-			CreatedAt: c.time(w+".created_at", s.CreatedAt), UpdatedAt: c.time(w+".updated_at", s.UpdatedAt)}
+			CreatedAt: c.time(w+".created_at", s.CreatedAt), UpdatedAt: c.time(w+".updated_at", s.UpdatedAt), Readiness: s.Readiness}
+		if x.Readiness == "" {
+			x.Readiness = domain.ReadinessNone
+		} else if !slices.Contains(readinessVerdicts, x.Readiness) {
+			c.fail(w+".readiness", "export.error.readiness")
+		}
 		for _, st := range s.Steps {
 			x.Steps = append(x.Steps, domain.SessionStep{StrokeID: st.StrokeID, Response: st.Response})
 		}

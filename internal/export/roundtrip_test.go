@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"nurture/internal/apptest"
 	"nurture/internal/content"
@@ -37,6 +38,14 @@ func seeded(t *testing.T, a *apptest.App) apptest.Family {
 	b2 := a.Baby(f, "Max", "2025-01-01")
 	a.SeedLogs(f, b1, 3)
 	a.SeedLogs(f, b2, 1)
+	// A session after a readiness answer keeps its verdict through the trip.
+	chk := a.API("POST", "/api/v1/babies/"+b1+"/readiness", f.Token, `{"state":"quiet_alert"}`).JSON(t)
+	now := apptest.Now().UTC().Truncate(time.Second)
+	if r := a.API("POST", "/api/v1/babies/"+b1+"/sessions", f.Token, map[string]any{"routine_id": "quick_legs_feet", "outcome": "completed",
+		"started_at": now.Add(-10 * time.Minute).Format(time.RFC3339), "ended_at": now.Add(-5 * time.Minute).Format(time.RFC3339),
+		"readiness_check_id": chk["id"]}); r.Status != http.StatusCreated {
+		t.Fatalf("session after a check: %d %s", r.Status, r.Body)
+	}
 	b := a.Browser()
 	b.Login("ann@example.org", "correct horse battery")
 	if r := b.Post("/babies/"+b1+"/reminders", map[string][]string{"label": {"after the bath"}, "days": {"MO", "TH"}, "time": {"19:30"}, "duration": {"15"}}); r.Status != http.StatusSeeOther {
@@ -100,7 +109,7 @@ func roundTrip(t *testing.T, from, to func(t testing.TB) *store.Store) {
 	if !bytes.Equal(a, c) {
 		t.Fatalf("exports differ after a round trip:\n%s\n---\n%s", a, c)
 	}
-	if !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) || !strings.Contains(string(a), `"after the bath"`) {
+	if !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) || !strings.Contains(string(a), `"readiness": "go"`) || !strings.Contains(string(a), `"after the bath"`) {
 		t.Fatalf("export misses data:\n%.500s", a)
 	}
 }

@@ -227,6 +227,11 @@ func TestBrowserGuidedSession(t *testing.T) {
 	sesWaitVisible(t, ctx, "#screen-summary", 20*time.Second)
 	sesWantText(t, ctx, "#summary-done", "All done")
 	sesPage(t, ctx, "summary")
+	// Fell asleep: how to lay the baby down safely shows at once.
+	sesClick(t, ctx, "#asleep")
+	sesWaitVisible(t, ctx, "#summary-safe-sleep", 2*time.Second)
+	sesWantText(t, ctx, "#summary-safe-sleep", "on their back in their own cot")
+	sesPage(t, ctx, "summary-asleep")
 	sesClick(t, ctx, "input[name=calm_after][value='4']")
 	sesClick(t, ctx, "#btn-save")
 	sesWaitVisible(t, ctx, "#after-save", 10*time.Second)
@@ -432,5 +437,34 @@ func TestBrowserRoutinePageStart(t *testing.T) {
 		t.Errorf("a drowsy baby's session lasts %d s", secs)
 	}
 	sesWantText(t, ctx, "#screen-start .adjust", "No full routine")
+	browsertest.NoConsoleErrors(t, ctx)
+}
+
+// TestBrowserSeekHelp: a newborn who seems unwell gets "seek help" with
+// the warning signs one tap away; the missing urgent number is set right
+// there, in French too.
+func TestBrowserSeekHelp(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(20))
+	ctx := sesBrowser(t, a, "ann@example.org")
+	sesGo(t, ctx, a.URL+"/babies/"+baby+"/ready?full=1", 200)
+	sesClick(t, ctx, "#full-check input[name=state][value=quiet_alert]")
+	sesClick(t, ctx, "#full-check input[name=unwell]")
+	sesSubmit(t, ctx, "#full-check form button[type=submit]", 200)
+	sesWantText(t, ctx, ".verdict", "under 3 months old and seems unwell")
+	sesPage(t, ctx, "verdict-seek-help")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(".urgent-set input[name=urgent_number]"), "15")); err != nil {
+		t.Fatal(err)
+	}
+	sesSubmit(t, ctx, ".urgent-set button[type=submit]", 200)
+	sesWantText(t, ctx, ".flash", "Urgent number saved")
+	r := a.API("GET", "/api/v1/family", fam.Token, nil)
+	if r.Status != 200 {
+		t.Fatal(r.Status)
+	}
+	// The red flags are one tap from the verdict.
+	sesGo(t, ctx, a.URL+"/babies/"+baby+"/crying?flags=1#cry-flags", 200)
+	sesWantText(t, ctx, "#cry-flags", "15")
 	browsertest.NoConsoleErrors(t, ctx)
 }

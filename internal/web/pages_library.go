@@ -137,7 +137,8 @@ func (s *Server) library(w http.ResponseWriter, r *http.Request) {
 			form["baby"] = ""
 		} else {
 			b := v.Babies[i]
-			days := b.CorrectedAgeDays(s.Now(), v.Loc)
+			// Strokes for the cautious age: the younger of the two ages.
+			days := b.CautiousAgeDays(s.Now(), v.Loc)
 			if days < 0 {
 				d.PretermName = b.Name
 			}
@@ -165,7 +166,7 @@ func (s *Server) library(w http.ResponseWriter, r *http.Request) {
 		d.Purposes = append(d.Purposes, option{p, purposeLabel(v, p)})
 	}
 	for _, b := range v.Babies {
-		weeks := max(0, b.CorrectedAgeDays(s.Now(), v.Loc)/7)
+		weeks := max(0, b.CautiousAgeDays(s.Now(), v.Loc)/7)
 		d.Babies = append(d.Babies, option{b.ID, v.N("library.filter.baby_option", weeks, "Name", b.Name)})
 	}
 

@@ -620,3 +620,13 @@ func TestUrgentNumberWhereNeeded(t *testing.T) {
 		t.Fatalf("signup with a bad number: %d %s", r.Status, r.Body)
 	}
 }
+
+// The library filtered for a baby uses the cautious age too: a baby born
+// two weeks late is not shown strokes for an older baby.
+func TestLibraryForABabyUsesTheCautiousAge(t *testing.T) {
+	w := newSesWorld(t)
+	r := w.app.API("POST", "/api/v1/babies", w.fam.Token, map[string]any{"name": "Late", "birth_date": sesDaysAgo(20), "gestation_weeks": 42})
+	late := r.JSON(t)["id"].(string) // 20 days old, 34 days from the due date
+	sesCase{"post-term baby", w.owner, "GET", "/library?baby=" + late, nil, 200, []string{"Late (2 weeks)", "/library/strokes/leg_rolling"},
+		[]string{"/library/strokes/water_wheel", "Late (4 weeks)"}}.run(t)
+}

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
 )
@@ -106,7 +107,7 @@ func Build(f Feed) (*ics.Calendar, error) {
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
 	if f.Name != "" {
-		cal.SetName(f.Name)
+		cal.SetName(oneLine(f.Name))
 	}
 	cal.SetXWRTimezone(tz)
 	// Ask subscribers to look for changes every hour.
@@ -135,20 +136,42 @@ func Build(f Feed) (*ics.Calendar, error) {
 			ev.SetProperty(ics.ComponentPropertyDuration, isoDuration(e.Duration))
 		}
 		ev.AddRrule(RRule(e.Weekdays))
-		ev.SetSummary(e.Summary)
+		ev.SetSummary(oneLine(e.Summary))
 		if e.Description != "" {
-			ev.SetDescription(e.Description)
+			ev.SetDescription(lines(e.Description))
 		}
 		ev.SetTimeTransparency(ics.TransparencyTransparent)
 		if e.Alarm != "" {
 			a := ev.AddAlarm()
 			a.SetAction(ics.ActionDisplay)
 			a.SetTrigger("PT0S")
-			a.SetProperty(ics.ComponentPropertyDescription, e.Alarm)
+			a.SetProperty(ics.ComponentPropertyDescription, lines(e.Alarm))
 		}
 	}
 	return cal, nil
 }
+
+// lines keeps a text's line feeds, which the library escapes as \n, and
+// drops carriage returns and other control characters, which it does not
+// escape: some calendar apps would read a bare CR as a new line, and so as
+// a property of the text's choosing.
+func lines(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\r' || r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// oneLine is lines for a one-line property: line breaks become spaces.
+func oneLine(s string) string { return strings.ReplaceAll(lines(s), "\n", " ") }
 
 // Write builds the calendar and writes it with CRLF line ends.
 func Write(w io.Writer, f Feed) error {

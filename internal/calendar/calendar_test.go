@@ -221,3 +221,30 @@ func TestCalendarRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A carriage return or another control character in any text never
+// reaches the feed raw: no property can be smuggled in on a new line.
+func TestCalendarControlCharacters(t *testing.T) {
+	ev := event("m@nurture", stamp, "19:30", time.Monday)
+	ev.Summary = "Lou\rATTENDEE:mailto:x@example.org"
+	ev.Description = "calm\r\nthen\nsleep\rX-EVIL:1\x00"
+	ev.Alarm = "now\rTRIGGER:-PT99H"
+	raw := write(t, calendar.Feed{Name: "Home\rX-WR-CALNAME:Evil", Timezone: "Europe/Paris", Stamp: stamp, Events: []calendar.Event{ev}})
+	for _, line := range strings.Split(strings.TrimSuffix(raw, "\r\n"), "\r\n") {
+		if strings.ContainsAny(line, "\r\n\x00") {
+			t.Errorf("a line holds a raw CR, LF or NUL: %q", line)
+		}
+		for _, evil := range []string{"ATTENDEE", "X-EVIL", "TRIGGER:-PT99H", "X-WR-CALNAME:Evil"} {
+			if strings.HasPrefix(strings.TrimLeft(line, " "), evil) {
+				t.Errorf("text became a property: %q", line)
+			}
+		}
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ics.FromText(cal.Events()[0].GetProperty(ics.ComponentPropertyDescription).Value); got != "calm\nthen\nsleep X-EVIL:1" {
+		t.Errorf("description read back as %q", got)
+	}
+}

@@ -1,9 +1,7 @@
 package domain
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Outcome is how a massage session ended. A baby who declined is a good
@@ -131,15 +129,8 @@ func ValidateScale(fe FieldErrors, field string, v *int) {
 
 // ValidateNotes trims notes and checks their length and characters.
 func ValidateNotes(fe FieldErrors, notes *string) {
-	*notes = strings.TrimSpace(*notes)
-	if *notes == "" {
-		return
-	}
-	if utf8.RuneCountInString(*notes) > MaxNotesLen {
-		fe.Add("notes", "error.too_long")
-		return
-	}
-	if _, k := CleanText(*notes, MaxNotesLen); k != "" {
+	var k string
+	if *notes, k = CleanNotes(*notes, MaxNotesLen); k != "" {
 		fe.Add("notes", k)
 	}
 }

@@ -34,14 +34,37 @@ const (
 
 // CleanText trims s and reports whether it is non-empty, not too long and
 // free of control characters.
+//
+// Every text a person types goes through CleanText (one line: names,
+// labels) or CleanNotes (several lines), so no stored text holds invalid
+// UTF-8, a NUL or another control character that a later reader (a
+// database, a calendar app, a CSV) could trip on.
 func CleanText(s string, max int) (string, string) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 		return s, "error.required"
+	case !utf8.ValidString(s):
+		return s, "error.encoding"
 	case utf8.RuneCountInString(s) > max:
 		return s, "error.too_long"
-	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0:
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return s, "error.control_chars"
+	}
+	return s, ""
+}
+
+// CleanNotes trims a text of several lines and checks it like CleanText,
+// but it may be empty and may hold line breaks and tabs. A carriage
+// return, alone or before a line feed, becomes a line feed.
+func CleanNotes(s string, max int) (string, string) {
+	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
+	switch {
+	case !utf8.ValidString(s):
+		return s, "error.encoding"
+	case utf8.RuneCountInString(s) > max:
+		return s, "error.too_long"
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
 		return s, "error.control_chars"
 	}
 	return s, ""
@@ -198,9 +221,8 @@ func (s *FamilySettings) Validate(locales []string) FieldErrors {
 	if s.UrgentNumber, k = CleanUrgentNumber(s.UrgentNumber); k != "" {
 		fe.Add("urgent_number", k)
 	}
-	s.SupportLines = strings.TrimSpace(s.SupportLines)
-	if utf8.RuneCountInString(s.SupportLines) > 500 {
-		fe.Add("support_lines", "error.too_long")
+	if s.SupportLines, k = CleanNotes(s.SupportLines, 500); k != "" {
+		fe.Add("support_lines", k)
 	}
 	return fe
 }

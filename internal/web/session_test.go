@@ -630,3 +630,27 @@ func TestLibraryForABabyUsesTheCautiousAge(t *testing.T) {
 	sesCase{"post-term baby", w.owner, "GET", "/library?baby=" + late, nil, 200, []string{"Late (2 weeks)", "/library/strokes/leg_rolling"},
 		[]string{"/library/strokes/water_wheel", "Late (4 weeks)"}}.run(t)
 }
+
+// Text typed into any form is checked in one place: invalid UTF-8, a NUL
+// or a bare carriage return never reach the database.
+func TestFormTextIsChecked(t *testing.T) {
+	w := newSesWorld(t)
+	settings := func(lines, urgent string) url.Values {
+		return url.Values{"name": {"Martin"}, "timezone": {"Europe/Paris"}, "lang1": {"en"}, "feed_wait_min": {"30"}, "temp_unit": {"c"},
+			"urgent_number": {urgent}, "support_lines": {lines}}
+	}
+	for _, c := range []sesCase{
+		{"nul in support lines", w.owner, "POST", "/family/settings", settings("Mum\x00", ""), 422, []string{"cannot be stored"}, nil},
+		{"nul in urgent number", w.owner, "POST", "/family/settings", settings("", "15\x00"), 422, []string{"Use only digits"}, nil},
+		{"invalid utf-8 in a baby's name", w.owner, "POST", "/babies/new", url.Values{"name": {"Lo\xffu"}, "birth_date": {sesDaysAgo(3)}}, 422, []string{"not valid UTF-8"}, nil},
+		{"line break in a name", w.owner, "POST", "/babies/new", url.Values{"name": {"Lou\rBEGIN:VEVENT"}, "birth_date": {sesDaysAgo(3)}}, 422, []string{"cannot be stored"}, nil},
+		{"crlf in support lines is kept as lines", w.owner, "POST", "/family/settings", settings("Mum 0601\r\nDad 0602", ""), 303, nil, nil},
+	} {
+		t.Run(c.name, c.run)
+	}
+	r := w.app.API("GET", "/api/v1/family", w.fam.Token, nil)
+	if r.Status != 200 {
+		t.Fatal(r.Status)
+	}
+	sesCase{"settings kept the lines", w.owner, "GET", "/family/settings", nil, 200, []string{"Mum 0601\nDad 0602"}, []string{"\r"}}.run(t)
+}

@@ -41,9 +41,12 @@ func (h *Handler) deleteMe(w http.ResponseWriter, r *http.Request, id domain.Ide
 }
 
 func (h *Handler) removeUser(w http.ResponseWriter, r *http.Request, id domain.Identity, user string) {
-	err := h.Store.RemoveMember(r.Context(), id.Family.ID, user)
+	err := h.Store.RemoveMember(r.Context(), id.Family.ID, id.User.ID, user)
 	if errors.Is(err, store.ErrLastOwner) {
 		h.error(w, r, http.StatusConflict, "data.last_owner")
+		return
+	} else if errors.Is(err, store.ErrNotOwner) {
+		h.error(w, r, http.StatusForbidden, "api.forbidden")
 		return
 	} else if err != nil {
 		h.fail(w, r, err)
@@ -71,9 +74,12 @@ func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, id domain.Iden
 		h.invalid(w, r, domain.FieldErrors{"role": "error.choice"})
 		return
 	}
-	err := h.Store.SetRole(r.Context(), id.Family.ID, r.PathValue("user"), in.Role)
+	err := h.Store.SetRole(r.Context(), id.Family.ID, id.User.ID, r.PathValue("user"), in.Role)
 	if errors.Is(err, store.ErrLastOwner) {
 		h.error(w, r, http.StatusConflict, "data.last_owner")
+		return
+	} else if errors.Is(err, store.ErrNotOwner) {
+		h.error(w, r, http.StatusForbidden, "api.forbidden")
 		return
 	} else if err != nil {
 		h.fail(w, r, err)

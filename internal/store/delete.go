@@ -12,6 +12,10 @@ import (
 // owner.
 var ErrLastOwner = errors.New("the family would have no owner")
 
+// ErrNotOwner refuses a change to another member made by someone who is
+// no longer an owner of the family (another owner changed it meanwhile).
+var ErrNotOwner = errors.New("only an owner may change another member")
+
 // DeleteBaby removes a baby and, by cascade, everything recorded for them.
 func (s *Store) DeleteBaby(ctx context.Context, familyID, babyID string) error {
 	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM babies WHERE id = ? AND family_id = ?`), babyID, familyID))
@@ -38,10 +42,15 @@ func (s *Store) deleteUsers(ctx context.Context, tx *txn, ids []string) error {
 
 // RemoveMember deletes a member's account (one family per account, so
 // leaving the family ends it). The last owner of a family with other
-// members cannot go; a sole member's leaving deletes the family.
-func (s *Store) RemoveMember(ctx context.Context, familyID, userID string) error {
+// members cannot go; a sole member's leaving deletes the family. actorID
+// is who asks: removing someone else needs the actor to be an owner at
+// that moment, checked inside the same locked transaction.
+func (s *Store) RemoveMember(ctx context.Context, familyID, actorID, userID string) error {
 	var famDeleted bool
 	err := s.tx(ctx, func(tx *txn) error {
+		if err := s.lockFamily(ctx, tx, familyID); err != nil {
+			return err
+		}
 		ms, err := s.membersQ(ctx, tx, familyID)
 		if err != nil {
 			return err
@@ -59,6 +68,9 @@ func (s *Store) RemoveMember(ctx context.Context, familyID, userID string) error
 		if me == nil {
 			return ErrNotFound
 		}
+		if err := actorIsOwner(ms, actorID, userID); err != nil {
+			return err
+		}
 		if len(ms) == 1 {
 			famDeleted = true
 			return nil
@@ -74,11 +86,53 @@ func (s *Store) RemoveMember(ctx context.Context, familyID, userID string) error
 	return err
 }
 
-// SetRole changes a member's role; the last owner keeps theirs.
-func (s *Store) SetRole(ctx context.Context, familyID, userID string, role domain.Role) error {
+// lockFamily makes changes to a family's members take turns, so the
+// "another owner remains" check holds when two owners demote or remove
+// each other at the same moment. On PostgreSQL it locks the family's row
+// until the transaction ends; SQLite's write transactions already run one
+// at a time.
+func (s *Store) lockFamily(ctx context.Context, tx *txn, familyID string) error {
+	if s.d != Postgres {
+		return nil
+	}
+	var id string
+	err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM families WHERE id = ? FOR UPDATE`), familyID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// actorIsOwner checks, among the family's members, that the actor may
+// change the user: themselves, or anyone while the actor is an owner.
+func actorIsOwner(ms []domain.Member, actorID, userID string) error {
+	if actorID == userID {
+		return nil
+	}
+	for _, m := range ms {
+		if m.UserID == actorID && m.Role == domain.Owner {
+			return nil
+		}
+	}
+	return ErrNotOwner
+}
+
+// SetRole changes a member's role as actorID asks; the last owner keeps
+// theirs, and only a current owner may change someone else.
+func (s *Store) SetRole(ctx context.Context, familyID, actorID, userID string, role domain.Role) error {
 	return s.tx(ctx, func(tx *txn) error {
+		if err := s.lockFamily(ctx, tx, familyID); err != nil {
+			return err
+		}
+		ms, err := s.membersQ(ctx, tx, familyID)
+		if err != nil {
+			return err
+		}
+		if err := actorIsOwner(ms, actorID, userID); err != nil {
+			return err
+		}
 		var cur string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT role FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&cur)
+		err = tx.QueryRowContext(ctx, s.q(`SELECT role FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&cur)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		} else if err != nil {

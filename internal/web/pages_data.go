@@ -109,7 +109,7 @@ func (s *Server) leave(w http.ResponseWriter, r *http.Request, id domain.Identit
 		s.render(w, r, http.StatusConflict, "data", v)
 		return
 	}
-	if err := s.Store.RemoveMember(r.Context(), id.Family.ID, id.User.ID); err != nil {
+	if err := s.Store.RemoveMember(r.Context(), id.Family.ID, id.User.ID, id.User.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -159,9 +159,12 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, id domain.
 		http.Redirect(w, r, "/family?msg=confirm_needed", http.StatusSeeOther)
 		return
 	}
-	err := s.Store.RemoveMember(r.Context(), id.Family.ID, user)
+	err := s.Store.RemoveMember(r.Context(), id.Family.ID, id.User.ID, user)
 	if errors.Is(err, store.ErrLastOwner) {
 		http.Redirect(w, r, "/family?msg=last_owner", http.StatusSeeOther)
+		return
+	} else if errors.Is(err, store.ErrNotOwner) {
+		http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -184,9 +187,12 @@ func (s *Server) setRole(w http.ResponseWriter, r *http.Request, id domain.Ident
 		http.Redirect(w, r, "/family?msg=confirm_needed", http.StatusSeeOther)
 		return
 	}
-	err := s.Store.SetRole(r.Context(), id.Family.ID, r.PathValue("user"), role)
+	err := s.Store.SetRole(r.Context(), id.Family.ID, id.User.ID, r.PathValue("user"), role)
 	if errors.Is(err, store.ErrLastOwner) {
 		http.Redirect(w, r, "/family?msg=last_owner", http.StatusSeeOther)
+		return
+	} else if errors.Is(err, store.ErrNotOwner) {
+		http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"nurture/internal/domain"
@@ -215,10 +216,31 @@ func (s *Store) Authenticate(ctx context.Context, hash, kind string, now time.Ti
 	}
 	id.User.CreatedAt = fromMS(created)
 	if now.Sub(fromMS(last)) > touchEvery {
-		// Best effort: a failed touch must not refuse the request.
-		_, _ = s.w.ExecContext(ctx, s.q(`UPDATE auth_tokens SET last_used_at = ? WHERE id = ?`), ms(now), id.TokenID)
+		s.touchToken(id.TokenID, now)
 	}
 	return id, nil
+}
+
+// touching holds, per token, when its last use was last sent to be
+// recorded: at most one attempt a minute per token in this process.
+var touching sync.Map // token id → time.Time (wall clock)
+
+// touchToken records a token's last use in the background, best effort
+// and within a few seconds: a read never waits for the writer (an import
+// may hold it), and a failed touch never refuses the request.
+func (s *Store) touchToken(tokenID string, now time.Time) {
+	wall := time.Now()
+	if t, ok := touching.Load(tokenID); ok && wall.Sub(t.(time.Time)) < time.Minute {
+		return
+	}
+	touching.Store(tokenID, wall)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if _, err := s.w.ExecContext(ctx, s.q(`UPDATE auth_tokens SET last_used_at = ? WHERE id = ?`), ms(now), tokenID); err == nil {
+			touching.Delete(tokenID) // the database now says it is fresh
+		}
+	}()
 }
 
 // Tokens lists a user's live tokens of a kind, newest first.

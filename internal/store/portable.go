@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"nurture/internal/domain"
 )
@@ -172,102 +171,52 @@ func (e *ImportError) Unwrap() error { return e.Err }
 // can log in until a reset link sets one.
 const UnusablePassword = "!"
 
-// Import loads a snapshot into the family familyID, in one transaction:
-// all or nothing. Records already there (same id, same family) are left
-// as they are, so importing the same file twice changes nothing. With
-// create, the family and its members are made first (a restore into a
-// fresh instance); members get no usable password. progress, if not nil,
-// is told after each record.
+// Import loads a snapshot into the family familyID, all or nothing, as
+// ImportFrom does (batches, copies of other families' records, the
+// per-family lock). With create, the family and its members are made
+// first (a restore into a fresh instance); members get no usable password.
+// progress, if not nil, is told after each record.
 func (s *Store) Import(ctx context.Context, familyID string, snap Snapshot, create bool, progress func()) (ImportResult, error) {
-	var res ImportResult
-	tick := func(added bool) {
-		if added {
-			res.Added++
-		} else {
-			res.Unchanged++
-		}
-		if progress != nil {
-			progress()
+	lock, err := s.LockImport(ctx, familyID)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer lock.Unlock()
+	return s.ImportFrom(ctx, lock, snap.Family, snapshotSource{snap}, create, progress)
+}
+
+// snapshotSource gives a snapshot's records in the order of a file.
+type snapshotSource struct{ snap Snapshot }
+
+func (src snapshotSource) Each(fn func(ImportRecord) error) error {
+	sn := src.snap
+	for i := range sn.Members {
+		if err := fn(ImportRecord{Where: fmt.Sprintf("members[%d]", i), Member: &sn.Members[i]}); err != nil {
+			return err
 		}
 	}
-	err := s.tx(ctx, func(tx *txn) error {
-		if create {
-			f := snap.Family
-			f.ID = familyID
-			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-				f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt))
-			if isUnique(err) {
-				return &ImportError{"family", ErrConflict}
-			} else if err != nil {
-				return err
-			}
-			if err := s.addMembers(ctx, tx, f.ID, snap.Members, func() { tick(true) }); err != nil {
-				return err
-			}
+	for i := range sn.Babies {
+		if err := fn(ImportRecord{Where: fmt.Sprintf("babies[%d]", i), Baby: &sn.Babies[i]}); err != nil {
+			return err
 		}
-		for i, b := range snap.Babies {
-			b.FamilyID = familyID
-			var fam string
-			err := tx.QueryRowContext(ctx, s.q(`SELECT family_id FROM babies WHERE id = ?`), b.ID).Scan(&fam)
-			switch {
-			case err == nil && fam == familyID:
-				tick(false)
-				continue
-			case err == nil:
-				return &ImportError{fmt.Sprintf("babies[%d]", i), ErrConflict}
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-			var archived any
-			if b.ArchivedAt != nil {
-				archived = ms(*b.ArchivedAt)
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO babies (`+babyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				b.ID, b.FamilyID, b.Name, b.BirthDate, b.GestationWeeks, archived, ms(b.CreatedAt)); err != nil {
-				return &ImportError{fmt.Sprintf("babies[%d]", i), err}
-			}
-			tick(true)
+	}
+	for i := range sn.Sessions {
+		if err := fn(ImportRecord{Where: fmt.Sprintf("sessions[%d]", i), Session: &sn.Sessions[i]}); err != nil {
+			return err
 		}
-		for i, x := range snap.Sessions {
-			x.FamilyID = familyID
-			added, err := s.putSession(ctx, tx, x)
-			if err != nil {
-				return &ImportError{fmt.Sprintf("sessions[%d]", i), err}
-			}
-			tick(added)
+	}
+	n := map[domain.EntryType]int{}
+	for i := range sn.Entries {
+		e := &sn.Entries[i]
+		if err := fn(ImportRecord{Where: fmt.Sprintf("%s[%d]", e.Type, n[e.Type]), Entry: e}); err != nil {
+			return err
 		}
-		n := map[domain.EntryType]int{}
-		for _, e := range snap.Entries {
-			e.FamilyID = familyID
-			added, err := s.putEntry(ctx, tx, e)
-			if err != nil {
-				return &ImportError{fmt.Sprintf("%s[%d]", e.Type, n[e.Type]), err}
-			}
-			n[e.Type]++
-			tick(added)
+		n[e.Type]++
+	}
+	for i := range sn.Moments {
+		if err := fn(ImportRecord{Where: fmt.Sprintf("moments[%d]", i), Moment: &sn.Moments[i]}); err != nil {
+			return err
 		}
-		for i, m := range snap.Moments {
-			var fam string
-			err := tx.QueryRowContext(ctx, s.q(`SELECT family_id FROM massage_moments WHERE id = ?`), m.ID).Scan(&fam)
-			switch {
-			case err == nil && fam == familyID:
-				tick(false)
-				continue
-			case err == nil:
-				return &ImportError{fmt.Sprintf("moments[%d]", i), ErrConflict}
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-			if err := babyInFamily(ctx, s, tx, familyID, m.BabyID); err != nil {
-				return &ImportError{fmt.Sprintf("moments[%d]", i), err}
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO massage_moments (id, family_id, baby_id, label, weekdays, time_of_day, duration_min, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), m.ID, familyID, m.BabyID, m.Label, encodeWeekdays(m.Weekdays), m.TimeOfDay, m.DurationMin, m.CreatedBy, ms(m.CreatedAt)); err != nil {
-				return &ImportError{fmt.Sprintf("moments[%d]", i), err}
-			}
-			tick(true)
-		}
-		return nil
-	})
-	return res, err
+	}
+	return nil
 }

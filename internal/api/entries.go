@@ -167,7 +167,9 @@ func (h *Handler) createEntry(t domain.EntryType) handlerFunc {
 			h.invalid(w, r, fe)
 			return
 		}
-		created, err := h.Store.PutEntry(r.Context(), e)
+		// A replay with other content is an update (latest edit wins), so a
+		// timer's stop merged offline into its start is never lost.
+		saved, err := h.Store.SaveEntry(r.Context(), e)
 		var o *domain.Overlap
 		switch {
 		case errors.As(err, &o):
@@ -176,16 +178,19 @@ func (h *Handler) createEntry(t domain.EntryType) handlerFunc {
 		case errors.Is(err, store.ErrConflict):
 			h.error(w, r, http.StatusConflict, "api.id_taken")
 			return
+		case errors.Is(err, store.ErrStale):
+			h.conflictWithStored(w, r, t, id, babyID, e.ID)
+			return
 		case err != nil:
 			h.fail(w, r, err)
 			return
 		}
-		if created {
+		if saved == store.Created {
 			// What was stored is e (the answer's times are to the second).
 			writeJSON(w, http.StatusCreated, toEntryJSON(e))
 			return
 		}
-		stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, e.ID) // a replay: the first one
+		stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, e.ID)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -216,14 +221,19 @@ func (h *Handler) updateEntry(t domain.EntryType) handlerFunc {
 			return
 		}
 		e.CreatedAt = old.CreatedAt
-		if b.UpdatedAt != "" && old.UpdatedAt.After(e.UpdatedAt) {
-			h.conflict(w, r, toEntryJSON(old))
-			return
+		if b.UpdatedAt != "" {
+			// Checked and written in one transaction: an edit stored
+			// meanwhile by another device is never overwritten.
+			err = h.Store.UpdateEntryIfNotOlder(r.Context(), e)
+		} else {
+			err = h.Store.UpdateEntry(r.Context(), e)
 		}
-		err = h.Store.UpdateEntry(r.Context(), e)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
 			h.invalidText(w, r, h.overlapMessage(r, id, o))
+			return
+		} else if errors.Is(err, store.ErrStale) {
+			h.conflictWithStored(w, r, t, id, babyID, eid)
 			return
 		} else if err != nil {
 			h.fail(w, r, err)
@@ -268,6 +278,16 @@ type conflictBody struct {
 
 func (h *Handler) conflict(w http.ResponseWriter, r *http.Request, current any) {
 	writeJSON(w, http.StatusConflict, conflictBody{Error: h.printer(r).T("api.newer_kept"), Current: current})
+}
+
+// conflictWithStored answers 409 with the entry as stored now.
+func (h *Handler) conflictWithStored(w http.ResponseWriter, r *http.Request, t domain.EntryType, id domain.Identity, babyID, eid string) {
+	stored, err := h.Store.Entry(r.Context(), t, id.Family.ID, babyID, eid)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.conflict(w, r, toEntryJSON(stored))
 }
 
 func (h *Handler) deleteEntry(t domain.EntryType) handlerFunc {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestEntriesAPI(t *testing.T) {
@@ -25,7 +27,7 @@ func TestEntriesAPI(t *testing.T) {
 		want   string
 	}{
 		{"touch", "POST", b + "/touch", "caregiver", fmt.Sprintf(`{"id":%q,"kind":"skin_to_skin","started_at":%q,"ended_at":%q,"notes":"after bath"}`, id, at(-120), at(-90)), 201, `"kind":"skin_to_skin"`},
-		{"touch replay", "POST", b + "/touch", "caregiver", fmt.Sprintf(`{"id":%q,"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, id, at(-120), at(-90)), 200, id},
+		{"touch replay", "POST", b + "/touch", "caregiver", fmt.Sprintf(`{"id":%q,"kind":"skin_to_skin","started_at":%q,"ended_at":%q,"notes":"after bath"}`, id, at(-120), at(-90)), 200, id},
 		{"touch overlap same kind", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, at(-100), at(-80)), 422, "overlaps the Skin-to-skin entry"},
 		{"touch other kind may overlap", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"breastfeeding","started_at":%q,"ended_at":%q}`, at(-100), at(-80)), 201, "breastfeeding"},
 		{"touch touching ends is fine", "POST", b + "/touch", "owner", fmt.Sprintf(`{"kind":"skin_to_skin","started_at":%q,"ended_at":%q}`, at(-90), at(-85)), 201, "skin_to_skin"},
@@ -118,5 +120,50 @@ func TestCreatedAnswerIsWhatIsStored(t *testing.T) {
 		if got.Status != 200 || strings.TrimSpace(got.Body) != strings.TrimSpace(posted.Body) {
 			t.Errorf("%s\nPOST answered %s\nGET reads    %s", c.path, posted.Body, got.Body)
 		}
+	}
+}
+
+// A replayed POST whose content differs is applied as an update (the
+// latest edit wins) or answered 409 with the stored record, never a silent
+// 200 that drops what was sent: a timer's stop merged offline into its
+// start is not lost.
+func TestReplayWithOtherContent(t *testing.T) {
+	w := newWorld(t)
+	b := "/api/v1/babies/" + w.babyA
+	now := apptest.Now().UTC().Truncate(time.Second)
+	at := func(m int) string { return now.Add(time.Duration(m) * time.Minute).Format(time.RFC3339) }
+	id := uuid.NewString()
+	r := w.app.API("POST", b+"/touch", w.owner.Token, fmt.Sprintf(`{"id":%q,"kind":"holding","started_at":%q,"updated_at":%q}`, id, at(-30), at(-30)))
+	if r.Status != 201 || !strings.Contains(r.Body, `"ended_at":null`) {
+		t.Fatalf("start: %d %s", r.Status, r.Body)
+	}
+	r = w.app.API("POST", b+"/touch", w.owner.Token, fmt.Sprintf(`{"id":%q,"kind":"holding","started_at":%q,"ended_at":%q,"updated_at":%q}`, id, at(-30), at(-5), at(-5)))
+	if r.Status != 200 || !strings.Contains(r.Body, `"ended_at":"`+at(-5)) {
+		t.Fatalf("stop merged into the start: %d %s", r.Status, r.Body)
+	}
+	if t2 := w.app.API("GET", b+"/timers", w.owner.Token, nil); strings.Contains(t2.Body, id) {
+		t.Fatalf("the timer runs on: %s", t2.Body)
+	}
+	r = w.app.API("POST", b+"/touch", w.owner.Token, fmt.Sprintf(`{"id":%q,"kind":"holding","started_at":%q,"notes":"older","updated_at":%q}`, id, at(-30), at(-20)))
+	if r.Status != 409 || !strings.Contains(r.Body, `"current"`) || !strings.Contains(r.Body, `"ended_at":"`+at(-5)) {
+		t.Fatalf("an older version: %d %s", r.Status, r.Body)
+	}
+	// The same for a session.
+	sid := uuid.NewString()
+	ses := func(outcome, updated string) apptest.Response {
+		return w.app.API("POST", b+"/sessions", w.owner.Token, fmt.Sprintf(`{"id":%q,"started_at":%q,"ended_at":%q,"outcome":%q,"updated_at":%q}`,
+			sid, at(-60), at(-50), outcome, updated))
+	}
+	if r := ses("completed", at(-50)); r.Status != 201 {
+		t.Fatalf("session: %d %s", r.Status, r.Body)
+	}
+	if r := ses("completed", at(-50)); r.Status != 200 {
+		t.Fatalf("same session again: %d %s", r.Status, r.Body)
+	}
+	if r := ses("baby_declined", at(-40)); r.Status != 200 || !strings.Contains(r.Body, `"outcome":"baby_declined"`) {
+		t.Fatalf("newer session version: %d %s", r.Status, r.Body)
+	}
+	if r := ses("stopped_early", at(-45)); r.Status != 409 || !strings.Contains(r.Body, `"outcome":"baby_declined"`) {
+		t.Fatalf("older session version: %d %s", r.Status, r.Body)
 	}
 }

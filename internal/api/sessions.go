@@ -150,20 +150,24 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domai
 		h.invalid(w, r, fe)
 		return
 	}
-	created, err := h.Store.PutSession(r.Context(), s)
+	// A replay with other content is an update (latest edit wins).
+	saved, err := h.Store.SaveSession(r.Context(), s)
 	if errors.Is(err, store.ErrConflict) {
 		h.error(w, r, http.StatusConflict, "api.id_taken")
+		return
+	} else if errors.Is(err, store.ErrStale) {
+		h.sessionConflict(w, r, id, babyID, s.ID)
 		return
 	} else if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if created {
+	if saved == store.Created {
 		// What was stored is s (the answer's times are to the second).
 		writeJSON(w, http.StatusCreated, toSessionJSON(s))
 		return
 	}
-	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, s.ID) // a replay: the first one
+	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, s.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -191,11 +195,16 @@ func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domai
 	// The readiness answer that preceded a session is history: an edit
 	// keeps it.
 	s.CreatedAt, s.Readiness, s.ReadinessCheckID = old.CreatedAt, old.Readiness, old.ReadinessCheckID
-	if b.UpdatedAt != "" && old.UpdatedAt.After(s.UpdatedAt) {
-		h.conflict(w, r, toSessionJSON(old)) // see clientTime: the latest edit wins
-		return
+	// See clientTime: the latest edit wins, checked and written at once.
+	if b.UpdatedAt != "" {
+		err = h.Store.UpdateSessionIfNotOlder(r.Context(), s)
+	} else {
+		err = h.Store.UpdateSession(r.Context(), s)
 	}
-	if err := h.Store.UpdateSession(r.Context(), s); err != nil {
+	if errors.Is(err, store.ErrStale) {
+		h.sessionConflict(w, r, id, babyID, sid)
+		return
+	} else if err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -205,6 +214,16 @@ func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domai
 		return
 	}
 	writeJSON(w, http.StatusOK, toSessionJSON(stored))
+}
+
+// sessionConflict answers 409 with the session as stored now.
+func (h *Handler) sessionConflict(w http.ResponseWriter, r *http.Request, id domain.Identity, babyID, sid string) {
+	stored, err := h.Store.Session(r.Context(), id.Family.ID, babyID, sid)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.conflict(w, r, toSessionJSON(stored))
 }
 
 func (h *Handler) deleteSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {

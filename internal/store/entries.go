@@ -165,26 +165,122 @@ func (s *Store) putEntry(ctx context.Context, tx *txn, e domain.Entry) (bool, er
 	return err == nil, err
 }
 
+// ErrStale refuses a version of a record older than the stored one: the
+// latest edit wins, and the caller answers with the stored record.
+var ErrStale = errors.New("a newer version of the record is stored")
+
+// Saved says what SaveEntry or SaveSession did.
+type Saved int
+
+// What a save did.
+const (
+	Created Saved = iota
+	Unchanged
+	Updated
+)
+
+// SaveEntry stores an entry posted with a client-made id. A new id is
+// created. An id already stored for this baby is a replay: the same
+// content changes nothing; other content (a timer's stop merged offline
+// into its start, say) is an update when this version is not older than
+// the stored one, and ErrStale otherwise. All in one transaction, so two
+// replays racing each other cannot both win.
+func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err error) {
+	tbl, err := entryTable(e.Type)
+	if err != nil {
+		return 0, err
+	}
+	err = s.tx(ctx, func(tx *txn) error {
+		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
+			return err
+		}
+		old, err := scanEntry(e.Type, tx.QueryRowContext(ctx, s.q(`SELECT `+entryCols(e.Type)+` FROM `+tbl+` WHERE id = ?`), e.ID))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			saved = Created
+			_, err = s.putEntry(ctx, tx, e)
+			return err
+		case err != nil:
+			return err
+		case old.FamilyID != e.FamilyID || old.BabyID != e.BabyID:
+			return ErrConflict
+		case sameEntry(old, e):
+			saved = Unchanged
+			return nil
+		case old.UpdatedAt.After(e.UpdatedAt):
+			return ErrStale
+		}
+		saved = Updated
+		e.CreatedAt = old.CreatedAt
+		return s.updateEntry(ctx, tx, e, time.Time{})
+	})
+	return saved, err
+}
+
+// sameEntry reports whether two versions of an entry say the same thing.
+func sameEntry(a, b domain.Entry) bool {
+	sameEnd := (a.EndedAt == nil) == (b.EndedAt == nil) && (a.EndedAt == nil || ms(*a.EndedAt) == ms(*b.EndedAt))
+	sameStress := (a.ParentStress == nil) == (b.ParentStress == nil) && (a.ParentStress == nil || *a.ParentStress == *b.ParentStress)
+	return a.CaregiverID == b.CaregiverID && a.Kind == b.Kind && ms(a.StartedAt) == ms(b.StartedAt) && sameEnd &&
+		a.Notes == b.Notes && a.Held == b.Held && slices.Equal(a.NeedsChecked, b.NeedsChecked) &&
+		slices.Equal(a.SoothedBy, b.SoothedBy) && sameStress
+}
+
+// UpdateEntryIfNotOlder replaces a stored entry unless the stored one was
+// updated after e.UpdatedAt (then ErrStale), checked and written in one
+// transaction.
+func (s *Store) UpdateEntryIfNotOlder(ctx context.Context, e domain.Entry) error {
+	return s.tx(ctx, func(tx *txn) error {
+		return s.updateEntry(ctx, tx, e, e.UpdatedAt)
+	})
+}
+
 // UpdateEntry replaces a stored entry (stopping a timer is an update).
 func (s *Store) UpdateEntry(ctx context.Context, e domain.Entry) error {
+	if _, err := entryTable(e.Type); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *txn) error { return s.updateEntry(ctx, tx, e, time.Time{}) })
+}
+
+// updateEntry writes e over the stored entry in a caller's transaction.
+// With a non-zero notAfter, an entry updated after it is kept: ErrStale.
+func (s *Store) updateEntry(ctx context.Context, tx *txn, e domain.Entry, notAfter time.Time) error {
 	tbl, err := entryTable(e.Type)
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *txn) error {
-		if err := s.overlapping(ctx, tx, e); err != nil {
+	if err := s.overlapping(ctx, tx, e); err != nil {
+		return err
+	}
+	set := `caregiver_id = ?, kind = ?, started_at = ?, ended_at = ?, notes = ?, updated_at = ?`
+	args := entryArgs(e)
+	vals := []any{args[3], args[4], args[5], args[6], args[7], args[9]}
+	if e.Type == domain.CryingLog {
+		set += `, held = ?, needs_checked = ?, soothed_by = ?, parent_stress = ?`
+		vals = append(vals, args[10:]...)
+	}
+	where := ` WHERE id = ? AND family_id = ? AND baby_id = ?`
+	vals = append(vals, e.ID, e.FamilyID, e.BabyID)
+	if !notAfter.IsZero() {
+		where += ` AND updated_at <= ?`
+		vals = append(vals, ms(notAfter))
+	}
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE `+tbl+` SET `+set+where), vals...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var one int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), e.ID, e.FamilyID, e.BabyID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
 			return err
 		}
-		set := `caregiver_id = ?, kind = ?, started_at = ?, ended_at = ?, notes = ?, updated_at = ?`
-		args := entryArgs(e)
-		vals := []any{args[3], args[4], args[5], args[6], args[7], args[9]}
-		if e.Type == domain.CryingLog {
-			set += `, held = ?, needs_checked = ?, soothed_by = ?, parent_stress = ?`
-			vals = append(vals, args[10:]...)
-		}
-		return affected(tx.ExecContext(ctx, s.q(`UPDATE `+tbl+` SET `+set+` WHERE id = ? AND family_id = ? AND baby_id = ?`),
-			append(vals, e.ID, e.FamilyID, e.BabyID)...))
-	})
+		return ErrStale
+	}
+	return nil
 }
 
 // DeleteEntry removes an entry.

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"nurture/internal/domain"
 )
@@ -108,14 +111,94 @@ func parseSteps(b []byte, intern func([]byte) string) ([]domain.SessionStep, err
 	return steps, nil
 }
 
+// SaveSession stores a session posted with a client-made id, as
+// SaveEntry does: a new id is created, the same content is unchanged,
+// other content is an update unless the stored version is newer
+// (ErrStale). The readiness answer a session followed is kept.
+func (s *Store) SaveSession(ctx context.Context, ses domain.Session) (saved Saved, err error) {
+	err = s.tx(ctx, func(tx *txn) error {
+		if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, s.q(sessionSelect+` WHERE id = ?`), ses.ID)
+		if err != nil {
+			return err
+		}
+		var old domain.Session
+		found := rows.Next()
+		if found {
+			old, err = scanSession(rows)
+		}
+		rows.Close()
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			saved = Created
+			_, err = s.putSession(ctx, tx, ses)
+			return err
+		case old.FamilyID != ses.FamilyID || old.BabyID != ses.BabyID:
+			return ErrConflict
+		case sameSession(old, ses):
+			saved = Unchanged
+			return nil
+		case old.UpdatedAt.After(ses.UpdatedAt):
+			return ErrStale
+		}
+		saved = Updated
+		return s.updateSession(ctx, tx, ses, time.Time{})
+	})
+	return saved, err
+}
+
+// sameSession reports whether two versions of a session say the same.
+func sameSession(a, b domain.Session) bool {
+	sameInt := func(x, y *int) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.CaregiverID == b.CaregiverID && a.RoutineID == b.RoutineID && ms(a.StartedAt) == ms(b.StartedAt) &&
+		ms(a.EndedAt) == ms(b.EndedAt) && a.Outcome == b.Outcome && slices.Equal(a.Steps, b.Steps) &&
+		sameInt(a.ParentCalmBefore, b.ParentCalmBefore) && sameInt(a.ParentCalmAfter, b.ParentCalmAfter) &&
+		sameInt(a.FellAsleepAfterMin, b.FellAsleepAfterMin) && a.Notes == b.Notes
+}
+
 // UpdateSession replaces a stored session's details and steps.
 func (s *Store) UpdateSession(ctx context.Context, ses domain.Session) error {
-	return affected(s.w.ExecContext(ctx, s.q(`UPDATE massage_sessions SET caregiver_id = ?, routine_id = ?, started_at = ?, ended_at = ?, outcome = ?,
+	return s.tx(ctx, func(tx *txn) error { return s.updateSession(ctx, tx, ses, time.Time{}) })
+}
+
+// UpdateSessionIfNotOlder replaces a stored session unless it was updated
+// after ses.UpdatedAt (then ErrStale), in one transaction.
+func (s *Store) UpdateSessionIfNotOlder(ctx context.Context, ses domain.Session) error {
+	return s.tx(ctx, func(tx *txn) error { return s.updateSession(ctx, tx, ses, ses.UpdatedAt) })
+}
+
+// updateSession writes ses over the stored session; with a non-zero
+// notAfter, a session updated after it is kept (ErrStale).
+func (s *Store) updateSession(ctx context.Context, tx *txn, ses domain.Session, notAfter time.Time) error {
+	q := `UPDATE massage_sessions SET caregiver_id = ?, routine_id = ?, started_at = ?, ended_at = ?, outcome = ?,
 		parent_calm_before = ?, parent_calm_after = ?, fell_asleep_after_min = ?, notes = ?, updated_at = ?, steps = ?
-		WHERE id = ? AND family_id = ? AND baby_id = ?`),
-		ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
+		WHERE id = ? AND family_id = ? AND baby_id = ?`
+	args := []any{ses.CaregiverID, ses.RoutineID, ms(ses.StartedAt), ms(ses.EndedAt), string(ses.Outcome),
 		nullInt(ses.ParentCalmBefore), nullInt(ses.ParentCalmAfter), nullInt(ses.FellAsleepAfterMin), ses.Notes, ms(ses.UpdatedAt),
-		formatSteps(ses.Steps), ses.ID, ses.FamilyID, ses.BabyID))
+		formatSteps(ses.Steps), ses.ID, ses.FamilyID, ses.BabyID}
+	if !notAfter.IsZero() {
+		q += ` AND updated_at <= ?`
+		args = append(args, ms(notAfter))
+	}
+	res, err := tx.ExecContext(ctx, s.q(q), args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var one int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), ses.ID, ses.FamilyID, ses.BabyID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		return ErrStale
+	}
+	return nil
 }
 
 // DeleteSession removes a session and its steps.

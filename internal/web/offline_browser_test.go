@@ -401,3 +401,46 @@ func TestBrowserOfflineQuickEntry(t *testing.T) {
 	}
 	offbConsole(t, ctx)
 }
+
+// TestBrowserOfflineQueueKeepsWhatWasNotStored: the queue drops an entry
+// only when the server's answer holds what was sent; a stop merged into
+// its start reaches the server even when the start got there first.
+func TestBrowserOfflineQueueKeepsWhatWasNotStored(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	ctx := sesBrowser(t, a, "ann@example.org")
+	sesGo(t, ctx, a.URL+"/babies/"+baby, 200)
+	cases := `[
+		[{id: "x", started_at: "2026-01-01T10:00:00.123Z", ended_at: null, notes: " hi "}, {id: "x", started_at: "2026-01-01T10:00:00Z", ended_at: null, notes: "hi"}, true],
+		[{id: "x", started_at: "2026-01-01T10:00:00Z", ended_at: "2026-01-01T10:20:00Z"}, {id: "x", started_at: "2026-01-01T10:00:00Z", ended_at: null}, false],
+		[{kind: "holding"}, {kind: "carrying"}, false],
+		[{steps: [{stroke_id: "a"}, {stroke_id: "b"}]}, {steps: [{stroke_id: "a"}]}, false],
+		[{state: "quiet_alert", now: "2026-01-01T10:00:00Z"}, {id: "c", verdict: "go"}, true]
+	]`
+	got := sesEval[[]bool](t, ctx, `(`+cases+`).map(c => NurtureQ.stored(c[0], c[1]) === c[2])`)
+	for i, ok := range got {
+		if !ok {
+			t.Errorf("case %d: the queue's comparison is wrong", i)
+		}
+	}
+
+	// A timer started online, then its stop sent as a replay of the start
+	// (as the queue merges them offline): the server ends the timer.
+	api := "/api/v1/babies/" + baby + "/touch"
+	start := time.Now().Add(-40 * time.Minute).UTC().Truncate(time.Second)
+	id := "c0000000-0000-4000-8000-000000000001"
+	js := fmt.Sprintf(`NurtureQ.send({id: %q, m: "POST", url: %q, body: {id: %q, kind: "holding", started_at: %q}})
+		.then(() => NurtureQ.send({id: %q, m: "POST", url: %q, body: {id: %q, kind: "holding", started_at: %q, ended_at: %q}}))
+		.then(r => r.status)`, id, api, id, start.Format(time.RFC3339), id, api, id, start.Format(time.RFC3339), start.Add(30*time.Minute).Format(time.RFC3339))
+	if s := offbAwait[int](t, ctx, js); s != 200 {
+		t.Fatalf("the stop answered %d", s)
+	}
+	items := offbItems(t, a, fam.Token, api)
+	if len(items) != 1 || items[0]["ended_at"] == nil {
+		t.Errorf("the timer was not stopped on the server: %v", items)
+	}
+	if n := offbAwait[int](t, ctx, `NurtureQ.list().then(l => l.length)`); n != 0 {
+		t.Errorf("%d entries left in the queue", n)
+	}
+}

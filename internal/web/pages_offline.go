@@ -185,7 +185,7 @@ func (v *view) OfflineText() map[string]string {
 		"one": v.T("offline.waiting_one"), "other": v.T("offline.waiting_other"), "saved": v.T("offline.all_saved"),
 		"here": v.T("offline.saved_here"), "bad": v.T("offline.rejected"), "start": v.T("offline.start"), "end": v.T("offline.end"),
 		"retry": v.T("offline.retry"), "discard": v.T("offline.discard"), "sure": v.T("offline.discard_confirm"),
-		"newer": v.T("offline.newer_kept"),
+		"newer": v.T("offline.newer_kept"), "differs": v.T("offline.not_stored"),
 		// For timers started offline, drawn by log.js like the server's.
 		"tstart": v.T("logpage.start", "What", "{what}"), "tstop": v.T("logpage.stop", "What", "{what}"),
 	}

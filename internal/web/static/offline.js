@@ -88,6 +88,24 @@
     return parts.join(" ").trim();
   }
 
+  // stored reports whether the server's answer holds what was sent: every
+  // field sent that the answer also has, times compared as instants. An
+  // entry whose content was not stored is never dropped.
+  function stored(sent, got) {
+    if (!got || typeof got !== "object") { return false; }
+    return Object.keys(sent).every(function (f) {
+      if (f === "id" || f === "updated_at" || !(f in got)) { return true; }
+      var a = sent[f], b = got[f];
+      if (typeof a === "string" && /^\d{4}-\d\d-\d\dT/.test(a) && typeof b === "string") {
+        return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000); // the server keeps seconds
+      }
+      if (typeof a === "string" && typeof b === "string") { return a.trim() === b.trim(); }
+      if (a === null || a === undefined) { return b === null || b === undefined || b === ""; }
+      if (Array.isArray(a) && a.length && typeof a[0] === "object") { return true; } // session steps: compared by count below
+      return JSON.stringify(a) === JSON.stringify(b);
+    }) && (!Array.isArray(sent.steps) || (Array.isArray(got.steps) && got.steps.length === sent.steps.length));
+  }
+
   // one sends r; it resolves to true to go on with the next entry.
   function one(r) {
     return fetch(r.url, {
@@ -99,10 +117,11 @@
         var s = res.status;
         if (s >= 500 || s === 401 || s === 408 || s === 429) { throw new Error("later"); }
         results[r.k] = { k: r.k, status: s, json: j };
-        if (res.ok || (s === 409 && j.current)) {
+        if ((res.ok && (r.m !== "POST" || stored(r.body, j))) || (s === 409 && j.current)) {
           if (s === 409) { note = T.newer; }
           return tx("readwrite", function (st) { return st.delete(r.k); });
         }
+        if (res.ok) { j = { error: T.differs }; }
         r.st = "bad";
         r.err = message(j);
         return put(r);
@@ -263,7 +282,7 @@
 
   window.NurtureQ = {
     text: T, tz: box ? box.getAttribute("data-tz") : "", uuid: uuid,
-    send: send, flush: flush, list: list, drop: drop, put: put, render: render,
+    send: send, flush: flush, list: list, drop: drop, put: put, render: render, stored: stored,
     say: function (msg) { note = msg; return render(); }
   };
   if (user) {

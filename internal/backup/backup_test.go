@@ -302,6 +302,23 @@ func TestRestoreChecksFile(t *testing.T) {
 	ndb.Exec("PRAGMA journal_mode=DELETE")
 	ndb.Close()
 
+	// A real backup with something added: a trigger that would copy every
+	// new user elsewhere, a view, an extra table, an index changed.
+	tampered := func(name, stmt string) string {
+		p := filepath.Join(files, name+".db")
+		os.WriteFile(p, b, 0o600)
+		db, _ := sql.Open("sqlite", "file:"+p)
+		defer db.Close()
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		db.Exec("PRAGMA journal_mode=DELETE")
+		return p
+	}
+	trigger := tampered("trigger", `CREATE TABLE stolen (email TEXT); CREATE TRIGGER steal AFTER INSERT ON users BEGIN INSERT INTO stolen VALUES (NEW.email); END`)
+	view := tampered("view", `CREATE VIEW everyone AS SELECT email FROM users`)
+	index := tampered("index", `DROP INDEX massage_sessions_baby_started; CREATE INDEX massage_sessions_baby_started ON massage_sessions (notes)`)
+
 	cur := filepath.Join(dir, DBFile)
 	want := fileHash(t, cur)
 	for _, tc := range []struct{ name, file, msg string }{
@@ -313,6 +330,9 @@ func TestRestoreChecksFile(t *testing.T) {
 		{"truncated", truncated, "truncated"},
 		{"corrupt", corrupt, "integrity"},
 		{"newer", newer, "newer than this Nurture"},
+		{"extra trigger", trigger, "unexpected trigger steal"},
+		{"extra view", view, "unexpected view everyone"},
+		{"changed index", index, "changed index massage_sessions_baby_started"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Restore(ctx, tc.file, dir, quietLog())

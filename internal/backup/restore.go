@@ -135,6 +135,12 @@ func Restore(ctx context.Context, file, dataDir string, log *slog.Logger) (Resto
 	if missing := missingColumns(want.columns, got.columns); len(missing) > 0 {
 		return res, fmt.Errorf("%s is not a Nurture database: missing %s", file, strings.Join(missing, ", "))
 	}
+	// Exactly Nurture's schema: an extra trigger or view would run inside
+	// the server with the family's data, and a changed table or index
+	// would behave unlike the one the code expects.
+	if extra, changed := schemaDiff(want.objects, got.objects); len(extra)+len(changed) > 0 {
+		return res, fmt.Errorf("%s is not exactly Nurture's schema: %s", file, strings.Join(append(extra, changed...), ", "))
+	}
 	res.ToVersion = got.version
 	// Leave WAL mode so the file is complete on its own; store.Open turns
 	// WAL on again.
@@ -211,6 +217,26 @@ type schema struct {
 	integrity   string
 	version     int64
 	columns     map[string][]string // table -> columns
+	// objects are every table, index, trigger and view: "type name" ->
+	// its SQL with white space folded.
+	objects map[string]string
+}
+
+// schemaDiff lists the objects of got that want lacks, and those whose
+// definition differs.
+func schemaDiff(want, got map[string]string) (extra, changed []string) {
+	for k, sql := range got {
+		w, ok := want[k]
+		switch {
+		case !ok:
+			extra = append(extra, "unexpected "+k)
+		case w != sql:
+			changed = append(changed, "changed "+k)
+		}
+	}
+	slices.Sort(extra)
+	slices.Sort(changed)
+	return extra, changed
 }
 
 // inspect opens a database file (a private copy) and reads its goose
@@ -243,6 +269,23 @@ func inspect(ctx context.Context, path string, integrity bool) (schema, error) {
 	}
 	tables, err := queryStrings(ctx, db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
 	if err != nil {
+		return s, err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT type, name, COALESCE(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+	if err != nil {
+		return s, err
+	}
+	s.objects = map[string]string{}
+	for rows.Next() {
+		var typ, name, def string
+		if err := rows.Scan(&typ, &name, &def); err != nil {
+			rows.Close()
+			return s, err
+		}
+		s.objects[typ+" "+name] = strings.Join(strings.Fields(def), " ")
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return s, err
 	}
 	s.columns = map[string][]string{}

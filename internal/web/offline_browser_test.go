@@ -444,3 +444,25 @@ func TestBrowserOfflineQueueKeepsWhatWasNotStored(t *testing.T) {
 		t.Errorf("%d entries left in the queue", n)
 	}
 }
+
+// TestBrowserRevokedSessionForgetsPages: once the server says the session
+// is gone (revoked on another device), the pages kept for offline use are
+// dropped, so no signed-in page is shown from the cache any more.
+func TestBrowserRevokedSessionForgetsPages(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	_, pa := offbProxy(t, a)
+	ctx := sesBrowser(t, pa, "ann@example.org")
+	offbReady(t, ctx, pa, baby)
+	// Another device changes the password: every other session ends.
+	if err := a.Store.SetPassword(context.Background(), fam.UserID, "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	offbGo(t, ctx, pa.URL+"/babies/"+baby)
+	sesWantText(t, ctx, "main h1", "Log in")
+	gone := func(p string) string { return `caches.match(location.origin + "` + p + `").then(r => !r)` }
+	offbUntil(t, ctx, "the kept pages to go", `Promise.all([`+gone("/babies/"+baby)+`, `+gone("/babies/"+baby+"/log")+`, `+
+		gone("/babies/"+baby+"/session?routine=quick_legs_feet&ask=1")+`]).then(a => a.every(Boolean))`, 10*time.Second)
+	offbConsole(t, ctx)
+}

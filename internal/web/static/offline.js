@@ -115,6 +115,7 @@
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (j) {
         var s = res.status;
+        if (s === 401) { forget(); } // the session is gone: no signed-in page stays cached
         if (s >= 500 || s === 401 || s === 408 || s === 429) { throw new Error("later"); }
         results[r.k] = { k: r.k, status: s, json: j };
         if ((res.ok && (r.m !== "POST" || stored(r.body, j))) || (s === 409 && j.current)) {
@@ -270,6 +271,13 @@
       return Promise.all(ks.filter(function (k) { return k.indexOf("nurture-pages") === 0; }).map(function (k) { return caches.delete(k); }));
     }).then(go, go);
   });
+
+  function forget() {
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.keys().then(function (ks) {
+      return Promise.all(ks.filter(function (k) { return k.indexOf("nurture-pages") === 0; }).map(function (k) { return caches.delete(k); }));
+    });
+  }
 
   function uuid() {
     if (window.crypto.randomUUID) { return window.crypto.randomUUID(); }

@@ -63,9 +63,22 @@ function keepable(url) {
   return KEEP.test(url.pathname) && (!/\/session$/.test(url.pathname) || url.searchParams.get("ask") === "1");
 }
 
+// forget drops every kept page: the server said this session is gone
+// (revoked on another device, or expired), so nothing signed in may be
+// shown from the cache any more.
+function forget() {
+  return caches.keys().then(function (ks) {
+    return Promise.all(ks.filter(function (k) { return k.indexOf("nurture-pages") === 0; }).map(function (k) { return caches.delete(k); }));
+  });
+}
+
 function page(req, url) {
   var key = url.origin + url.pathname + url.search;
   return fetch(req).then(function (res) {
+    // A navigation to the login page (where the server sends a request
+    // whose session is gone) drops them too. Navigations see redirects
+    // as opaque, so it is the login page's own load that tells.
+    if (url.pathname === "/login") { forget(); }
     if (res.ok && !res.redirected && keepable(url)) {
       var copy = res.clone();
       caches.open(PAGES).then(function (c) { return c.put(key, copy); });

@@ -110,7 +110,10 @@ func importCmd(args []string, stdout, stderr io.Writer) error {
 		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
 		Locales:      cat.Locales(), Now: time.Now(),
 	}
-	doc, snap, err := export.Read(f, ck)
+	// Checked whole first, record by record into a temporary file, so a
+	// file of any size is read in little memory and refused before
+	// anything is stored.
+	sp, err := export.ReadSpool(f, ck, "")
 	var prob *export.Problem
 	if errors.As(err, &prob) {
 		en := cat.For("en")
@@ -118,24 +121,33 @@ func importCmd(args []string, stdout, stderr io.Writer) error {
 	} else if err != nil {
 		return err
 	}
+	defer sp.Close()
+	doc := sp
 	ctx := context.Background()
 	st, err := openStore(ctx, c, nil)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	lock, err := st.LockImport(ctx, doc.Family.ID)
+	if errors.Is(err, store.ErrImportRunning) {
+		return fmt.Errorf("an import into family %s is already running; try again when it has finished", doc.Family.ID)
+	} else if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	_, err = st.Family(ctx, doc.Family.ID)
 	create := errors.Is(err, store.ErrNotFound)
 	if err != nil && !create {
 		return err
 	}
-	total := len(snap.Babies) + len(snap.Sessions) + len(snap.Entries)
-	if create {
-		total += len(snap.Members)
+	total := sp.Records
+	if !create {
+		total -= sp.Members
 	}
 	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing"),
 		progressbar.OptionClearOnFinish())
-	res, err := st.Import(ctx, doc.Family.ID, snap, create, func() { bar.Add(1) })
+	res, err := st.ImportFrom(ctx, lock, sp.Family, sp, create, func() { bar.Add(1) })
 	bar.Finish()
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)

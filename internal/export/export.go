@@ -5,16 +5,11 @@ package export
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
-	"net/http"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
-	"nurture/internal/calendar"
 	"nurture/internal/domain"
 	"nurture/internal/store"
 )
@@ -224,33 +219,6 @@ type Checks struct {
 	Now                       time.Time
 }
 
-// Read decodes a document and checks it whole; the error is a *Problem
-// naming the first problem found.
-func Read(r io.Reader, ck Checks) (Document, store.Snapshot, error) {
-	var d Document
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return d, store.Snapshot{}, err // the caller answers 413
-		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return d, store.Snapshot{}, &Problem{te.Field, "error.type"}
-		}
-		return d, store.Snapshot{}, &Problem{"file", "export.error.json"}
-	}
-	if d.Format != Format {
-		return d, store.Snapshot{}, &Problem{"format", "export.error.format"}
-	}
-	if d.Version != Version {
-		return d, store.Snapshot{}, &Problem{"version", "export.error.version"}
-	}
-	snap, err := d.snapshot(ck)
-	return d, snap, err
-}
-
 // checker collects the first problem while converting.
 type checker struct{ p *Problem }
 
@@ -293,120 +261,4 @@ func (c *checker) fields(where string, fe domain.FieldErrors) {
 	if first != "" {
 		c.fail(where+"."+first, fe[first])
 	}
-}
-
-func (d Document) snapshot(ck Checks) (store.Snapshot, error) {
-	c := &checker{}
-	now := ck.Now
-	f := d.Family
-	snap := store.Snapshot{Family: domain.Family{ID: f.ID, Name: f.Name, Timezone: f.Timezone, Languages: f.Languages, FeedWaitMin: f.FeedWaitMin,
-		TempUnit: f.TempUnit, UrgentNumber: f.UrgentNumber, SupportLines: f.SupportLines, CreatedAt: c.time("family.created_at", f.CreatedAt)}}
-	c.id("family.id", f.ID)
-	fs := domain.FamilySettings{Name: f.Name, Timezone: f.Timezone, Languages: f.Languages, FeedWaitMin: f.FeedWaitMin, TempUnit: f.TempUnit,
-		UrgentNumber: f.UrgentNumber, SupportLines: f.SupportLines}
-	c.fields("family", fs.Validate(ck.Locales))
-	for i, m := range d.Members {
-		w := fmt.Sprintf("members[%d]", i)
-		c.id(w+".user_id", m.UserID)
-		if !m.Role.Valid() {
-			c.fail(w+".role", "error.choice")
-		}
-		if !m.Relation.Valid() {
-			c.fail(w+".relation", "error.choice")
-		}
-		if _, k := domain.CleanText(m.Name, domain.MaxNameLen); k != "" {
-			c.fail(w+".name", k)
-		}
-		if domain.NormalizeEmail(m.Email) != m.Email || m.Email == "" {
-			c.fail(w+".email", "error.email")
-		}
-		snap.Members = append(snap.Members, domain.Member{UserID: m.UserID, FamilyID: f.ID, Name: m.Name, Email: m.Email, Locale: m.Locale,
-			Role: m.Role, Relation: m.Relation, JoinedAt: c.time(w+".joined_at", m.JoinedAt)})
-	}
-	babies := map[string]bool{}
-	for i, b := range d.Babies {
-		w := fmt.Sprintf("babies[%d]", i)
-		c.id(w+".id", b.ID)
-		in := domain.BabyInput{Name: b.Name, BirthDate: b.BirthDate, GestationWeeks: b.GestationWeeks}
-		c.fields(w, in.Validate(now.Format(time.DateOnly)))
-		if babies[b.ID] {
-			c.fail(w+".id", "export.error.duplicate")
-		}
-		babies[b.ID] = true
-		snap.Babies = append(snap.Babies, domain.Baby{ID: b.ID, FamilyID: f.ID, Name: in.Name, BirthDate: b.BirthDate, GestationWeeks: b.GestationWeeks,
-			ArchivedAt: c.timep(w+".archived_at", b.ArchivedAt), CreatedAt: c.time(w+".created_at", b.CreatedAt)})
-	}
-	for i, s := range d.Sessions {
-		w := fmt.Sprintf("sessions[%d]", i)
-		c.id(w+".id", s.ID)
-		if !babies[s.BabyID] {
-			c.fail(w+".baby_id", "export.error.unknown_baby")
-		}
-		x := domain.Session{ID: s.ID, FamilyID: f.ID, BabyID: s.BabyID, CaregiverID: s.CaregiverID, RoutineID: s.RoutineID,
-			StartedAt: c.time(w+".started_at", s.StartedAt), EndedAt: c.time(w+".ended_at", s.EndedAt), Outcome: s.Outcome,
-			ParentCalmBefore: s.ParentCalmBefore, ParentCalmAfter: s.ParentCalmAfter, FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes,
-			CreatedAt: c.time(w+".created_at", s.CreatedAt), UpdatedAt: c.time(w+".updated_at", s.UpdatedAt), Readiness: s.Readiness}
-		if x.Readiness == "" {
-			x.Readiness = domain.ReadinessNone
-		} else if !slices.Contains(readinessVerdicts, x.Readiness) {
-			c.fail(w+".readiness", "export.error.readiness")
-		}
-		for _, st := range s.Steps {
-			x.Steps = append(x.Steps, domain.SessionStep{StrokeID: st.StrokeID, Response: st.Response})
-		}
-		if c.p == nil {
-			c.fields(w, x.Validate(now, ck.KnownStroke, ck.KnownRoutine))
-		}
-		snap.Sessions = append(snap.Sessions, x)
-	}
-	for _, l := range []struct {
-		typ  domain.EntryType
-		list []Entry
-	}{{domain.TouchLog, d.Touch}, {domain.SleepLog, d.Sleep}, {domain.CryingLog, d.Crying}} {
-		for i, e := range l.list {
-			w := fmt.Sprintf("%s[%d]", l.typ, i)
-			c.id(w+".id", e.ID)
-			if !babies[e.BabyID] {
-				c.fail(w+".baby_id", "export.error.unknown_baby")
-			}
-			x := domain.Entry{Type: l.typ, ID: e.ID, FamilyID: f.ID, BabyID: e.BabyID, CaregiverID: e.CaregiverID, Kind: e.Kind,
-				StartedAt: c.time(w+".started_at", e.StartedAt), EndedAt: c.timep(w+".ended_at", e.EndedAt), Notes: e.Notes,
-				NeedsChecked: e.NeedsChecked, SoothedBy: e.SoothedBy, ParentStress: e.ParentStress,
-				CreatedAt: c.time(w+".created_at", e.CreatedAt), UpdatedAt: c.time(w+".updated_at", e.UpdatedAt)}
-			if e.Held != nil {
-				x.Held = *e.Held
-			}
-			if l.typ != domain.CryingLog && (e.Held != nil || e.NeedsChecked != nil || e.SoothedBy != nil || e.ParentStress != nil) {
-				c.fail(w, "error.not_for_log")
-			}
-			if c.p == nil {
-				c.fields(w, x.Validate(now))
-			}
-			snap.Entries = append(snap.Entries, x)
-		}
-	}
-	for i, m := range d.Moments {
-		w := fmt.Sprintf("moments[%d]", i)
-		c.id(w+".id", m.ID)
-		if !babies[m.BabyID] {
-			c.fail(w+".baby_id", "export.error.unknown_baby")
-		}
-		x := store.Moment{ID: m.ID, FamilyID: f.ID, BabyID: m.BabyID, TimeOfDay: m.TimeOfDay, DurationMin: m.DurationMin,
-			CreatedBy: m.CreatedBy, CreatedAt: c.time(w+".created_at", m.CreatedAt)}
-		for _, code := range m.Weekdays {
-			day, ok := store.ParseDayCode(code)
-			if !ok {
-				c.fail(w+".weekdays", "reminders.error.days")
-			}
-			x.Weekdays = append(x.Weekdays, day)
-		}
-		var fe domain.FieldErrors
-		x.Label, fe = calendar.ValidateMoment(m.Label, x.Weekdays, m.TimeOfDay, m.DurationMin)
-		c.fields(w, fe)
-		snap.Moments = append(snap.Moments, x)
-	}
-	if c.p != nil {
-		return snap, c.p
-	}
-	return snap, nil
 }

@@ -2,10 +2,12 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"nurture/internal/api"
 	"nurture/internal/domain"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -55,12 +57,14 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, id domain.Iden
 }
 
 func (s *Server) importData(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	api.ImportBody(w, r)
 	v, d, err := s.dataView(r, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	file, _, err := r.FormFile("file")
+	// The file part is read as it arrives, never parsed into memory whole.
+	file, err := fileField(r, "file")
 	if err != nil {
 		if IsTooLarge(err) {
 			v.Alert(v.T("api.too_large"))
@@ -71,20 +75,41 @@ func (s *Server) importData(w http.ResponseWriter, r *http.Request, id domain.Id
 		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
 		return
 	}
-	defer file.Close()
 	res, err := s.api.ImportInto(r, id.Family.ID, file)
 	if err != nil {
+		status, busy := api.ImportStatus(err)
 		msg, ok := s.api.ImportMessage(r, id.Family, err)
-		if !ok {
+		if status == 0 || !ok {
 			s.fail(w, r, err)
 			return
 		}
+		if busy {
+			w.Header().Set("Retry-After", "60")
+		}
 		v.Alert(v.T("data.import_failed") + " " + msg)
-		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
+		s.render(w, r, status, "data", v)
 		return
 	}
 	d.Imported = &res
 	s.render(w, r, http.StatusOK, "data", v)
+}
+
+// fileField finds the multipart part of a form field holding a chosen
+// file and returns it unread.
+func fileField(r *http.Request, name string) (io.Reader, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return nil, err
+		}
+		if p.FormName() == name && p.FileName() != "" {
+			return p, nil
+		}
+	}
 }
 
 // confirmed reports whether the user typed the expected words, ignoring

@@ -124,6 +124,10 @@ func (a *Accounts) Login(ctx context.Context, email, password, addr, kind, label
 		hash = a.dummy()
 	} else if err != nil {
 		return "", err
+	} else if hash == store.UnusablePassword {
+		// An imported member without a password yet: a wrong password,
+		// counted, in the time a real check takes.
+		hash, userID = a.dummy(), ""
 	}
 	ok, err := a.Passwords.Verify(ctx, hash, password)
 	if err != nil {

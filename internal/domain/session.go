@@ -61,6 +61,10 @@ type Session struct {
 	ReadinessCheckID string
 }
 
+// TodayRoutineID marks a session that followed today's routine, the one
+// built from what the baby enjoyed lately rather than a library routine.
+const TodayRoutineID = "today"
+
 // ReadinessNone marks a session recorded without a readiness check.
 const ReadinessNone = "none"
 
@@ -143,7 +147,7 @@ func (s *Session) Validate(now time.Time, knownStroke, knownRoutine func(string)
 	if !oneOf(s.Outcome, Outcomes) {
 		fe.Add("outcome", "error.choice")
 	}
-	if s.RoutineID != "" && !knownRoutine(s.RoutineID) {
+	if s.RoutineID != "" && s.RoutineID != TodayRoutineID && !knownRoutine(s.RoutineID) {
 		fe.Add("routine_id", "error.unknown_routine")
 	}
 	if len(s.Steps) > MaxSteps {

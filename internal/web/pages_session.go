@@ -486,6 +486,9 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 		"save_failed":  v.T("session.summary.save_failed"),
 		"offline":      v.T("session.summary.offline"),
 		"ask_what":     v.T("session.ask.queued_what"),
+		"time_left":    v.T("session.player.time_left"),
+		"pause":        v.T("session.player.pause"),
+		"resume":       v.T("session.player.resume"),
 		"ask_failed":   v.T("session.ask.failed"),
 		"break_spoken": say.T("session.spoken.break"),
 		"end_spoken":   say.T("session.spoken.end"),
@@ -561,7 +564,7 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 			s.fail(w, r, err)
 			return
 		}
-		steps, routineID = sug.Steps, ""
+		steps, routineID = sug.Steps, domain.TodayRoutineID
 		d.Routine = content.LocalizedRoutine{Name: v.T("insightspage.today")}
 	} else {
 		rt, _ := s.Library.Routine(ask.Routine)
@@ -650,6 +653,8 @@ func (s *Server) sessionHistory(w http.ResponseWriter, r *http.Request, id domai
 		}
 		if lr, ok := s.Library.LocalizedRoutine(x.RoutineID, v.Lang); ok {
 			row.Routine = lr.Name
+		} else if x.RoutineID == domain.TodayRoutineID {
+			row.Routine = v.T("insightspage.today")
 		} else {
 			row.Routine = v.T("session.history.no_routine")
 		}
@@ -688,6 +693,8 @@ func (s *Server) editView(r *http.Request, id domain.Identity) (*view, *editData
 	d := &editData{babyData: bd, Session: x, When: x.StartedAt.In(v.Loc).Format("2006-01-02 15:04"), Scale: []int{1, 2, 3, 4, 5}}
 	if lr, ok := s.Library.LocalizedRoutine(x.RoutineID, v.Lang); ok {
 		d.Routine = lr.Name
+	} else if x.RoutineID == domain.TodayRoutineID {
+		d.Routine = v.T("insightspage.today")
 	}
 	for _, o := range domain.Outcomes {
 		d.Outcomes = append(d.Outcomes, choice{string(o), outcomeLabels[o]})

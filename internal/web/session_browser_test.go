@@ -205,6 +205,10 @@ func TestBrowserGuidedSession(t *testing.T) {
 
 	sesClick(t, ctx, "#btn-yes")
 	sesWaitVisible(t, ctx, "#screen-step", 5*time.Second)
+	// The first step is "Step 1" (the ritual is not counted), and its
+	// words are on screen even with speech.
+	sesWantText(t, ctx, "#step-count", "Step 1 of 13")
+	sesWaitVisible(t, ctx, "#step-say", time.Second)
 	sesClick(t, ctx, "#btn-enjoy")
 	// Wait for the next step, so the break falls on another one.
 	first := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`)
@@ -223,6 +227,19 @@ func TestBrowserGuidedSession(t *testing.T) {
 		t.Errorf("a break does not pause: %q became %q", paused, now)
 	}
 	sesClick(t, ctx, "#btn-continue")
+
+	// Pause holds the step; back returns to the one before; resume goes on.
+	sesClick(t, ctx, "#btn-pause")
+	held := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`)
+	time.Sleep(1200 * time.Millisecond)
+	if now := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`); now != held {
+		t.Errorf("pause does not hold: %q became %q", held, now)
+	}
+	sesClick(t, ctx, "#btn-back")
+	if back := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`); back == held {
+		t.Errorf("back stayed on %q", back)
+	}
+	sesClick(t, ctx, "#btn-replay")
 
 	sesWaitVisible(t, ctx, "#screen-summary", 20*time.Second)
 	sesWantText(t, ctx, "#summary-done", "All done")
@@ -317,8 +334,16 @@ func TestBrowserBabySaysNo(t *testing.T) {
 	sesWantText(t, ctx, "#step-part", "Whole body")
 	sesPage(t, ctx, "player-step")
 
+	// A few seconds to undo a "no" tapped by mistake.
 	sesClick(t, ctx, "#btn-no")
-	sesWaitVisible(t, ctx, "#screen-summary", 5*time.Second)
+	sesWaitVisible(t, ctx, "#undo-bar", 2*time.Second)
+	sesPage(t, ctx, "player-undo")
+	sesClick(t, ctx, "#btn-undo")
+	if !sesEval[bool](t, ctx, `!document.getElementById("screen-step").hidden && document.getElementById("undo-bar").hidden`) {
+		t.Fatalf("undo did not return to the step")
+	}
+	sesClick(t, ctx, "#btn-no")
+	sesWaitVisible(t, ctx, "#screen-summary", 10*time.Second)
 	sesWantText(t, ctx, "#summary-thanks", "Thank you for listening to your baby")
 	sesPage(t, ctx, "summary-declined")
 	spoken := sesEval[[]sesSpoken](t, ctx, `window.__spoken`)
@@ -466,5 +491,36 @@ func TestBrowserSeekHelp(t *testing.T) {
 	// The red flags are one tap from the verdict.
 	sesGo(t, ctx, a.URL+"/babies/"+baby+"/crying?flags=1#cry-flags", 200)
 	sesWantText(t, ctx, "#cry-flags", "15")
+	browsertest.NoConsoleErrors(t, ctx)
+}
+
+// TestBrowserPlayerWithoutSpeech: with speech turned off the player says
+// nothing, the words stay on screen, and the choice is remembered on this
+// device.
+func TestBrowserPlayerWithoutSpeech(t *testing.T) {
+	a := apptest.New(t)
+	fam := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(fam, "Lou", sesDaysAgo(100))
+	ctx := sesBrowser(t, a, "ann@example.org")
+	if r := a.API("POST", "/api/v1/babies/"+baby+"/readiness", fam.Token, `{"state":"quiet_alert"}`); r.Status != 200 {
+		t.Fatal(r.Status)
+	}
+	player := a.URL + "/babies/" + baby + "/session?routine=quick_legs_feet&speed=50"
+	sesGo(t, ctx, player, 200)
+	sesClick(t, ctx, "#sound-speech")
+	sesPage(t, ctx, "player-sound-off")
+	sesGo(t, ctx, player, 200)
+	if sesEval[bool](t, ctx, `document.getElementById("sound-speech").checked`) {
+		t.Fatalf("speech is on again after a reload")
+	}
+	sesClick(t, ctx, "#btn-yes")
+	sesWaitVisible(t, ctx, "#step-say", 5*time.Second)
+	if words := sesEval[string](t, ctx, `document.getElementById("step-say").textContent`); words == "" {
+		t.Errorf("no words on screen")
+	}
+	sesWaitVisible(t, ctx, "#screen-summary", 30*time.Second)
+	if spoken := sesEval[[]sesSpoken](t, ctx, `window.__spoken`); len(spoken) != 0 {
+		t.Errorf("speech is off, yet %d things were said: %v", len(spoken), spoken)
+	}
 	browsertest.NoConsoleErrors(t, ctx)
 }

@@ -16,6 +16,26 @@
   var hasSpeech = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function";
   if (!hasSpeech) { root.classList.add("nospeech"); }
 
+  // Speech, the chime and a short vibration are additions to the words on
+  // screen; each can be turned off, and the choice stays on this device.
+  var sound = { speech: true, chime: true, vibrate: true };
+  try {
+    var kept = JSON.parse(localStorage.getItem("nurture-sound") || "{}");
+    Object.keys(sound).forEach(function (k) { if (typeof kept[k] === "boolean") { sound[k] = kept[k]; } });
+  } catch (e) { /* private mode: the defaults */ }
+  Object.keys(sound).forEach(function (k) {
+    var box = document.getElementById("sound-" + k);
+    if (!box) { return; }
+    box.checked = sound[k];
+    box.addEventListener("change", function () {
+      sound[k] = box.checked;
+      try { localStorage.setItem("nurture-sound", JSON.stringify(sound)); } catch (e) { /* not kept */ }
+      if (k === "speech" && !box.checked) { hush(); }
+    });
+  });
+  if (!hasSpeech) { var sp = document.getElementById("sound-speech-row"); if (sp) { sp.hidden = true; } }
+  if (!("vibrate" in navigator)) { var vb = document.getElementById("sound-vibrate-row"); if (vb) { vb.hidden = true; } }
+
   // Per step: "" not reached, then neutral, engaged or disengaged.
   var answers = steps.map(function () { return ""; });
   var idx = -1;
@@ -30,6 +50,10 @@
   var audio = null;
   var wake = null;
   var running = false;
+  var paused = false;
+  var first = 0; // the first spoken step: after the ritual, if any
+  var undoTimer = null;
+  var clockTimer = null;
   var sessionId = newId();
 
   function newId() {
@@ -65,7 +89,7 @@
   }
 
   function say(words, lang) {
-    if (!hasSpeech || !words) { return; }
+    if (!hasSpeech || !words || !sound.speech) { return; }
     try {
       var u = new window.SpeechSynthesisUtterance(words);
       u.lang = lang || plan.lang;
@@ -82,7 +106,8 @@
 
   // A soft, short sine tone between steps.
   function chime() {
-    if (!audio) { return; }
+    if (sound.vibrate && navigator.vibrate) { try { navigator.vibrate(60); } catch (e) { /* no motor */ } }
+    if (!audio || !sound.chime) { return; }
     try {
       var t = audio.currentTime;
       var o = audio.createOscillator();
@@ -130,28 +155,55 @@
     timer = setTimeout(next, ms);
   }
 
+  // mmss writes a duration as 4:05.
+  function mmss(ms) {
+    var s = Math.max(0, Math.round(ms / 1000));
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+
+  // clock says how long this step and the whole session have left, at
+  // the session's speed; redrawn every few seconds, not every tick, so
+  // the screen stays still.
+  function clock() {
+    if (idx < 0 || idx >= steps.length) { return; }
+    var stepLeft = timer ? Math.max(0, endsAt - Date.now()) : (paused && remaining > 0 ? remaining : stepMs(steps[idx]));
+    var total = stepLeft;
+    for (var i = idx + 1; i < steps.length; i++) { total += stepMs(steps[i]); }
+    $("step-time").textContent = (text.time_left || "{step} · {total}").replace("{step}", mmss(stepLeft)).replace("{total}", mmss(total));
+  }
+
   function goStep(i) {
     if (i >= steps.length) { finish("completed"); return; }
     idx = i;
-    answers[i] = "neutral";
+    if (!answers[i] || answers[i] === "skipped") { answers[i] = "neutral"; }
+    paused = false;
+    $("btn-pause").setAttribute("aria-pressed", "false");
+    $("btn-pause").textContent = text.pause || "Pause";
     var s = steps[i];
-    $("step-count").textContent = (text.step_of || "{n} / {total}").replace("{n}", String(i + 1)).replace("{total}", String(steps.length));
+    $("step-count").textContent = (text.step_of || "{n} / {total}").replace("{n}", String(i - first + 1)).replace("{total}", String(steps.length - first));
     $("step-part").textContent = s.part;
     $("step-stroke").textContent = s.stroke;
     $("step-say").textContent = s.speak;
+    $("btn-back").disabled = i <= first;
     var enjoy = $("btn-enjoy");
-    enjoy.setAttribute("aria-pressed", "false");
+    enjoy.setAttribute("aria-pressed", answers[i] === "engaged" ? "true" : "false");
     $("btn-relaxed").hidden = !s.wait_tap;
     chime();
-    say(s.speak, plan.lang);
-    if (s.speak2 && plan.lang2) { say(s.speak2, plan.lang2); }
+    speakStep(s);
     if (s.wait_tap) {
-      say(text.relax_wait, plan.lang);
       clearTimeout(timer);
       timer = null;
     } else {
       arm(stepMs(s));
     }
+    clock();
+  }
+
+  function speakStep(s) {
+    hush();
+    say(s.speak, plan.lang);
+    if (s.speak2 && plan.lang2) { say(s.speak2, plan.lang2); }
+    if (s.wait_tap) { say(text.relax_wait, plan.lang); }
   }
 
   function next() {
@@ -164,18 +216,20 @@
     running = true;
     startAudio();
     lock();
-    var first = 0;
     if (plan.permission && steps.length && steps[0].stroke_id === "permission_ritual") {
       answers[0] = "neutral"; // the ritual just happened: the baby said yes
       first = 1;
     }
     show("step", "step-part");
     goStep(first);
+    clockTimer = setInterval(clock, 5000);
   }
 
   function finish(how) {
     if (outcome) { return; }
     clearTimeout(timer);
+    clearTimeout(undoTimer);
+    clearInterval(clockTimer);
     timer = null;
     running = false;
     outcome = how;
@@ -291,9 +345,64 @@
 
   $("btn-end").addEventListener("click", function () { finish("stopped_early"); });
 
+  // Pause holds the step where it is; back and skip move one step; replay
+  // says the step's words again.
+  $("btn-pause").addEventListener("click", function () {
+    if (idx < 0 || outcome) { return; }
+    if (!paused) {
+      paused = true;
+      remaining = timer ? Math.max(0, endsAt - Date.now()) : -1;
+      clearTimeout(timer);
+      timer = null;
+      hush();
+      this.setAttribute("aria-pressed", "true");
+      this.textContent = text.resume || "Resume";
+    } else {
+      paused = false;
+      this.setAttribute("aria-pressed", "false");
+      this.textContent = text.pause || "Pause";
+      if (remaining >= 0) { arm(remaining); }
+    }
+    clock();
+  });
+  $("btn-back").addEventListener("click", function () {
+    if (idx <= first || outcome) { return; }
+    goStep(idx - 1);
+  });
+  $("btn-skip").addEventListener("click", function () {
+    if (idx < 0 || outcome) { return; }
+    if (answers[idx] === "neutral") { answers[idx] = "skipped"; }
+    clearTimeout(timer);
+    goStep(idx + 1);
+  });
+  $("btn-replay").addEventListener("click", function () {
+    if (idx < 0 || outcome) { return; }
+    speakStep(steps[idx]);
+  });
+
+  // "Baby says no" is one tap, with a few seconds to undo before the
+  // session closes (a tap meant for "needs a break" can be taken back).
   $("btn-no").addEventListener("click", function () {
-    if (idx >= 0) { answers[idx] = "disengaged"; }
-    finish("baby_declined");
+    if (outcome || undoTimer) { return; }
+    var held = timer ? Math.max(0, endsAt - Date.now()) : -1;
+    clearTimeout(timer);
+    timer = null;
+    hush();
+    $("undo-bar").hidden = false;
+    $("btn-undo").focus();
+    undoTimer = setTimeout(function () {
+      undoTimer = null;
+      $("undo-bar").hidden = true;
+      if (idx >= 0) { answers[idx] = "disengaged"; }
+      finish("baby_declined");
+    }, Math.max(300, 5000 / speed));
+    $("btn-undo").onclick = function () {
+      clearTimeout(undoTimer);
+      undoTimer = null;
+      $("undo-bar").hidden = true;
+      if (held >= 0 && !paused) { arm(held); }
+      $("btn-no").focus();
+    };
   });
 
   function checkedValue(name) {

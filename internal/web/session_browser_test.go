@@ -420,6 +420,12 @@ func TestBrowserEveryWayIntoASession(t *testing.T) {
 			t.Errorf("session without its readiness answer: %v", s)
 		}
 	}
+	// Today's routine is saved as such, not as a free massage.
+	if stored[len(stored)-1]["routine_id"] != "today" {
+		t.Errorf("today's routine saved as %q", stored[len(stored)-1]["routine_id"])
+	}
+	sesGo(t, ctx, home+"/sessions", 200)
+	sesWantText(t, ctx, ".history", "Today's routine")
 
 	// 3. The insights page starts today's routine through the same door;
 	// a "wait" answer in between sends the parent to the questions.

@@ -23,6 +23,7 @@ const (
 // on purpose.
 var access = map[string]int{
 	"/api/":                                         public,
+	"/":                                             public,
 	"GET /{$}":                                      public,
 	"GET /static/":                                  public,
 	"GET /healthz":                                  public,
@@ -133,6 +134,7 @@ var access = map[string]int{
 	"POST /family/settings":                         owner,
 	"POST /family/urgent":                           owner,
 	"POST /family/invites":                          owner,
+	"POST /family/invites/{id}/revoke":              owner,
 	"POST /family/members/{user}/reset":             owner,
 	"POST /family/members/{user}/remove":            owner,
 	"POST /family/members/{user}/role":              owner,

@@ -72,6 +72,9 @@ func (s *Server) routes(mux *route.Mux) {
 	mux.Handle("GET /static/", s.assets)
 
 	mux.HandleFunc("GET /{$}", s.home)
+	// Every other unknown page: a 404 in the layout, in the reader's
+	// language, with a way home (the API answers its own JSON 404).
+	mux.HandleFunc("/", s.notFound)
 	mux.HandleFunc("GET /signup", s.signupForm)
 	mux.HandleFunc("POST /signup", s.signup)
 	mux.HandleFunc("GET /join/{code}", s.joinForm)
@@ -89,6 +92,7 @@ func (s *Server) routes(mux *route.Mux) {
 
 	mux.HandleFunc("GET /family", s.member(s.family))
 	mux.HandleFunc("POST /family/invites", s.owner(s.createInvite))
+	mux.HandleFunc("POST /family/invites/{id}/revoke", s.owner(s.revokeInvite))
 	mux.HandleFunc("POST /family/members/{user}/reset", s.owner(s.createReset))
 	mux.HandleFunc("GET /family/settings", s.owner(s.settings))
 	mux.HandleFunc("POST /family/settings", s.owner(s.saveSettings))

@@ -654,3 +654,23 @@ func TestFormTextIsChecked(t *testing.T) {
 	}
 	sesCase{"settings kept the lines", w.owner, "GET", "/family/settings", nil, 200, []string{"Mum 0601\nDad 0602"}, []string{"\r"}}.run(t)
 }
+
+// An unknown page answers a 404 page in the layout, in the reader's
+// language, with a way home; the API keeps its JSON 404.
+func TestUnknownPages(t *testing.T) {
+	w := newSesWorld(t)
+	for _, c := range []sesCase{
+		{"anonymous", w.app.Browser(), "GET", "/nothing-here", nil, 404, []string{"<header", `href="/"`, "<h1>"}, []string{"404 page not found"}},
+		{"member", w.owner, "GET", "/babies/" + w.baby + "/nothing", nil, 404, []string{"<nav", `href="/"`}, nil},
+		{"post", w.owner, "POST", "/nowhere", url.Values{}, 404, []string{"<h1>"}, nil},
+	} {
+		t.Run(c.name, c.run)
+	}
+	if r := w.carer.Post("/account", url.Values{"name": {"Bob"}, "locale": {"fr"}}); r.Status != http.StatusSeeOther {
+		t.Fatal(r.Status)
+	}
+	sesCase{"in French", w.carer, "GET", "/rien", nil, 404, []string{`lang="fr"`, "accueil"}, nil}.run(t)
+	if r := w.app.API("GET", "/api/v1/nothing", w.fam.Token, nil); r.Status != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("API 404: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+}

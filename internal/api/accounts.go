@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"nurture/internal/auth"
@@ -44,7 +45,12 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		h.invalid(w, r, fe)
 		return
 	}
-	id, secret, err := h.Accounts.Signup(r.Context(), su, auth.KindAPI)
+	id, secret, err := h.Accounts.Signup(r.Context(), su, auth.KindAPI, h.Accounts.ClientAddr(r))
+	if key, retry, ok := auth.Refusal(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		h.error(w, r, http.StatusTooManyRequests, key)
+		return
+	}
 	switch {
 	case errors.Is(err, auth.ErrEmailTaken):
 		h.error(w, r, http.StatusConflict, "error.email_taken")
@@ -71,13 +77,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	if !h.decode(w, r, &in) {
 		return
 	}
-	secret, err := h.Accounts.Login(r.Context(), in.Email, in.Password, auth.ClientAddr(r), auth.KindAPI, "API login")
+	secret, err := h.Accounts.Login(r.Context(), in.Email, in.Password, h.Accounts.ClientAddr(r), auth.KindAPI, "API login")
+	key, retry, refused := auth.Refusal(err)
 	switch {
 	case errors.Is(err, auth.ErrCredentials):
 		h.error(w, r, http.StatusUnauthorized, "login.wrong")
-	case errors.Is(err, auth.ErrRateLimited):
-		w.Header().Set("Retry-After", "900")
-		h.error(w, r, http.StatusTooManyRequests, "login.limited")
+	case refused:
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		h.error(w, r, http.StatusTooManyRequests, key)
 	case err != nil:
 		h.fail(w, r, err)
 	default:

@@ -3,9 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"net"
-	"net/http"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,11 +25,16 @@ const (
 	ResetTTL   = 24 * time.Hour
 )
 
-// Login limits: failures allowed per window before refusing.
+// Login and signup limits: attempts allowed per window. A login attempt is
+// counted before its password is checked, so no more than these are ever
+// checked, however many arrive at once; a good login clears its account's
+// count and does not count against its address.
 const (
-	loginWindow        = 15 * time.Minute
-	maxFailuresAccount = 10
-	maxFailuresAddress = 50
+	LoginWindow        = 15 * time.Minute
+	MaxFailuresAccount = 10
+	MaxFailuresAddress = 50
+	SignupWindow       = time.Hour
+	MaxSignupsAddress  = 10
 )
 
 // Errors the pages and the API turn into messages.
@@ -40,36 +42,75 @@ var (
 	ErrCredentials = errors.New("wrong email or password")
 	ErrRateLimited = errors.New("too many failed logins")
 	ErrEmailTaken  = errors.New("email already registered")
+	// ErrSignupLimited means too many signups came from the address.
+	ErrSignupLimited = errors.New("too many signups")
 )
+
+// Refusal tells how both doors answer an attempt refused by a limit or a
+// busy server: 429 with this message key and Retry-After in seconds. ok is
+// false for any other error.
+func Refusal(err error) (key string, retryAfter int, ok bool) {
+	switch {
+	case errors.Is(err, ErrBusy):
+		return "login.busy", 5, true
+	case errors.Is(err, ErrRateLimited):
+		return "login.limited", int(LoginWindow.Seconds()), true
+	case errors.Is(err, ErrSignupLimited):
+		return "signup.limited", int(SignupWindow.Seconds()), true
+	}
+	return "", 0, false
+}
+
+// limitKey is the stored key of a limit: "acct:" and the email, "addr:"
+// and the address (logins), "signup:" and the address.
+func limitKey(kind, v string) string { return kind + ":" + v }
 
 // Accounts signs people up and in. Pages and API share it.
 type Accounts struct {
 	Store     *store.Store
 	Passwords *Passwords
 	Now       func() time.Time
-	// dummy is a real hash checked for unknown emails, so a login takes
-	// the same time whether or not the email exists. Made on first need,
-	// not at start-up, which it would slow by a whole hash.
-	dummy func() string
+	// dummy is a hash in the current format checked for unknown emails
+	// (and members without a password), so a login takes the same time
+	// whether or not the email exists. Its key is random: it matches no
+	// password, and making it costs no hash (nor a hashing slot).
+	dummy string
+	// Proxies are the reverse proxies whose forwarding headers are
+	// believed (--trusted-proxies); none by default.
+	Proxies Proxies
 }
 
 // NewAccounts prepares the service.
 func NewAccounts(st *store.Store, pw *Passwords, now func() time.Time) *Accounts {
-	a := &Accounts{Store: st, Passwords: pw, Now: now}
-	a.dummy = sync.OnceValue(func() string {
-		h, _ := pw.Hash(context.Background(), "not a real password, only for timing")
-		return h
-	})
-	return a
+	return &Accounts{Store: st, Passwords: pw, Now: now, dummy: dummyHash()}
 }
 
 // Signup creates a user with a new family, or in the invite's family.
 // The signup must already be validated. It returns a session or API
-// token secret of the given kind.
-func (a *Accounts) Signup(ctx context.Context, su domain.Signup, kind string) (domain.Identity, string, error) {
+// token secret of the given kind. addr is the client's address: at most
+// MaxSignupsAddress attempts per SignupWindow are taken from one address
+// (ErrSignupLimited after), except joins with a valid invite, which an
+// owner allowed; "" (the command line) is not limited. A server too busy
+// hashing gives ErrBusy, and the attempt is not counted.
+func (a *Accounts) Signup(ctx context.Context, su domain.Signup, kind, addr string) (domain.Identity, string, error) {
 	now := a.Now().UTC()
+	var key string
+	if addr != "" && !a.validInvite(ctx, su.InviteCode, now) {
+		key = limitKey("signup", addr)
+		n, err := a.Store.Hit(ctx, now, SignupWindow, key)
+		if err != nil {
+			return domain.Identity{}, "", err
+		}
+		if n[0] > MaxSignupsAddress {
+			return domain.Identity{}, "", ErrSignupLimited
+		}
+	}
 	hash, err := a.Passwords.Hash(ctx, su.Password)
 	if err != nil {
+		if errors.Is(err, ErrBusy) && key != "" {
+			// Refused before any work: the attempt does not count.
+			a.Store.Unhit(context.WithoutCancel(ctx), key)
+		}
 		return domain.Identity{}, "", err
 	}
 	u := store.NewUser{User: domain.User{ID: uuid.NewString(), Email: su.Email, Name: su.Name, Locale: su.Locale, CreatedAt: now}, PasswordHash: hash}
@@ -101,45 +142,51 @@ func (a *Accounts) Signup(ctx context.Context, su domain.Signup, kind string) (d
 	return id, secret, err
 }
 
+// validInvite reports whether code is a live invite.
+func (a *Accounts) validInvite(ctx context.Context, code string, now time.Time) bool {
+	if code == "" {
+		return false
+	}
+	_, _, err := a.Store.InviteInfo(ctx, HashSecret(code), now)
+	return err == nil
+}
+
 // Login checks a password under the per-account and per-address limits and
-// returns a new token secret of the given kind.
+// returns a new token secret of the given kind. The attempt is counted
+// before the password is checked, in one statement per limit, so that of
+// many attempts at once no more than the limit are checked; a good login
+// then clears its account's count and takes its attempt back from the
+// address. An unknown email, or a member without a password (imported),
+// is a wrong password, counted like one, and takes as long. A server too
+// busy hashing gives ErrBusy at once, and the attempt is not counted.
 func (a *Accounts) Login(ctx context.Context, email, password, addr, kind, label string) (string, error) {
 	email = domain.NormalizeEmail(email)
 	now := a.Now()
-	acct, ip := "acct:"+email, "addr:"+addr
-	for _, lim := range []struct {
-		key string
-		max int
-	}{{acct, maxFailuresAccount}, {ip, maxFailuresAddress}} {
-		n, err := a.Store.LoginFailures(ctx, lim.key, now.Add(-loginWindow))
-		if err != nil {
-			return "", err
-		}
-		if n >= lim.max {
-			return "", ErrRateLimited
-		}
-	}
-	userID, hash, err := a.Store.PasswordHash(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		hash = a.dummy()
-	} else if err != nil {
-		return "", err
-	} else if hash == store.UnusablePassword {
-		// An imported member without a password yet: a wrong password,
-		// counted, in the time a real check takes.
-		hash, userID = a.dummy(), ""
-	}
-	ok, err := a.Passwords.Verify(ctx, hash, password)
+	acct, ip := limitKey("acct", email), limitKey("addr", addr)
+	n, err := a.Store.Hit(ctx, now, LoginWindow, acct, ip)
 	if err != nil {
 		return "", err
 	}
+	if n[0] > MaxFailuresAccount || n[1] > MaxFailuresAddress {
+		return "", ErrRateLimited
+	}
+	userID, hash, err := a.Store.PasswordHash(ctx, email)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (hash == "" || hash == store.UnusablePassword)) {
+		userID, hash = "", a.dummy
+	} else if err != nil {
+		return "", err
+	}
+	ok, err := a.Passwords.Verify(ctx, hash, password)
+	if errors.Is(err, ErrBusy) {
+		bg := context.WithoutCancel(ctx)
+		return "", errors.Join(err, a.Store.Unhit(bg, acct), a.Store.Unhit(bg, ip))
+	} else if err != nil {
+		return "", err
+	}
 	if !ok || userID == "" {
-		if err := a.Store.RecordLoginFailure(ctx, now, acct, ip); err != nil {
-			return "", err
-		}
 		return "", ErrCredentials
 	}
-	if err := a.Store.ClearLoginFailures(ctx, acct); err != nil {
+	if err := errors.Join(a.Store.ClearHits(ctx, acct), a.Store.Unhit(ctx, ip)); err != nil {
 		return "", err
 	}
 	secret, _, err := a.IssueToken(ctx, userID, kind, label)
@@ -236,14 +283,4 @@ func WithIdentity(ctx context.Context, id domain.Identity) context.Context {
 func From(ctx context.Context) (domain.Identity, bool) {
 	id, ok := ctx.Value(ctxKey{}).(domain.Identity)
 	return id, ok
-}
-
-// ClientAddr is the peer address used for login limits. Nurture does not
-// trust forwarding headers, which any client could forge.
-func ClientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

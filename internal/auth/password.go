@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -26,22 +27,46 @@ const (
 	argonSaltLen   = 16
 )
 
+// ErrBusy means too many hashes are already waiting: the request is
+// refused at once (429) rather than queued behind them.
+var ErrBusy = errors.New("too many password checks waiting")
+
+// DefaultMaxWaiting is how many hashes may wait for a slot before more
+// are refused: with one slot and a hash taking about 50 ms, a real login
+// waits under half a second behind a flood instead of many seconds.
+const DefaultMaxWaiting = 8
+
 // Passwords hashes and checks passwords with argon2id. It bounds how many
 // hashes run at once, since each takes 19 MiB: a burst of logins must not
-// blow the server's memory.
+// blow the server's memory. It also bounds how many wait: past MaxWaiting,
+// Hash and Verify give ErrBusy at once.
 type Passwords struct {
 	sem chan struct{}
+	// MaxWaiting is how many calls may wait for a slot; set it before use.
+	MaxWaiting int
+	waiting    atomic.Int32
 }
 
-// NewPasswords allows at most n hash computations at a time.
+// NewPasswords allows at most n hash computations at a time, and
+// DefaultMaxWaiting more waiting.
 func NewPasswords(n int) *Passwords {
 	if n < 1 {
 		n = 1
 	}
-	return &Passwords{sem: make(chan struct{}, n)}
+	return &Passwords{sem: make(chan struct{}, n), MaxWaiting: DefaultMaxWaiting}
 }
 
 func (p *Passwords) acquire(ctx context.Context) error {
+	select {
+	case p.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	if int(p.waiting.Add(1)) > p.MaxWaiting {
+		p.waiting.Add(-1)
+		return ErrBusy
+	}
+	defer p.waiting.Add(-1)
 	select {
 	case p.sem <- struct{}{}:
 		return nil
@@ -96,6 +121,17 @@ func (p *Passwords) Verify(ctx context.Context, encoded, pw string) (bool, error
 	got := argon2.IDKey([]byte(pw), salt, t, m, th, uint32(len(want)))
 	p.release()
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is an encoded hash of the current parameters whose key is
+// random, so that checking it takes as long as a real one and never matches.
+func dummyHash() string {
+	salt, key := make([]byte, argonSaltLen), make([]byte, argonKeyLen)
+	rand.Read(salt)
+	rand.Read(key)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
+		enc.EncodeToString(salt), enc.EncodeToString(key))
 }
 
 // NewSecret returns a random 256-bit secret for a URL or header, and the

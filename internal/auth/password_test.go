@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"runtime"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ func TestBurstOfLoginsStaysInMemory(t *testing.T) {
 		burst = 8
 	}
 	p := NewPasswords(1)
+	p.MaxWaiting = burst // all of them wait their turn here
 	h, _ := p.Hash(context.Background(), "correct horse battery")
 	runtime.GC()
 	var peak atomic.Uint64
@@ -105,5 +107,41 @@ func TestBurstOfLoginsStaysInMemory(t *testing.T) {
 		t.Fatalf("peak heap %d MiB during %d concurrent logins, want at most 80", mb, burst)
 	} else {
 		t.Logf("peak heap %d MiB during %d concurrent logins", mb, burst)
+	}
+}
+
+// With the hashing slot taken and MaxWaiting calls already waiting, the
+// next check is refused at once with ErrBusy instead of queueing (a flood
+// delayed a real login by 15 s); the waiting ones still get their turn.
+func TestBusyHashingRefusesAtOnce(t *testing.T) {
+	p := NewPasswords(1)
+	p.MaxWaiting = 3
+	h, _ := p.Hash(context.Background(), "correct horse battery")
+	p.sem <- struct{}{} // a long check holds the only slot
+	var wg sync.WaitGroup
+	for range p.MaxWaiting {
+		wg.Go(func() {
+			if ok, err := p.Verify(context.Background(), h, "correct horse battery"); !ok || err != nil {
+				t.Error("a waiting check failed:", ok, err)
+			}
+		})
+	}
+	for p.waiting.Load() < int32(p.MaxWaiting) {
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	if _, err := p.Verify(context.Background(), h, "correct horse battery"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("check over the queue: %v, want ErrBusy", err)
+	}
+	if _, err := p.Hash(context.Background(), "another password"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("hash over the queue: %v, want ErrBusy", err)
+	}
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Fatalf("refusing took %v", d)
+	}
+	<-p.sem
+	wg.Wait()
+	if n := p.waiting.Load(); n != 0 {
+		t.Fatalf("%d still counted as waiting", n)
 	}
 }

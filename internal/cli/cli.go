@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime"
@@ -140,6 +141,12 @@ func user(args []string, stdout io.Writer) error {
 // Handler builds the whole server for a store; tests use it too, with a
 // clock of their own (nil means the wall clock).
 func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*web.Handler, error) {
+	return handler(st, log, secureCookies, nil, now)
+}
+
+// handler is Handler with the reverse proxies whose forwarding headers
+// give the client's address (--trusted-proxies).
+func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, now func() time.Time) (*web.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -154,6 +161,7 @@ func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() t
 	// One hash at a time: each takes 19 MiB, and the server should stay
 	// within 80 MB even during a burst of logins.
 	acc := auth.NewAccounts(st, auth.NewPasswords(1), now)
+	acc.Proxies = proxies
 	return web.New(web.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies})
 }
 
@@ -178,7 +186,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer st.Close()
 	waitBackups := startBackups(ctx, c, log) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := Handler(st, log, c.SecureCookies, nil)
+	h, err := handler(st, log, c.SecureCookies, c.TrustedProxies, nil)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,10 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -23,6 +25,10 @@ type Config struct {
 	// PprofAddr, when set, serves net/http/pprof on its own listener for
 	// profiling (keep it on loopback); NURTURE_PPROF_ADDR.
 	PprofAddr string
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For or Forwarded header gives the client's address
+	// for the login limits; none by default. NURTURE_TRUSTED_PROXIES.
+	TrustedProxies []netip.Prefix
 }
 
 // Defaults are used when neither a flag nor a variable is set.
@@ -66,6 +72,13 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		}
 		c.BackupKeep = n
 	}
+	if v := getenv("NURTURE_TRUSTED_PROXIES"); v != "" {
+		p, err := ParseProxies(v)
+		if err != nil {
+			return c, nil, fmt.Errorf("NURTURE_TRUSTED_PROXIES: %w", err)
+		}
+		c.TrustedProxies = p
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (NURTURE_ADDR)")
@@ -78,9 +91,44 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "back up the SQLite database into DATA/backups this often, e.g. 24h; 0 = off (NURTURE_BACKUP_EVERY)")
 	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded header is believed, e.g. 127.0.0.1,10.0.0.0/8; none when empty (NURTURE_TRUSTED_PROXIES)", func(v string) error {
+		p, err := ParseProxies(v)
+		c.TrustedProxies = p
+		return err
+	})
 	err := fs.Parse(args)
 	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
 		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")
 	}
 	return c, fs, err
+}
+
+// ParseProxies reads a comma-separated list of IP addresses and CIDR
+// ranges, such as "10.0.0.1, 192.168.0.0/16, ::1"; an empty list is none.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			pr, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("want an IP address or CIDR range, got %q", f)
+			}
+			if pr.Addr().Is4In6() && pr.Bits() >= 96 {
+				pr = netip.PrefixFrom(pr.Addr().Unmap(), pr.Bits()-96)
+			}
+			out = append(out, pr.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("want an IP address or CIDR range, got %q", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

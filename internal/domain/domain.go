@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role decides what a member may do in the family.
@@ -127,8 +130,15 @@ func (b Baby) CautiousAgeDays(now time.Time, loc *time.Location) int {
 	return min(b.AgeDays(now, loc), b.CorrectedAgeDays(now, loc))
 }
 
-// NormalizeEmail lower-cases and trims an address so lookups match.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormalizeEmail trims an address, folds its case and composes it (NFC),
+// so that lookups match however it was typed: "José" typed with a
+// composed é or with e and a combining accent is one address. It does not
+// remove invisible characters: Signup.Validate refuses them.
+func NormalizeEmail(s string) string {
+	// Compose first, so that folding sees whole characters, and again
+	// after, since folding may decompose.
+	return norm.NFC.String(cases.Fold().String(norm.NFC.String(strings.TrimSpace(s))))
+}
 
 // Identity is who is acting: the user, their membership and their family.
 type Identity struct {

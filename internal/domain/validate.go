@@ -83,6 +83,17 @@ type Signup struct {
 // Validate checks a signup; the family name is only needed without invite.
 func (s *Signup) Validate(locales []string) FieldErrors {
 	fe := FieldErrors{}
+	// Invisible characters (zero-width spaces and joiners, byte-order
+	// marks, bidi controls, other format and control characters, fillers)
+	// would make two accounts of addresses that look the same.
+	for _, r := range s.Email {
+		if unicode.In(r, unicode.Cf, unicode.Cc, unicode.Zl, unicode.Zp) || r == utf8.RuneError ||
+			r == '\u034f' || r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\uffa0' ||
+			(r >= '\ufe00' && r <= '\ufe0f') {
+			fe.Add("email", "error.email_invisible")
+			break
+		}
+	}
 	s.Email = NormalizeEmail(s.Email)
 	if a, err := mail.ParseAddress(s.Email); err != nil || a.Address != s.Email || len(s.Email) > MaxEmailLen {
 		fe.Add("email", "error.email")

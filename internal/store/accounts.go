@@ -126,25 +126,48 @@ func (s *Store) CreateInvite(ctx context.Context, familyID, createdBy, codeHash 
 	return err
 }
 
+// PendingInvite is an unspent invite as its family's owners see it. ID
+// names it for revoking: the first 16 hex digits of the code's hash, which
+// tell nothing of the code itself.
+type PendingInvite struct {
+	ID string
+	domain.Invite
+}
+
+// inviteIDLen is the length of a PendingInvite's ID.
+const inviteIDLen = 16
+
 // PendingInvites lists the family's unspent, unexpired invites, newest first.
-func (s *Store) PendingInvites(ctx context.Context, familyID string, now time.Time) ([]domain.Invite, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT role, relation, created_at, expires_at FROM invites
+func (s *Store) PendingInvites(ctx context.Context, familyID string, now time.Time) ([]PendingInvite, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT code_hash, role, relation, created_at, expires_at FROM invites
 		WHERE family_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at DESC`), familyID, ms(now))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []domain.Invite
+	var out []PendingInvite
 	for rows.Next() {
-		var inv domain.Invite
+		var inv PendingInvite
 		var c, e int64
-		if err := rows.Scan(&inv.Role, &inv.Relation, &c, &e); err != nil {
+		if err := rows.Scan(&inv.ID, &inv.Role, &inv.Relation, &c, &e); err != nil {
 			return nil, err
 		}
+		inv.ID = inv.ID[:min(len(inv.ID), inviteIDLen)]
 		inv.CreatedAt, inv.ExpiresAt = fromMS(c), fromMS(e)
 		out = append(out, inv)
 	}
 	return out, rows.Err()
+}
+
+// RevokeInvite deletes an unspent invite of the family, by its
+// PendingInvite ID, so its link no longer works. An unknown, spent or other
+// family's invite gives ErrNotFound. A join at the same moment either
+// spends the invite first (and the revoke finds nothing) or finds it gone.
+func (s *Store) RevokeInvite(ctx context.Context, familyID, id string) error {
+	if len(id) != inviteIDLen {
+		return ErrNotFound
+	}
+	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM invites WHERE family_id = ? AND used_at IS NULL AND substr(code_hash, 1, 16) = ?`), familyID, id))
 }
 
 // PasswordHash returns the user id and password hash for an email.
@@ -166,10 +189,14 @@ func (s *Store) PasswordHashByID(ctx context.Context, userID string) (hash strin
 }
 
 // SetPassword replaces a user's password and ends all their sessions and
-// tokens except keepTokenID (the one changing it, if any).
+// tokens except keepTokenID (the one changing it, if any), and their unused
+// reset links.
 func (s *Store) SetPassword(ctx context.Context, userID, hash, keepTokenID string) error {
 	return s.tx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET password_hash = ? WHERE id = ?`), hash, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL`), userID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM auth_tokens WHERE user_id = ? AND id <> ?`), userID, keepTokenID)
@@ -276,8 +303,10 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID string) error {
 	return nil
 }
 
-// CreatePasswordReset stores a one-time reset for a member of the family.
-// A user outside the family gives ErrNotFound.
+// CreatePasswordReset stores a one-time reset for a member of the family,
+// made by an owner, and turns off the member's private calendar link: an
+// owner resets a password when the account may be in other hands, and the
+// link shows the family's days. A user outside the family gives ErrNotFound.
 func (s *Store) CreatePasswordReset(ctx context.Context, familyID, userID, hash string, now, expires time.Time) error {
 	return s.tx(ctx, func(tx *txn) error {
 		var n int
@@ -286,6 +315,9 @@ func (s *Store) CreatePasswordReset(ctx context.Context, familyID, userID, hash 
 		}
 		if n == 0 {
 			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM calendar_feeds WHERE user_id = ?`), userID); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO password_resets (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`), hash, userID, ms(now), ms(expires))
 		return err
@@ -313,8 +345,10 @@ func (s *Store) ResetUser(ctx context.Context, hash string, now time.Time) (stri
 	return name, err
 }
 
-// UsePasswordReset spends a reset code, sets the new password and ends the
-// user's sessions, all or nothing.
+// UsePasswordReset spends a reset code, sets the new password, voids the
+// user's other reset codes and ends the user's sessions, all or nothing.
+// Two codes of one user used at once take turns (the user's row is locked
+// on PostgreSQL; SQLite has one writer): the second finds its code void.
 func (s *Store) UsePasswordReset(ctx context.Context, hash, newPasswordHash string, now time.Time) error {
 	return s.tx(ctx, func(tx *txn) error {
 		var userID string
@@ -324,7 +358,21 @@ func (s *Store) UsePasswordReset(ctx context.Context, hash, newPasswordHash stri
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE password_resets SET used_at = ? WHERE hash = ?`), ms(now), hash); err != nil {
+		if s.d == Postgres {
+			if _, err := tx.ExecContext(ctx, s.q(`SELECT id FROM users WHERE id = ? FOR UPDATE`), userID); err != nil {
+				return err
+			}
+		}
+		// Spend the code; the WHERE finds it void if another of the user's
+		// codes was used meanwhile.
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE password_resets SET used_at = ? WHERE hash = ? AND used_at IS NULL`), ms(now), hash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL`), userID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET password_hash = ? WHERE id = ?`), newPasswordHash, userID); err != nil {
@@ -333,31 +381,4 @@ func (s *Store) UsePasswordReset(ctx context.Context, hash, newPasswordHash stri
 		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM auth_tokens WHERE user_id = ?`), userID)
 		return err
 	})
-}
-
-// RecordLoginFailure notes a failed login under each key (account, address).
-func (s *Store) RecordLoginFailure(ctx context.Context, now time.Time, keys ...string) error {
-	return s.tx(ctx, func(tx *txn) error {
-		for _, k := range keys {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO login_failures (key, at) VALUES (?, ?)`), k, ms(now)); err != nil {
-				return err
-			}
-		}
-		// Old rows serve no limit; drop them here instead of in a janitor.
-		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM login_failures WHERE at < ?`), ms(now.Add(-24*time.Hour)))
-		return err
-	})
-}
-
-// LoginFailures counts failures under key since a time.
-func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?`), key, ms(since)).Scan(&n)
-	return n, err
-}
-
-// ClearLoginFailures forgets failures under key after a good login.
-func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := s.w.ExecContext(ctx, s.q(`DELETE FROM login_failures WHERE key = ?`), key)
-	return err
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"nurture/internal/api"
 	"nurture/internal/auth"
@@ -195,10 +198,39 @@ func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil, MaxAge: -1})
 }
 
-// pathOnly keeps a local path for ?next=, so it cannot send users away.
+// pathOnly keeps a local path for ?next=, so it cannot send users away:
+// anything but a same-site path gives "/". Refused: no leading slash
+// (javascript:, http://…), a scheme-relative //host, a backslash (browsers
+// read /\host as //host), control and format characters (browsers drop
+// tabs and newlines: /<TAB>/host), and the same tricks percent-encoded
+// (/%5Chost, /%2F%2Fhost), however many times.
 func pathOnly(u string) string {
-	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.Contains(u, `\`) {
-		return "/"
+	s := u
+	for range 4 {
+		if !plainPath(s) {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "/"
+		}
+		if d == s {
+			return u
+		}
+		s = d
 	}
-	return u
+	return "/" // encoded more deeply than any real link
+}
+
+// plainPath reports whether s is a path on this site as it stands.
+func plainPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }

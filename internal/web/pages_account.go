@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"nurture/internal/auth"
@@ -75,7 +76,15 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	var secret string
 	if fe.OK() {
 		var err error
-		_, secret, err = s.Accounts.Signup(r.Context(), su, auth.KindSession)
+		_, secret, err = s.Accounts.Signup(r.Context(), su, auth.KindSession, s.Accounts.ClientAddr(r))
+		if key, retry, ok := auth.Refusal(err); ok {
+			v := s.newView(r, "signup.title", &signupData{Relations: domain.Relations, InviteCode: su.InviteCode})
+			v.Form = f
+			v.Alert(v.T(key))
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+			s.render(w, r, http.StatusTooManyRequests, "signup", v)
+			return
+		}
 		switch {
 		case errors.Is(err, auth.ErrEmailTaken):
 			fe.Add("email", "error.email_taken")
@@ -108,16 +117,19 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	f := formValues(r, "email", "next")
-	secret, err := s.Accounts.Login(r.Context(), f["email"], r.PostFormValue("password"), auth.ClientAddr(r), auth.KindSession, "")
+	secret, err := s.Accounts.Login(r.Context(), f["email"], r.PostFormValue("password"), s.Accounts.ClientAddr(r), auth.KindSession, "")
 	if err != nil {
 		v := s.newView(r, "login.title", nil)
 		v.Form = f
+		v.Form["next"] = pathOnly(f["next"])
 		status := http.StatusUnauthorized
+		key, retry, refused := auth.Refusal(err)
 		switch {
 		case errors.Is(err, auth.ErrCredentials):
 			v.Alert(v.T("login.wrong"))
-		case errors.Is(err, auth.ErrRateLimited):
-			v.Alert(v.T("login.limited"))
+		case refused:
+			v.Alert(v.T(key))
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
 			status = http.StatusTooManyRequests
 		default:
 			s.fail(w, r, err)
@@ -171,6 +183,14 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	}
 	if fe.OK() {
 		err := s.Accounts.UseReset(r.Context(), code, pw)
+		if key, retry, ok := auth.Refusal(err); ok {
+			name, _ := s.Store.ResetUser(r.Context(), auth.HashSecret(code), s.Now())
+			v := s.newView(r, "reset.title", &resetData{Name: name, Code: code})
+			v.Alert(v.T(key))
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+			s.render(w, r, http.StatusTooManyRequests, "reset", v)
+			return
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			v := s.newView(r, "reset.invalid_title", nil)
 			v.Alert(v.T("reset.invalid"))
@@ -194,6 +214,8 @@ type accountData struct {
 	Tokens   []domain.Token
 	Sessions []domain.Token
 	NewToken string
+	// HasCalendar offers to reset the private calendar link.
+	HasCalendar bool
 }
 
 func (s *Server) accountView(r *http.Request, id domain.Identity, d *accountData) (*view, error) {
@@ -202,6 +224,11 @@ func (s *Server) accountView(r *http.Request, id domain.Identity, d *accountData
 		return nil, err
 	}
 	if d.Sessions, err = s.Store.Tokens(r.Context(), id.User.ID, auth.KindSession, s.Now()); err != nil {
+		return nil, err
+	}
+	if _, err = s.Store.CalendarFeed(r.Context(), id.User.ID); err == nil {
+		d.HasCalendar = true
+	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
 	v := s.newView(r, "account.title", d)
@@ -255,6 +282,17 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, id domai
 	}
 	if fe.OK() {
 		err := s.Accounts.ChangePassword(r.Context(), id, old, nw)
+		if key, retry, ok := auth.Refusal(err); ok {
+			v, verr := s.accountView(r, id, &accountData{})
+			if verr != nil {
+				s.fail(w, r, verr)
+				return
+			}
+			v.Alert(v.T(key))
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+			s.render(w, r, http.StatusTooManyRequests, "account", v)
+			return
+		}
 		if errors.Is(err, auth.ErrCredentials) {
 			fe.Add("current_password", "error.password_wrong")
 		} else if err != nil {

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"nurture/internal/domain"
+	"nurture/internal/store"
 )
 
 type familyData struct {
 	Members   []domain.Member
-	Invites   []domain.Invite
+	Invites   []store.PendingInvite
 	Archived  []domain.Baby
 	Roles     []domain.Role
 	Relations []domain.Relation
@@ -83,6 +84,22 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, id domain.
 		v.Errors, v.Form, status = fe, formValues(r, "role", "relation"), http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "family", v)
+}
+
+// revokeInvite deletes a pending invite so its link no longer works.
+// Another family's invite, or one already used, is not found.
+func (s *Server) revokeInvite(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	if err := s.Store.RevokeInvite(r.Context(), id.Family.ID, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.familyView(r, id, &familyData{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Flash = v.T("family.invite_revoked")
+	s.render(w, r, http.StatusOK, "family", v)
 }
 
 func (s *Server) createReset(w http.ResponseWriter, r *http.Request, id domain.Identity) {

@@ -24,7 +24,6 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Invites", testInvites},
 		{"Tokens", testTokens},
 		{"PasswordReset", testPasswordReset},
-		{"LoginFailures", testLoginFailures},
 		{"Babies", testBabies},
 	}
 	for _, c := range cases {
@@ -230,34 +229,6 @@ func testPasswordReset(t *testing.T, s *store.Store) {
 	}
 	if err := s.CreatePasswordResetForEmail(ctx, "nobody@example.org", "r2", t0, t0.Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("reset for unknown email: %v", err)
-	}
-}
-
-func testLoginFailures(t *testing.T, s *store.Store) {
-	ctx := context.Background()
-	for i := 0; i < 3; i++ {
-		if err := s.RecordLoginFailure(ctx, t0.Add(time.Duration(i)*time.Minute), "acct:a", "addr:1"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n, _ := s.LoginFailures(ctx, "acct:a", t0.Add(90*time.Second)); n != 1 {
-		t.Fatalf("failures since: %d", n)
-	}
-	if n, _ := s.LoginFailures(ctx, "addr:1", t0); n != 3 {
-		t.Fatalf("failures by address: %d", n)
-	}
-	if err := s.ClearLoginFailures(ctx, "acct:a"); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := s.LoginFailures(ctx, "acct:a", t0); n != 0 {
-		t.Fatalf("after clear: %d", n)
-	}
-	// Rows older than a day are pruned on the next failure.
-	if err := s.RecordLoginFailure(ctx, t0.Add(25*time.Hour), "acct:b"); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := s.LoginFailures(ctx, "addr:1", t0); n != 0 {
-		t.Fatalf("old failures kept: %d", n)
 	}
 }
 

@@ -197,23 +197,25 @@ func (h *Handler) whyMessage(p *i18n.Printer, why routine.Reason) string {
 	stroke, _ := h.Library.StrokeText(why.StrokeID, p.Lang)
 	part, _ := h.Library.BodyPartText(why.BodyPart, p.Lang)
 	args := []any{"Stroke", stroke.Name, "Part", part.Name, "Count", why.Count, "Of", why.Of}
+	// "enjoyed 3 of 5 times": the plural follows the whole, Done is the part.
+	of := []any{"Stroke", stroke.Name, "Part", part.Name, "Done", why.Count}
 	switch why.Code {
 	case routine.WhyPermission:
 		return p.T("insights.why.permission_first")
 	case routine.WhyPreterm:
 		return p.T("insights.why.preterm")
 	case routine.WhyNoOil:
-		return p.T("insights.why.no_oil_yet", "Weeks", why.Count)
+		return p.N("insights.why.no_oil_yet", why.Count)
 	case routine.WhyNotYet:
 		return p.N("insights.why.not_yet", why.Count)
 	case routine.WhyEnjoyed:
-		return p.T("insights.why.enjoyed", args...)
+		return p.N("insights.why.enjoyed", why.Of, of...)
 	case routine.WhyEnjoyedPart:
-		return p.T("insights.why.enjoyed_body_part", args...)
+		return p.N("insights.why.enjoyed_body_part", why.Of, of...)
 	case routine.WhyLeftOut:
-		return p.T("insights.why.left_out", args...)
+		return p.N("insights.why.left_out", why.Of, of...)
 	case routine.WhyLeftOutPart:
-		return p.T("insights.why.left_out_body_part", args...)
+		return p.N("insights.why.left_out_body_part", why.Of, of...)
 	case routine.WhyPurpose:
 		return p.T("insights.why.purpose", "Stroke", stroke.Name, "Purpose", strings.ToLower(p.T(purposeKeys[why.Purpose])))
 	case routine.WhyNew:

@@ -202,7 +202,7 @@ func TestInsightsAPI(t *testing.T) {
 		}
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
-		if !strings.Contains(string(b), "Roulement des orteils (petit cochon) : apprécié 4 fois sur 4.") {
+		if !strings.Contains(string(b), "Roulement des orteils (petit cochon)\u00a0: apprécié 4 fois sur 4.") {
 			t.Errorf("not in French: %s", b)
 		}
 	})

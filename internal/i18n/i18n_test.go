@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -130,5 +131,38 @@ func TestDuplicateKeyRefused(t *testing.T) {
 	}
 	if _, err := LoadFS(fsys, "l"); err == nil {
 		t.Fatal("a key defined in two files must be refused")
+	}
+}
+
+// countWords find a number said beside a counted noun: a message that
+// shows a count must have plural forms ("1 time", "2 times"; French "1
+// fois"), never one text for every number.
+var countWords = regexp.MustCompile(`\{\{\.(Count|Of|Days|Minutes|Weeks|Times|Sessions|Steps|Entries)\}\}`)
+
+func TestCountedMessagesHavePluralForms(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("locales", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalogs: %v", err)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := json.Unmarshal(raw, &msgs); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for id, v := range msgs {
+			text, plain := v.(string)
+			if plain && countWords.MatchString(text) {
+				t.Errorf("%s: %q shows a count without plural forms: %q", filepath.Base(f), id, text)
+			}
+			if forms, ok := v.(map[string]any); ok {
+				if _, ok := forms["other"]; !ok {
+					t.Errorf("%s: %q has plural forms but no \"other\"", filepath.Base(f), id)
+				}
+			}
+		}
 	}
 }

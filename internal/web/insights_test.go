@@ -71,7 +71,7 @@ func TestInsightsPage(t *testing.T) {
 		ids = append(ids, s.StrokeID)
 	}
 	joined := strings.Join(ids, ",")
-	if plan.RoutineID != "" || !strings.HasPrefix(joined, "permission_ritual") || strings.Contains(joined, "leg_swedish_milking") || !strings.Contains(joined, "toe_roll") {
+	if plan.RoutineID != "today" || !strings.HasPrefix(joined, "permission_ritual") || strings.Contains(joined, "leg_swedish_milking") || !strings.Contains(joined, "toe_roll") {
 		t.Fatalf("today's plan: routine %q steps %s", plan.RoutineID, joined)
 	}
 	if r := w.viewer.Get("/babies/" + w.babyA + "/session?routine=today"); r.Status != http.StatusForbidden {

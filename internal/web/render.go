@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"mime"
 	"net/http"
 	"path"
@@ -36,6 +37,7 @@ type pages struct {
 
 var funcs = template.FuncMap{
 	"deref":          func(p *float64) float64 { return *p },
+	"roundi":         func(f float64) int { return int(math.Round(f)) },
 	"minutesChoices": func() []int { return []int{5, 10, 15, 20, 30} },
 	"date":           func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02") },
 	"datetime": func(t time.Time, loc *time.Location) string {

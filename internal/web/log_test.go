@@ -78,7 +78,7 @@ func TestLogTimers(t *testing.T) {
 	var entry string
 	logRun(t, w, &entry, []logStep{
 		{"baby page has timer buttons", "owner", "GET", A, nil, 200, `action="` + A + `/timers/start"`},
-		{"baby page for viewer has no buttons", "viewer", "GET", A, nil, 200, "Running timers and manual entry"},
+		{"baby page for viewer has no buttons", "viewer", "GET", A, nil, 200, "caregivers and owners start and stop them"},
 		{"log page", "caregiver", "GET", A + "/log", nil, 200, "Start: Skin-to-skin"},
 		{"log page viewer", "viewer", "GET", A + "/log", nil, 200, "caregivers and owners start and stop them"},
 		{"log page anon", "anon", "GET", A + "/log", nil, 303, "/login"},

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"nurture/internal/domain"
+	"nurture/internal/store"
 )
 
 func babyForm(r *http.Request) (domain.BabyInput, map[string]string) {
@@ -54,7 +55,10 @@ func (s *Server) createBaby(w http.ResponseWriter, r *http.Request, id domain.Id
 type babyData struct {
 	Baby domain.Baby
 	// Timers are the running timers and start buttons (the baby's page).
-	Timers        *timersData
+	Timers *timersData
+	// Recent says when the baby last had each kind of care, in words
+	// ("2 h ago"); the baby's page only.
+	Recent        []recentCare
 	AgeDays       int
 	CorrectedDays int
 	Preterm       bool
@@ -83,6 +87,10 @@ func (s *Server) babyHome(w http.ResponseWriter, r *http.Request, id domain.Iden
 	}
 	v.Title = d.Baby.Name
 	if d.Timers, err = s.timers(r, id, v, d.Baby.ID, "home"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Recent, err = s.recentCare(r, id, v, d.Baby.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -134,4 +142,58 @@ func (s *Server) restoreBaby(w http.ResponseWriter, r *http.Request, id domain.I
 		return
 	}
 	http.Redirect(w, r, "/babies/"+bid+"?msg=baby_restored", http.StatusSeeOther)
+}
+
+// recentCare is one line of the baby's dashboard: what, and how long ago.
+type recentCare struct {
+	What, When string
+	Href       string
+}
+
+// recentCare reads the newest session, sleep and time in arms.
+func (s *Server) recentCare(r *http.Request, id domain.Identity, v *view, babyID string) ([]recentCare, error) {
+	ctx, now := r.Context(), s.Now()
+	out := []recentCare{}
+	ses, _, err := s.Store.Sessions(ctx, id.Family.ID, babyID, store.Page{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	when := v.T("baby.recent_never")
+	if len(ses) > 0 {
+		when = ago(v, ses[0].EndedAt, now)
+	}
+	out = append(out, recentCare{What: v.T("baby.recent_massage"), When: when, Href: "/babies/" + babyID + "/sessions"})
+	for _, k := range []struct {
+		t    domain.EntryType
+		what string
+	}{{domain.SleepLog, "baby.recent_sleep"}, {domain.TouchLog, "baby.recent_arms"}} {
+		es, _, err := s.Store.Entries(ctx, k.t, id.Family.ID, babyID, store.Page{Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		when := v.T("baby.recent_never")
+		if len(es) > 0 {
+			if es[0].EndedAt == nil {
+				when = v.T("baby.recent_now")
+			} else {
+				when = ago(v, *es[0].EndedAt, now)
+			}
+		}
+		out = append(out, recentCare{What: v.T(k.what), When: when, Href: "/babies/" + babyID + "/day"})
+	}
+	return out, nil
+}
+
+// ago says how long ago t was, in the reader's words and plural rules.
+func ago(v *view, t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return v.T("baby.ago_now")
+	case d < time.Hour:
+		return v.N("baby.ago_min", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return v.N("baby.ago_hours", int(d/time.Hour))
+	}
+	return v.N("baby.ago_days", int(d/(24*time.Hour)))
 }

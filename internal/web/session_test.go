@@ -674,3 +674,30 @@ func TestUnknownPages(t *testing.T) {
 		t.Errorf("API 404: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
 }
+
+// The baby page is a dashboard: timers first, when the baby last had a
+// massage, sleep and time in arms, today's routine one tap away, and one
+// way to the crying companion (the header's).
+func TestBabyDashboard(t *testing.T) {
+	w := newSesWorld(t)
+	now := apptest.Now().UTC().Truncate(time.Second)
+	sesPost(t, w.app, w.fam.Token, w.baby, now.Add(-2*time.Hour-6*time.Minute), "completed", nil)
+	r := w.app.API("POST", "/api/v1/babies/"+w.baby+"/touch", w.fam.Token, map[string]any{"kind": "holding",
+		"started_at": now.Add(-50 * time.Minute).Format(time.RFC3339), "ended_at": now.Add(-40 * time.Minute).Format(time.RFC3339)})
+	if r.Status != 201 {
+		t.Fatal(r.Status, r.Body)
+	}
+	body := html.UnescapeString(w.owner.Get("/babies/" + w.baby).Body)
+	timers, recent, start := strings.Index(body, `id="timers"`), strings.Index(body, `id="recent-h"`), strings.Index(body, `id="start-today"`)
+	if timers < 0 || recent < timers || start < recent {
+		t.Errorf("dashboard order: timers %d, recent %d, start %d", timers, recent, start)
+	}
+	for _, want := range []string{"Last massage", "2 h ago", "Last time in arms", "40 min ago", "Last sleep", "not yet", "/session?routine=today"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	if n := strings.Count(body, "/crying\""); n != 1 {
+		t.Errorf("%d ways to the crying companion on the baby page, want the header's one", n)
+	}
+}

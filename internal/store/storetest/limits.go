@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	for _, c := range []struct {
+	logCases = append(logCases, []struct {
 		name string
 		fn   func(t *testing.T, s *store.Store)
 	}{
@@ -23,9 +23,7 @@ func init() {
 		{"ResetsRaceEachOther", testResetsRace},
 		{"OwnerResetTurnsOffCalendar", testOwnerResetCalendar},
 		{"RevokeInvite", testRevokeInvite},
-	} {
-		logCases = append(logCases, c)
-	}
+	}...)
 }
 
 func testRateLimits(t *testing.T, s *store.Store) {

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -29,6 +30,10 @@ import (
 	"nurture/internal/store"
 	"nurture/internal/web"
 )
+
+// URLFile, in the SQLite data directory, holds the address a running
+// server listens on, so that `nurture demo` can say where to log in.
+const URLFile = "nurture.url"
 
 // Version is set at build time with -ldflags "-X nurture/internal/cli.Version=…".
 var Version = "dev"
@@ -71,14 +76,14 @@ var commands = map[string]command{
 // Main runs the command line and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || helpFlag(args[0])) {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
 	switch c, ok := commands[cmd]; {
 	case ok:
 		err = c.run(args, stdout, stderr)
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
+	case cmd == "help" || helpFlag(cmd):
 		fmt.Fprint(stdout, usage())
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage())
@@ -93,6 +98,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// helpFlag reports -h, -help and --help, which list the commands when
+// they come first (after a command they show its flags).
+func helpFlag(s string) bool { return s == "-h" || s == "-help" || s == "--help" }
 
 func openStore(ctx context.Context, c config.Config, log *slog.Logger) (*store.Store, error) {
 	return store.Open(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: log})
@@ -210,6 +219,13 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		where = "PostgreSQL"
 	}
 	fmt.Fprintf(stdout, "Nurture is running at http://%s (%s). Press Ctrl-C to stop.\n", ln.Addr(), where)
+	// Other commands (demo) say where to log in: the address as listened.
+	if st.Dialect() == store.SQLite {
+		url := filepath.Join(c.DataDir, URLFile)
+		if err := os.WriteFile(url, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err == nil {
+			defer os.Remove(url)
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

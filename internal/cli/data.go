@@ -9,8 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"nurture/internal/config"
 	"nurture/internal/content"
 	"nurture/internal/export"
@@ -70,9 +68,8 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	total := len(doc.Babies) + len(doc.Sessions) + len(doc.Touch) + len(doc.Sleep) + len(doc.Crying)
-	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("writing "+file),
-		progressbar.OptionShowBytes(true), progressbar.OptionClearOnFinish())
-	w := io.MultiWriter(f, bar)
+	bar := newProgress(stderr, -1, "writing "+file, true)
+	w := io.MultiWriter(f, writerOf(bar))
 	if csv {
 		err = export.WriteCSVZip(w, doc)
 	} else {
@@ -145,8 +142,7 @@ func importCmd(args []string, stdout, stderr io.Writer) error {
 	if !create {
 		total -= sp.Members
 	}
-	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing"),
-		progressbar.OptionClearOnFinish())
+	bar := newProgress(stderr, total, "importing", false)
 	res, err := st.ImportFrom(ctx, lock, sp.Family, sp, create, func() { bar.Add(1) })
 	bar.Finish()
 	if err != nil {

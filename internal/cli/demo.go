@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"nurture/internal/auth"
@@ -44,6 +46,19 @@ func demoCmd(args []string, stdout, _ io.Writer) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	fmt.Fprintf(stdout, "Demo family ready: %d massage sessions and %d touch, sleep and crying entries over %d days.\n", f.Sessions, f.Entries, demo.Days)
-	fmt.Fprintf(stdout, "Start the server (nurture serve) and log in at http://%s/login\n  email:    %s\n  password: %s\n", c.Addr, demo.Email, password)
+	fmt.Fprintf(stdout, "%s\n  email:    %s\n  password: %s\n", loginWhere(c), demo.Email, password)
 	return nil
+}
+
+// loginWhere says where to log in: the address the running server wrote
+// into the data directory, else the configured one and how to be sure.
+func loginWhere(c config.Config) string {
+	if c.DatabaseURL == "" {
+		if b, err := os.ReadFile(filepath.Join(c.DataDir, URLFile)); err == nil {
+			if u := strings.TrimSpace(string(b)); strings.HasPrefix(u, "http://") {
+				return "Log in at " + u + "/login (the running server's address)."
+			}
+		}
+	}
+	return fmt.Sprintf("Start the server (nurture serve) and log in at http://%s/login; a server started with another --addr or NURTURE_ADDR prints its own address when it starts.", c.Addr)
 }

@@ -81,21 +81,29 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
-	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (NURTURE_ADDR)")
+	// Each command shows only the flags it uses: every command reaches the
+	// database; serve, demo and user also say (or use) the address; the
+	// rest belongs to the server.
+	server := name == "serve"
+	if server || name == "demo" || name == "user" {
+		fs.StringVar(&c.Addr, "addr", c.Addr, "address the server listens on (NURTURE_ADDR)")
+	}
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the SQLite database (NURTURE_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL to use PostgreSQL instead of SQLite (NURTURE_DATABASE_URL)")
-	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, e.g. behind a TLS proxy (NURTURE_SECURE_COOKIES)")
 	if extra != nil {
 		extra(fs)
 	}
-	fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "back up the SQLite database into DATA/backups this often, e.g. 24h; 0 = off (NURTURE_BACKUP_EVERY)")
-	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
-	fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
-	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded header is believed, e.g. 127.0.0.1,10.0.0.0/8; none when empty (NURTURE_TRUSTED_PROXIES)", func(v string) error {
-		p, err := ParseProxies(v)
-		c.TrustedProxies = p
-		return err
-	})
+	if server {
+		fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, e.g. behind a TLS proxy (NURTURE_SECURE_COOKIES)")
+		fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "back up the SQLite database into DATA/backups this often, e.g. 24h; 0 = off (NURTURE_BACKUP_EVERY)")
+		fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
+		fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
+		fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded header is believed, e.g. 127.0.0.1,10.0.0.0/8; none when empty (NURTURE_TRUSTED_PROXIES)", func(v string) error {
+			p, err := ParseProxies(v)
+			c.TrustedProxies = p
+			return err
+		})
+	}
 	err := fs.Parse(args)
 	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
 		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,9 @@ type familyData struct {
 	Roles     []domain.Role
 	Relations []domain.Relation
 	// Shown once, right after an owner creates one.
-	InviteURL     string
+	InviteURL string
+	// InviteQR is the link as a QR code to scan with the other phone.
+	InviteQR      template.HTML
 	InviteExpires time.Time
 	ResetURL      string
 	ResetName     string
@@ -73,6 +76,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, id domain.
 			return
 		}
 		d.InviteURL, d.InviteExpires = baseURL(r)+"/join/"+code, exp
+		d.InviteQR = qrSVG(d.InviteURL, s.Catalog.For(s.Catalog.Match(id.User.Locale, r.Header.Get("Accept-Language"))).T("family.invite_qr"))
 	}
 	v, err := s.familyView(r, id, d)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -699,5 +700,25 @@ func TestBabyDashboard(t *testing.T) {
 	}
 	if n := strings.Count(body, "/crying\""); n != 1 {
 		t.Errorf("%d ways to the crying companion on the baby page, want the header's one", n)
+	}
+}
+
+// An invitation comes with Copy and Share (where the browser has them)
+// and a QR code drawn on the server, inline.
+func TestInvitationShareAndQR(t *testing.T) {
+	w := newSesWorld(t)
+	r := w.owner.Post("/family/invites", url.Values{"role": {"caregiver"}, "relation": {"grandparent"}})
+	if r.Status != 200 {
+		t.Fatalf("invite: %d", r.Status)
+	}
+	for _, want := range []string{`<svg class="qr" role="img"`, `data-copy="invite-url"`, `data-share="invite-url"`, "/app.js"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("invitation page lacks %q", want)
+		}
+	}
+	// The code holds the link: a version-4 or larger QR code, 33+ modules.
+	m := regexp.MustCompile(`viewBox="0 0 (\d+) (\d+)"`).FindStringSubmatch(r.Body)
+	if n, _ := strconv.Atoi(m[1]); m == nil || m[1] != m[2] || n < 33 {
+		t.Errorf("QR size: %v", m)
 	}
 }

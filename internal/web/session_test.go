@@ -722,3 +722,9 @@ func TestInvitationShareAndQR(t *testing.T) {
 		t.Errorf("QR size: %v", m)
 	}
 }
+
+// The login page says how to get a reset link.
+func TestLoginForgotPassword(t *testing.T) {
+	w := newSesWorld(t)
+	sesCase{"login page", w.app.Browser(), "GET", "/login", nil, 200, []string{"Forgot your password?", "Reset link", "nurture user reset-password"}, nil}.run(t)
+}

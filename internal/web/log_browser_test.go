@@ -186,9 +186,28 @@ func TestBrowserCryingCompanion(t *testing.T) {
 	// One tap from the header.
 	logbClick(t, ctx, "a.cry-link")
 	logbWait(t, ctx, "#cry-needs h2")
-	// The timer starts at once.
+	// Reading the companion starts nothing: the timer waits for the parent
+	// to say the baby is crying now.
+	time.Sleep(500 * time.Millisecond)
+	if logbEval[string](t, ctx, `document.getElementById("cry-eid").value`) != "" {
+		t.Fatalf("opening the companion started a crying timer")
+	}
+	logbClick(t, ctx, "#cry-start button[type=submit]")
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("cry-eid").value !== ""`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatalf("the crying timer did not start: %v", err)
+	}
+	// Started by mistake: one tap discards it, and it is gone from the server.
+	logbWait(t, ctx, "#cry-discard")
+	logbClick(t, ctx, "#cry-discard")
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("cry-eid").value === "" && !document.getElementById("cry-start").hidden`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the discarded timer stays: %v", err)
+	}
+	if r := a.API("GET", "/api/v1/babies/"+baby+"/timers", fam.Token, nil); strings.Contains(r.Body, `"crying"`) {
+		t.Fatalf("a discarded crying timer is still on the server: %s", r.Body)
+	}
+	logbClick(t, ctx, "#cry-start button[type=submit]")
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("cry-eid").value !== ""`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the crying timer did not start again: %v", err)
 	}
 	steps := []string{"needs", "hold", "limit", "flags", "end"}
 	visible := func(want string) {

@@ -374,6 +374,7 @@ func TestBrowserOfflineQuickEntry(t *testing.T) {
 
 	// The crying companion starts its timer offline and saves the episode.
 	offbGo(t, ctx, pa.URL+"/babies/"+baby+"/crying")
+	sesClick(t, ctx, "#cry-start button[type=submit]")
 	offbUntil(t, ctx, "the crying timer", `Promise.resolve(document.getElementById("cry-eid").value !== "")`, 10*time.Second)
 	offbWaitStatus(t, ctx, "2 entries waiting to sync")
 	sesEval[bool](t, ctx, `(document.querySelector('[data-go="end"]').click(), true)`)

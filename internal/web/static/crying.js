@@ -1,6 +1,9 @@
-// The crying companion: starts the crying timer at once, shows one calm
-// step at a time, paces the parent's breathing and, if asked, speaks
-// softly. Without this file every step is on the page and forms save.
+// The crying companion: times a crying spell only when the parent says
+// the baby is crying now (reading the red flags or the guide starts
+// nothing), lets a timer started by mistake be discarded in one tap, shows
+// one calm step at a time, paces the parent's breathing and, if asked,
+// speaks softly. Without this file every step is on the page and forms
+// save.
 (function () {
   "use strict";
   var box = document.getElementById("companion");
@@ -10,6 +13,7 @@
   var since = document.getElementById("cry-since");
   var elapsed = document.getElementById("cry-elapsed");
   var startForm = document.getElementById("cry-start");
+  var discard = document.getElementById("cry-discard");
   var opened = document.querySelector("input[name=opened_at]");
   var loadedAt = Date.now();
   var steps = Array.prototype.slice.call(box.querySelectorAll(".cry-step"));
@@ -37,6 +41,7 @@
     elapsed.setAttribute("data-elapsed", entry.started_at);
     since.hidden = false;
     if (startForm) { startForm.hidden = true; }
+    if (discard) { discard.hidden = false; }
     tick();
   }
 
@@ -101,14 +106,42 @@
       since.hidden = false;
     } else if (Q) {
       // A crying timer started offline (this page may come from the cache)
-      // is picked up rather than started twice.
+      // is picked up.
       Q.list().then(function (l) {
         var q = l.filter(function (r) { return r.url === api && !r.body.ended_at && r.st === "wait"; })[0];
-        if (q) { running(q.body); } else { start(); }
-      }, start);
-    } else {
-      start();
+        if (q) { running(q.body); }
+      });
     }
+    // Timing starts only when the parent says the baby is crying now.
+    if (startForm) {
+      startForm.addEventListener("submit", function (ev) { ev.preventDefault(); start(); });
+    }
+  }
+  // Started by mistake: one tap removes the timer, sent or still queued.
+  if (discard) {
+    if (box.getAttribute("data-entry")) { discard.hidden = false; }
+    discard.addEventListener("click", function () {
+      var id = eid.value;
+      if (!id) { return; }
+      var gone = function () {
+        eid.value = "";
+        box.removeAttribute("data-entry");
+        elapsed.removeAttribute("data-elapsed");
+        since.hidden = true;
+        discard.hidden = true;
+        if (startForm) { startForm.hidden = false; }
+      };
+      // Let a start still on its way arrive first; then an entry still in
+      // the queue never reached the server and is dropped there, and one
+      // that did is deleted on the server.
+      var settled = Q ? Q.flush(true).then(function () { return Q.list(); }) : Promise.resolve([]);
+      settled.then(function (l) {
+        var q = l.filter(function (r) { return r.id === id && r.url === api; })[0];
+        if (q) { return Q.drop(q.k).then(gone); }
+        return fetch(api + "/" + encodeURIComponent(id), { method: "DELETE", credentials: "same-origin" })
+          .then(function (r) { if (r.ok || r.status === 404) { gone(); } });
+      }).catch(function () { /* offline: try again */ });
+    });
   }
   if (elapsed.getAttribute("data-elapsed")) { tick(); }
   setInterval(tick, 15000);

@@ -11,7 +11,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/goodsign/monday"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -184,4 +186,18 @@ func (p *Printer) Has(id string) bool {
 // LangName is a language's own name, from its catalog.
 func (c *Catalog) LangName(lang string) string {
 	return c.For(lang).T("lang.name")
+}
+
+// dateLocales are the CLDR-based month and weekday names per language
+// (github.com/goodsign/monday), so no month table is written by hand.
+var dateLocales = map[string]monday.Locale{"en": monday.LocaleEnGB, "fr": monday.LocaleFrFR}
+
+// LongDate writes a day the way the printer's language writes it:
+// "Thursday 3 December", "jeudi 3 décembre".
+func (p *Printer) LongDate(t time.Time) string {
+	loc, ok := dateLocales[p.Lang]
+	if !ok {
+		loc = monday.LocaleEnGB
+	}
+	return monday.Format(t, "Monday 2 January", loc)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // dynamicPrefixes are keys built at run time from a value ("role." + role);
@@ -163,6 +164,19 @@ func TestCountedMessagesHavePluralForms(t *testing.T) {
 					t.Errorf("%s: %q has plural forms but no \"other\"", filepath.Base(f), id)
 				}
 			}
+		}
+	}
+}
+
+func TestLongDate(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, time.December, 3, 10, 0, 0, 0, time.UTC)
+	for lang, want := range map[string]string{"en": "Thursday 3 December", "fr": "jeudi 3 décembre"} {
+		if got := c.For(lang).LongDate(day); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}
 }

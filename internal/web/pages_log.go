@@ -687,7 +687,7 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request, id domain.Ident
 	d := &dayData{babyData: bd, Date: date, Hours: hours, Today: domain.DateOf(now, loc),
 		Prev:    time.Date(y, m, dd-1, 12, 0, 0, 0, loc).Format(time.DateOnly),
 		Next:    time.Date(y, m, dd+1, 12, 0, 0, 0, loc).Format(time.DateOnly),
-		Heading: from.Format("2006-01-02"), Legend: mn.list}
+		Heading: v.LongDate(from.Add(12 * time.Hour).In(loc)), Legend: mn.list}
 	d.Width = dayLabelW + float64(len(dayLanes))*(dayLaneW+dayLaneGap)
 	d.Height = dayHeadH + float64(hours)*dayHourH + 8
 	for i := 0; i <= hours; i++ {
@@ -810,7 +810,7 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request, id domain.Ident
 		d.Totals = append(d.Totals, dayTotal{What: v.T("day.total_touch"), Value: fmtMinutes(t)})
 	}
 	v.Data = d
-	v.Title = v.T("day.title_for", "Name", bd.Baby.Name, "Date", date)
+	v.Title = v.T("day.title_for", "Name", bd.Baby.Name, "Date", d.Heading)
 	s.render(w, r, status, "day", v)
 }
 

@@ -152,11 +152,15 @@ func (st *streamer) arm() { st.w.limit = st.dec.InputOffset() + MaxRecordBytes }
 
 // problem turns a decoding error at where into what the caller reports.
 func (st *streamer) problem(where string, err error) error {
+	at := where
+	if at == "" {
+		at = "file" // a problem always says where
+	}
 	switch {
 	case st.w.err != nil:
 		return &ReadError{st.w.err}
 	case errors.Is(err, errTooLong):
-		return &Problem{where, "export.error.too_long"}
+		return &Problem{at, "export.error.too_long"}
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
@@ -214,6 +218,9 @@ func (st *streamer) document() error {
 			return st.problem("", err)
 		}
 		key, _ := tok.(string)
+		if key == "" {
+			return &Problem{"file", "export.error.json"} // a problem always says where
+		}
 		if st.seen[key] {
 			return &Problem{key, "export.error.json"}
 		}

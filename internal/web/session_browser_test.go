@@ -227,6 +227,11 @@ func TestBrowserGuidedSession(t *testing.T) {
 		t.Errorf("a break does not pause: %q became %q", paused, now)
 	}
 	sesClick(t, ctx, "#btn-continue")
+	// Paused, then a break, then continue: the session goes on.
+	sesClick(t, ctx, "#btn-pause")
+	sesClick(t, ctx, "#btn-break")
+	sesWaitVisible(t, ctx, "#screen-break", 2*time.Second)
+	sesClick(t, ctx, "#btn-continue")
 
 	// Pause holds the step; back returns to the one before; resume goes on.
 	sesClick(t, ctx, "#btn-pause")

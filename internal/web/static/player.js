@@ -322,9 +322,9 @@
       remaining = Math.max(0, endsAt - Date.now());
       clearTimeout(timer);
       timer = null;
-    } else {
+    } else if (!paused) {
       remaining = -1; // a step that waits for a tap
-    }
+    } // paused: remaining already holds what was left of the step
     var now = Date.now();
     breaks.push(now);
     // Two breaks within a minute (at the session's speed) suggest ending.
@@ -337,9 +337,15 @@
     show("break", "break-h");
   });
 
+  // Continue after a break carries on, even if the step was paused.
   $("btn-continue").addEventListener("click", function () {
     if (outcome) { return; }
     show("step", "step-part");
+    if (paused) {
+      paused = false;
+      $("btn-pause").setAttribute("aria-pressed", "false");
+      $("btn-pause").textContent = text.pause || "Pause";
+    }
     if (remaining >= 0) { arm(remaining); }
   });
 

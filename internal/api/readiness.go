@@ -123,8 +123,9 @@ type planJSON struct {
 
 // sessionPlan answers the steps of a session the rules allow now: the
 // routine (or today's suggestion, routine=today) cut to the baby's
-// cautious age and the adjustments of a readiness answer from the last 30
-// minutes whose verdict is go. Without one it is 409: check first.
+// cautious age and the adjustments of a go answer from the last 30
+// minutes. Without one, or while the baby's latest answer says otherwise
+// (app.Care.CurrentCheck), it is 409: check first.
 func (h *Handler) sessionPlan(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	b, err := h.Store.Baby(r.Context(), id.Family.ID, r.PathValue("id"))
 	if err != nil {
@@ -148,7 +149,7 @@ func (h *Handler) sessionPlan(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	chk, err := h.Care.CurrentCheck(r.Context(), id, b.ID, q.Get("check"))
-	if errors.Is(err, app.ErrNoCheck) || (err == nil && chk.Verdict != readiness.Go.String()) {
+	if errors.Is(err, app.ErrNoCheck) || (err == nil && !chk.Go()) {
 		h.error(w, r, http.StatusConflict, "api.check_first")
 		return
 	} else if err != nil {

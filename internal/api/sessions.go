@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"nurture/internal/app"
 	"nurture/internal/domain"
 	"nurture/internal/store"
 )
@@ -139,9 +138,7 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domai
 	}
 	s, fe := h.session(r, id, babyID, b)
 	if fe.OK() {
-		if err := h.Care.SessionReadiness(r.Context(), &s); errors.Is(err, app.ErrUnknownCheck) {
-			fe.Add("readiness_check_id", "api.unknown_check")
-		} else if err != nil {
+		if err := h.Care.SessionReadiness(r.Context(), &s); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -238,7 +238,8 @@ func TestSessionPlanThroughReadiness(t *testing.T) {
 	plan("routine=nope", 422)
 
 	// A session saved after the answer keeps its verdict; one recorded
-	// after the fact says none; an unknown answer is refused.
+	// after the fact says none, and so does one naming an answer this baby
+	// does not have (an offline queue must not be stranded by it).
 	now := apptest.Now().UTC().Truncate(time.Second)
 	ses := func(extra string) apptest.Response {
 		return w.app.API("POST", base+"/sessions", w.owner.Token, `{"routine_id":"newborn_gentle","started_at":"`+now.Add(-5*time.Minute).Format(time.RFC3339)+
@@ -251,12 +252,13 @@ func TestSessionPlanThroughReadiness(t *testing.T) {
 	if r := ses(``); r.Status != 201 || !strings.Contains(r.Body, `"readiness":"none"`) {
 		t.Fatalf("session after the fact: %d %s", r.Status, r.Body)
 	}
-	if r := ses(`,"readiness_check_id":"` + uuid.NewString() + `"`); r.Status != 422 || !strings.Contains(r.Body, "readiness_check_id") {
+	if r := ses(`,"readiness_check_id":"` + uuid.NewString() + `"`); r.Status != 201 || !strings.Contains(r.Body, `"readiness":"none"`) ||
+		!strings.Contains(r.Body, `"readiness_check_id":""`) {
 		t.Fatalf("unknown check: %d %s", r.Status, r.Body)
 	}
 	// Another baby's answer is unknown to this one.
 	other := w.app.API("POST", "/api/v1/babies/"+w.babyA+"/readiness", w.owner.Token, `{"state":"quiet_alert"}`).JSON(t)
-	if r := ses(`,"readiness_check_id":"` + other["id"].(string) + `"`); r.Status != 422 {
+	if r := ses(`,"readiness_check_id":"` + other["id"].(string) + `"`); r.Status != 201 || !strings.Contains(r.Body, `"readiness":"none"`) {
 		t.Fatalf("another baby's check: %d %s", r.Status, r.Body)
 	}
 	// An answer from the future is refused; a replayed id is harmless.
@@ -272,6 +274,56 @@ func TestSessionPlanThroughReadiness(t *testing.T) {
 	}
 	if r := w.app.API("POST", "/api/v1/babies/"+w.babyB+"/readiness", w.other.Token, `{"id":"`+id+`","state":"quiet_alert"}`); r.Status != 409 {
 		t.Fatalf("an id of another family: %d %s", r.Status, r.Body)
+	}
+	// The same id with another answer would show a verdict that is not
+	// the one kept: refused, and the first answer stands.
+	if r := w.app.API("POST", base+"/readiness", w.owner.Token, `{"id":"`+id+`","state":"asleep"}`); r.Status != 409 {
+		t.Fatalf("replay with another answer: %d %s", r.Status, r.Body)
+	}
+	if r := w.app.API("GET", base+"/session-plan?routine=newborn_gentle", w.owner.Token, nil); r.Status != 200 || !strings.Contains(r.Body, id) {
+		t.Fatalf("plan after a refused replay: %d %s", r.Status, r.Body)
+	}
+}
+
+// The baby's latest answer decides, whoever gave it: a partner's "not
+// today" holds back a session planned from an earlier go, and it stands
+// past the 30 minutes a go answer lasts, until its own retry time.
+func TestReadinessLatestAnswerStands(t *testing.T) {
+	w := newWorld(t)
+	baby := w.app.Baby(w.owner, "Lou", apptest.DaysAgo(120))
+	base := "/api/v1/babies/" + baby
+	now := apptest.Now().UTC()
+	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	ok := w.app.API("POST", base+"/readiness", w.owner.Token, `{"state":"quiet_alert","now":"`+at(-10*time.Minute)+`"}`).JSON(t)
+	if ok["verdict"] != "go" {
+		t.Fatalf("first answer: %v", ok)
+	}
+	plan := func(query string) int {
+		return w.app.API("GET", base+"/session-plan?routine=newborn_gentle"+query, w.owner.Token, nil).Status
+	}
+	if st := plan("&check=" + ok["id"].(string)); st != 200 {
+		t.Fatalf("plan from a go answer: %d", st)
+	}
+	// Bob, the father, answers a minute later: vaccinated two hours ago.
+	r := w.app.API("POST", base+"/readiness", w.caregiver.Token, `{"state":"quiet_alert","now":"`+at(-9*time.Minute)+
+		`","vaccinated_at":"`+at(-2*time.Hour)+`"}`)
+	if r.Status != 200 || !strings.Contains(r.Body, `"not_today"`) {
+		t.Fatalf("partner's answer: %d %s", r.Status, r.Body)
+	}
+	for _, q := range []string{"", "&check=" + ok["id"].(string)} {
+		if st := plan(q); st != 409 {
+			t.Errorf("plan%s after a partner's not today: %d", q, st)
+		}
+	}
+	// Forty minutes on, the not today still stands; only a new answer
+	// lifts it.
+	w2 := newWorld(t)
+	baby2 := w2.app.Baby(w2.owner, "Max", apptest.DaysAgo(120))
+	base2 := "/api/v1/babies/" + baby2
+	w2.app.API("POST", base2+"/readiness", w2.owner.Token, `{"state":"quiet_alert","now":"`+at(-40*time.Minute)+
+		`","vaccinated_at":"`+at(-2*time.Hour)+`"}`)
+	if st := w2.app.API("GET", base2+"/session-plan?routine=newborn_gentle", w2.owner.Token, nil).Status; st != 409 {
+		t.Fatalf("plan 40 minutes after not today: %d", st)
 	}
 }
 

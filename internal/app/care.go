@@ -37,7 +37,9 @@ var ErrNoCheck = errors.New("app: no readiness check in the last 30 minutes")
 
 // CheckReadiness applies the readiness rules to the baby and keeps the
 // answer under checkID (a new id when empty), so that the session that
-// follows is planned from it. A replayed id changes nothing.
+// follows is planned from it. A replayed id with the same answer changes
+// nothing and gives the same verdict; one whose answer differs from the
+// stored one is ErrConflict, since the verdict shown must be the one kept.
 func (c *Care) CheckReadiness(ctx context.Context, id domain.Identity, baby domain.Baby, checkID string, in readiness.Input) (readiness.Result, domain.ReadinessCheck, error) {
 	res, err := readiness.Check(in, domain.ReadinessBaby(baby, id.Family), domain.ReadinessSettings(id.Family))
 	if err != nil {
@@ -47,39 +49,53 @@ func (c *Care) CheckReadiness(ctx context.Context, id domain.Identity, baby doma
 		checkID = uuid.NewString()
 	}
 	chk := domain.ReadinessCheck{ID: checkID, FamilyID: id.Family.ID, BabyID: baby.ID, UserID: id.User.ID,
-		CheckedAt: in.Now.UTC(), Verdict: res.Verdict.String(), State: string(in.State)}
+		CheckedAt: in.Now.UTC().Truncate(time.Millisecond), Verdict: res.Verdict.String(), State: string(in.State),
+		Until: domain.CheckStandsUntil(res.Verdict.String(), in.Now.UTC(), res.RetryAt, id.Family.Location()).Truncate(time.Millisecond)}
 	for _, f := range res.Adjust {
 		chk.Adjust = append(chk.Adjust, f.Code)
 	}
-	if err := c.Store.PutReadinessCheck(ctx, chk); err != nil {
+	stored, err := c.Store.PutReadinessCheck(ctx, chk)
+	if err != nil {
 		return res, chk, err
 	}
-	return res, chk, nil
+	if stored.Verdict != chk.Verdict || stored.State != chk.State || !slices.Equal(stored.Adjust, chk.Adjust) {
+		return res, stored, store.ErrConflict
+	}
+	return res, stored, nil
 }
 
-// CurrentCheck returns the readiness answer a session starting now follows:
-// the one named, when it is this baby's and recent; with no name, the
-// user's latest recent answer for the baby. Recent is within
-// domain.CheckValidFor. Otherwise ErrNoCheck.
+// CurrentCheck returns the readiness answer a session starting now
+// follows. The baby's latest answer, from whoever gave it, decides: while
+// it stands (domain.CheckStandsUntil) an answer other than go is returned
+// as it is, named check or not, and the caller holds the session back. When
+// the latest is go, the go answer named by checkID (this baby's, recent)
+// is used, or else the latest. Anything else is ErrNoCheck: ask again.
 func (c *Care) CurrentCheck(ctx context.Context, id domain.Identity, babyID, checkID string) (domain.ReadinessCheck, error) {
 	now := c.Now()
-	since := now.Add(-domain.CheckValidFor)
-	var chk domain.ReadinessCheck
-	var err error
-	if checkID != "" {
-		chk, err = c.Store.ReadinessCheck(ctx, id.Family.ID, babyID, checkID)
-	} else {
-		chk, err = c.Store.LatestReadinessCheck(ctx, id.Family.ID, babyID, id.User.ID, since)
-	}
+	// Nothing stands longer than a day (the end of the family's day, a
+	// vaccination's 48 hours are the longest), so two days back is enough.
+	latest, err := c.Store.LatestReadinessCheck(ctx, id.Family.ID, babyID, now.Add(-48*time.Hour), now.Add(domain.ClockSkew))
 	if errors.Is(err, store.ErrNotFound) {
-		return chk, ErrNoCheck
+		return latest, ErrNoCheck
 	} else if err != nil {
-		return chk, err
+		return latest, err
 	}
-	if chk.CheckedAt.Before(since) || chk.CheckedAt.After(now.Add(domain.ClockSkew)) {
-		return chk, ErrNoCheck
+	if !now.Before(latest.Until) {
+		return latest, ErrNoCheck
 	}
-	return chk, nil
+	if !latest.Go() || checkID == "" || checkID == latest.ID {
+		return latest, nil
+	}
+	named, err := c.Store.ReadinessCheck(ctx, id.Family.ID, babyID, checkID)
+	if errors.Is(err, store.ErrNotFound) {
+		return named, ErrNoCheck
+	} else if err != nil {
+		return named, err
+	}
+	if !named.Go() || !now.Before(named.Until) || named.CheckedAt.After(now.Add(domain.ClockSkew)) {
+		return named, ErrNoCheck
+	}
+	return named, nil
 }
 
 // Rules are the plan rules for a baby now, with a readiness answer's
@@ -116,12 +132,11 @@ func (c *Care) LeftOutBy(strokeID string, r routine.Rules, codes []string) []str
 	return out
 }
 
-// ErrUnknownCheck means a session names a readiness answer this baby does
-// not have.
-var ErrUnknownCheck = errors.New("app: unknown readiness check")
-
 // SessionReadiness fills in the verdict of the readiness answer a session
-// names; a session naming none was recorded after the fact.
+// names. A session naming none was recorded after the fact; one naming an
+// answer this baby does not have (lost, or from a queue replayed after the
+// baby's answers were deleted) is kept as one without, since refusing it
+// would strand a massage that did happen in an offline queue.
 func (c *Care) SessionReadiness(ctx context.Context, s *domain.Session) error {
 	if s.ReadinessCheckID == "" {
 		s.Readiness = domain.ReadinessNone
@@ -129,7 +144,8 @@ func (c *Care) SessionReadiness(ctx context.Context, s *domain.Session) error {
 	}
 	chk, err := c.Store.ReadinessCheck(ctx, s.FamilyID, s.BabyID, s.ReadinessCheckID)
 	if errors.Is(err, store.ErrNotFound) {
-		return ErrUnknownCheck
+		s.Readiness, s.ReadinessCheckID = domain.ReadinessNone, ""
+		return nil
 	} else if err != nil {
 		return err
 	}

@@ -68,8 +68,9 @@ const TodayRoutineID = "today"
 // ReadinessNone marks a session recorded without a readiness check.
 const ReadinessNone = "none"
 
-// ReadinessCheck is one stored readiness answer: a session started within
-// CheckValidFor of it follows its verdict and adjustments.
+// ReadinessCheck is one stored readiness answer. The baby's latest answer,
+// whoever gave it, decides whether a session may start: until Until a go
+// answer plans the session and any other answer holds it back.
 type ReadinessCheck struct {
 	ID        string
 	FamilyID  string
@@ -80,12 +81,34 @@ type ReadinessCheck struct {
 	// Adjust are the adjustment codes the session plan applies.
 	Adjust []string
 	State  string
+	Until  time.Time
 }
 
-// CheckValidFor is how long a readiness answer stands: a parent who just
-// checked is not asked twice, and an answer from an hour ago no longer
-// describes the baby.
+// Go tells whether the answer lets a session start.
+func (c ReadinessCheck) Go() bool { return c.Verdict == "go" }
+
+// CheckValidFor is how long a go answer stands: a parent who just checked
+// is not asked twice, and an answer from an hour ago no longer describes
+// the baby.
 const CheckValidFor = 30 * time.Minute
+
+// CheckStandsUntil is when an answer stops deciding. A go answer stands
+// for CheckValidFor. Wait stands until its retry time (CheckValidFor when
+// it has none). Not today and seek help stand until their retry time or
+// else the end of the family's day: answering again is what lifts them,
+// not the clock running on for half an hour.
+func CheckStandsUntil(verdict string, checkedAt time.Time, retryAt *time.Time, loc *time.Location) time.Time {
+	switch {
+	case verdict == "go":
+		return checkedAt.Add(CheckValidFor)
+	case retryAt != nil && retryAt.After(checkedAt):
+		return *retryAt
+	case verdict == "wait":
+		return checkedAt.Add(CheckValidFor)
+	}
+	y, m, d := checkedAt.In(loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+}
 
 // Span limits shared by every timed entry.
 const (

@@ -499,14 +499,15 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 }
 
 // sessionPlayer is the guided session. Every way in goes through the
-// readiness answer: a go answer from the last 30 minutes (named by check=,
-// or the parent's latest) plans the session; with none the page asks the
-// short question itself ("calm, fed a while ago, well") and the full
-// questions are one tap away; a recent answer other than go sends the
-// parent back to the questions. ask=1 always asks: it is the page kept
-// for offline use, where no earlier answer can be trusted. The steps are
-// always cut on the server to the baby's cautious age and the answer's
-// adjustments.
+// readiness answer (app.Care.CurrentCheck): while the baby's latest answer
+// other than go stands, the parent is sent back to the questions; a go
+// answer from the last 30 minutes (named by check=, or the latest) plans
+// the session; with none the page asks the short question itself ("calm,
+// fed a while ago, well") and the full questions are one tap away. ask=1
+// always asks: it is the page kept for offline use, where no earlier
+// answer can be trusted, though a go answer's adjustments still apply. The
+// steps are always cut on the server to the baby's cautious age and the
+// answer's adjustments.
 func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	v, bd, err := s.babyView(r, id, "session.player.title")
 	if err != nil {
@@ -522,7 +523,7 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	chk, err := s.care.CurrentCheck(r.Context(), id, bd.Baby.ID, q.Get("check"))
 	asking := q.Get("ask") == "1" || errors.Is(err, app.ErrNoCheck)
 	switch {
-	case err == nil && chk.Verdict != readiness.Go.String():
+	case err == nil && !chk.Go():
 		http.Redirect(w, r, "/babies/"+bd.Baby.ID+"/ready?"+ask.Query(), http.StatusSeeOther)
 		return
 	case err != nil && !errors.Is(err, app.ErrNoCheck):
@@ -541,6 +542,16 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 		}
 		for _, f := range res.Adjust {
 			adjust = append(adjust, f.Code)
+		}
+		// A go answer that still stands may ask for more care (a drowsy
+		// baby, the arm of yesterday's injection): asking again never
+		// loosens it.
+		if err == nil {
+			for _, c := range chk.Adjust {
+				if !slices.Contains(adjust, c) {
+					adjust = append(adjust, c)
+				}
+			}
 		}
 	} else {
 		adjust = chk.Adjust

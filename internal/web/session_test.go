@@ -524,17 +524,43 @@ func TestSessionThroughReadiness(t *testing.T) {
 			t.Errorf("plan after a thigh injection keeps %s", s.StrokeID)
 		}
 	}
-	// The parent's latest answer stands for 30 minutes without naming it;
-	// ask=1 (the page kept for offline use) always asks.
-	if p2 := sesReadAsk(t, w.owner.Get(player).Body); p2.CheckID != p.CheckID || p2.Ask {
-		t.Errorf("latest answer not used: %+v", p2)
+	// The baby's latest answer stands for 30 minutes without naming it,
+	// whoever gave it; ask=1 (the page kept for offline use) always asks,
+	// yet keeps the adjustments of a go answer that stands.
+	for who, b := range map[string]*apptest.Browser{"Ann": w.owner, "Bob": w.carer} {
+		if p2 := sesReadAsk(t, b.Get(player).Body); p2.CheckID != p.CheckID || p2.Ask {
+			t.Errorf("%s: latest answer not used: %+v", who, p2)
+		}
 	}
-	if p2 := sesReadAsk(t, w.owner.Get(player+"&ask=1").Body); !p2.Ask || p2.CheckID != "" {
+	r = w.owner.Get(player + "&ask=1")
+	p2 := sesReadAsk(t, r.Body)
+	if !p2.Ask || p2.CheckID != "" || !strings.Contains(r.Body, "leaves out every stroke over the legs") {
 		t.Errorf("ask=1 did not ask: %+v", p2)
 	}
-	// Another caregiver has not answered: the player asks them.
-	if p2 := sesReadAsk(t, w.carer.Get(player).Body); !p2.Ask {
-		t.Errorf("another caregiver's player used Ann's answer")
+	for _, s := range p2.Steps {
+		if st, _ := lib.Stroke(s.StrokeID); st.BodyPart == content.BodyPartLegs {
+			t.Errorf("ask=1 forgot the standing answer's injection site: %s", s.StrokeID)
+		}
+	}
+	// Bob then answers "vaccinated today": not today. Ann's go answer,
+	// named or not, no longer opens the player.
+	if r := w.carer.Post("/babies/"+w.baby+"/ready", url.Values{"state": {"quiet_alert"}, "vacc": {"today"}}); r.Status != 200 ||
+		!strings.Contains(r.Body, "Not today") {
+		t.Fatalf("vaccinated today: %d", r.Status)
+	}
+	for _, q := range []string{"", "&check=" + p.CheckID, "&ask=1"} {
+		if r := w.owner.Get(player + q); r.Status != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/ready") {
+			t.Errorf("player%s after Bob's not today: %d", q, r.Status)
+		}
+	}
+	// An answer of not today from forty minutes ago still stands: the
+	// player does not fall back to asking the short question.
+	at := apptest.Now().UTC()
+	sib := w.app.Baby(w.fam, "Sam", sesDaysAgo(200))
+	w.app.API("POST", "/api/v1/babies/"+sib+"/readiness", w.fam.Token, map[string]any{"state": "quiet_alert",
+		"now": at.Add(-40 * time.Minute).Format(time.RFC3339), "vaccinated_at": at.Add(-2 * time.Hour).Format(time.RFC3339)})
+	if r := w.owner.Get("/babies/" + sib + "/session?routine=full_body"); r.Status != http.StatusSeeOther {
+		t.Errorf("player 40 minutes after not today: %d", r.Status)
 	}
 
 	// A newborn: no oil strokes, the unhealed cord spares the tummy, ten

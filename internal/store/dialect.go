@@ -93,3 +93,12 @@ func IsUnavailable(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err)
 }
+
+// forUpdate locks the rows a read returns until the transaction ends, on
+// PostgreSQL; SQLite runs one writing transaction at a time already.
+func (s *Store) forUpdate() string {
+	if s.d == Postgres {
+		return ` FOR UPDATE`
+	}
+	return ""
+}

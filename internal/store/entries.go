@@ -194,7 +194,9 @@ func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err
 		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
 			return err
 		}
-		old, err := scanEntry(e.Type, tx.QueryRowContext(ctx, s.q(`SELECT `+entryCols(e.Type)+` FROM `+tbl+` WHERE id = ?`), e.ID))
+		// On PostgreSQL the row is locked until the end, so a racing replay
+		// waits and then compares with what this one wrote.
+		old, err := scanEntry(e.Type, tx.QueryRowContext(ctx, s.q(`SELECT `+entryCols(e.Type)+` FROM `+tbl+` WHERE id = ?`+s.forUpdate()), e.ID))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			saved = Created
@@ -212,7 +214,7 @@ func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err
 		}
 		saved = Updated
 		e.CreatedAt = old.CreatedAt
-		return s.updateEntry(ctx, tx, e, time.Time{})
+		return s.updateEntry(ctx, tx, e, e.UpdatedAt)
 	})
 	return saved, err
 }

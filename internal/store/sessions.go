@@ -114,39 +114,51 @@ func parseSteps(b []byte, intern func([]byte) string) ([]domain.SessionStep, err
 // SaveSession stores a session posted with a client-made id, as
 // SaveEntry does: a new id is created, the same content is unchanged,
 // other content is an update unless the stored version is newer
-// (ErrStale). The readiness answer a session followed is kept.
+// (ErrStale). The readiness answer a session followed is fixed when it is
+// first stored: it says what came before the massage, which no later
+// version can change, so neither the comparison nor the update looks at it.
 func (s *Store) SaveSession(ctx context.Context, ses domain.Session) (saved Saved, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
 		if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, s.q(sessionSelect+` WHERE id = ?`), ses.ID)
-		if err != nil {
-			return err
+		for attempt := 0; ; attempt++ {
+			// On PostgreSQL the row is locked until the end, so a racing
+			// replay waits and then compares with what this one wrote.
+			rows, err := tx.QueryContext(ctx, s.q(sessionSelect+` WHERE id = ?`+s.forUpdate()), ses.ID)
+			if err != nil {
+				return err
+			}
+			var old domain.Session
+			found := rows.Next()
+			if found {
+				old, err = scanSession(rows)
+			}
+			rows.Close()
+			switch {
+			case err != nil:
+				return err
+			case !found:
+				inserted, err := s.putSession(ctx, tx, ses)
+				if err != nil || inserted {
+					saved = Created
+					return err
+				}
+				if attempt > 0 {
+					return ErrConflict
+				}
+				continue // the same id raced in from elsewhere: compare with it
+			case old.FamilyID != ses.FamilyID || old.BabyID != ses.BabyID:
+				return ErrConflict
+			case sameSession(old, ses):
+				saved = Unchanged
+				return nil
+			case old.UpdatedAt.After(ses.UpdatedAt):
+				return ErrStale
+			}
+			saved = Updated
+			return s.updateSession(ctx, tx, ses, ses.UpdatedAt)
 		}
-		var old domain.Session
-		found := rows.Next()
-		if found {
-			old, err = scanSession(rows)
-		}
-		rows.Close()
-		switch {
-		case err != nil:
-			return err
-		case !found:
-			saved = Created
-			_, err = s.putSession(ctx, tx, ses)
-			return err
-		case old.FamilyID != ses.FamilyID || old.BabyID != ses.BabyID:
-			return ErrConflict
-		case sameSession(old, ses):
-			saved = Unchanged
-			return nil
-		case old.UpdatedAt.After(ses.UpdatedAt):
-			return ErrStale
-		}
-		saved = Updated
-		return s.updateSession(ctx, tx, ses, time.Time{})
 	})
 	return saved, err
 }

@@ -19,6 +19,82 @@ func init() {
 		name string
 		fn   func(t *testing.T, s *store.Store)
 	}{"ReplaysAndEdits", testReplaysAndEdits})
+	logCases = append(logCases, struct {
+		name string
+		fn   func(t *testing.T, s *store.Store)
+	}{"RacingReplays", testRacingReplays})
+}
+
+// Replays of one record posted at once, each a version made at its own
+// time (an offline queue and a second tab, say): every call answers
+// created, updated, unchanged or stale, exactly one creates it, and the
+// newest version is what stays, for a session (first insert racing too)
+// and an entry.
+func testRacingReplays(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	f, u := seedFamily(t, s, "a@example.org")
+	b := seedBaby(t, s, f)
+	const n = 16
+	race := func(name string, save func(i int) (store.Saved, error)) {
+		t.Helper()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		counts := map[store.Saved]int{}
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				saved, err := save(i)
+				if errors.Is(err, store.ErrStale) {
+					return
+				}
+				if err != nil {
+					t.Errorf("%s %d: %v", name, i, err)
+					return
+				}
+				mu.Lock()
+				counts[saved]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if counts[store.Created] != 1 {
+			t.Errorf("%s: %d created, want 1 (%v)", name, counts[store.Created], counts)
+		}
+	}
+
+	ses := newSession(f, b, u.ID, t0.Add(-2*time.Hour))
+	race("session", func(i int) (store.Saved, error) {
+		v := ses
+		v.Notes, v.UpdatedAt = fmt.Sprintf("version %02d", i), t0.Add(time.Duration(i)*time.Minute)
+		return s.SaveSession(ctx, v)
+	})
+	if got, err := s.Session(ctx, f.ID, b.ID, ses.ID); err != nil || got.Notes != fmt.Sprintf("version %02d", n-1) {
+		t.Fatalf("session after the race: %q %v, want the newest version", got.Notes, err)
+	}
+
+	e := domain.Entry{Type: domain.TouchLog, ID: uuid.NewString(), FamilyID: f.ID, BabyID: b.ID, CaregiverID: u.ID, Kind: "holding",
+		StartedAt: t0.Add(-5 * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+	if _, err := s.SaveEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := e
+			end := e.StartedAt.Add(time.Duration(10+i) * time.Minute)
+			v.EndedAt, v.Notes, v.UpdatedAt = &end, fmt.Sprintf("stop %02d", i), t0.Add(time.Duration(1+i)*time.Minute)
+			if _, err := s.SaveEntry(ctx, v); err != nil && !errors.Is(err, store.ErrStale) {
+				t.Errorf("stop %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got, err := s.Entry(ctx, domain.TouchLog, f.ID, b.ID, e.ID); err != nil || got.Notes != fmt.Sprintf("stop %02d", n-1) {
+		t.Fatalf("entry after the race: %q %v, want the newest stop", got.Notes, err)
+	}
 }
 
 // A replayed entry whose content differs is an update under the latest

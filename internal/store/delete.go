@@ -49,8 +49,7 @@ func (s *Store) deleteUsers(ctx context.Context, tx *txn, ids []string) error {
 // is who asks: removing someone else needs the actor to be an owner at
 // that moment, checked inside the same locked transaction.
 func (s *Store) RemoveMember(ctx context.Context, familyID, actorID, userID string) error {
-	var famDeleted bool
-	err := s.tx(ctx, func(tx *txn) error {
+	return s.tx(ctx, func(tx *txn) error {
 		if err := s.lockFamily(ctx, tx, familyID); err != nil {
 			return err
 		}
@@ -71,22 +70,17 @@ func (s *Store) RemoveMember(ctx context.Context, familyID, actorID, userID stri
 		if me == nil {
 			return ErrNotFound
 		}
-		if err := actorIsOwner(ms, actorID, userID); err != nil {
+		if err := actorIsOwner(ms, actorID, userID, ""); err != nil {
 			return err
 		}
 		if len(ms) == 1 {
-			famDeleted = true
-			return nil
+			return s.deleteFamily(ctx, tx, familyID, ms)
 		}
 		if me.Role == domain.Owner && owners == 1 {
 			return ErrLastOwner
 		}
 		return s.deleteUsers(ctx, tx, []string{userID})
 	})
-	if err == nil && famDeleted {
-		return s.DeleteFamily(ctx, familyID)
-	}
-	return err
 }
 
 // lockFamily makes changes to a family's members take turns, so the
@@ -108,8 +102,10 @@ func (s *Store) lockFamily(ctx context.Context, tx *txn, familyID string) error 
 
 // actorIsOwner checks, among the family's members, that the actor may
 // change the user: themselves, or anyone while the actor is an owner.
-func actorIsOwner(ms []domain.Member, actorID, userID string) error {
-	if actorID == userID {
+// A member may lower their own role or leave, never raise themselves to
+// owner (role is the new role, empty when leaving).
+func actorIsOwner(ms []domain.Member, actorID, userID string, role domain.Role) error {
+	if actorID == userID && role != domain.Owner {
 		return nil
 	}
 	for _, m := range ms {
@@ -131,7 +127,7 @@ func (s *Store) SetRole(ctx context.Context, familyID, actorID, userID string, r
 		if err != nil {
 			return err
 		}
-		if err := actorIsOwner(ms, actorID, userID); err != nil {
+		if err := actorIsOwner(ms, actorID, userID, role); err != nil {
 			return err
 		}
 		var cur string
@@ -159,17 +155,26 @@ func (s *Store) SetRole(ctx context.Context, familyID, actorID, userID string, r
 // cascade, every baby, entry, invite and reminder of the family.
 func (s *Store) DeleteFamily(ctx context.Context, familyID string) error {
 	return s.tx(ctx, func(tx *txn) error {
+		if err := s.lockFamily(ctx, tx, familyID); err != nil {
+			return err
+		}
 		ms, err := s.membersQ(ctx, tx, familyID)
 		if err != nil {
 			return err
 		}
-		ids := make([]string, len(ms))
-		for i, m := range ms {
-			ids[i] = m.UserID
-		}
-		if err := s.deleteUsers(ctx, tx, ids); err != nil {
-			return err
-		}
-		return affected(tx.ExecContext(ctx, s.q(`DELETE FROM families WHERE id = ?`), familyID))
+		return s.deleteFamily(ctx, tx, familyID, ms)
 	})
+}
+
+// deleteFamily deletes a family and its members' accounts in a caller's
+// transaction that holds the family's lock, so nobody joins in between.
+func (s *Store) deleteFamily(ctx context.Context, tx *txn, familyID string, ms []domain.Member) error {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.UserID
+	}
+	if err := s.deleteUsers(ctx, tx, ids); err != nil {
+		return err
+	}
+	return affected(tx.ExecContext(ctx, s.q(`DELETE FROM families WHERE id = ?`), familyID))
 }

@@ -17,6 +17,41 @@ func init() {
 		name string
 		fn   func(t *testing.T, s *store.Store)
 	}{"OwnersRaceEachOther", testOwnersRace})
+	logCases = append(logCases, struct {
+		name string
+		fn   func(t *testing.T, s *store.Store)
+	}{"MembersChangeThemselves", testMembersChangeThemselves})
+}
+
+// A member may lower their own role or leave, never make themselves an
+// owner; the last member leaving takes the family with them.
+func testMembersChangeThemselves(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	f, a := seedFamily(t, s, "a@example.org")
+	if err := s.CreateInvite(ctx, f.ID, a.ID, "self", domain.Caregiver, "father", t0, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b := newUser("b@example.org")
+	if _, _, err := s.JoinWithInvite(ctx, b, "self"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRole(ctx, f.ID, b.ID, b.ID, domain.Owner); !errors.Is(err, store.ErrNotOwner) {
+		t.Fatalf("a caregiver made themselves owner: %v", err)
+	}
+	if err := s.SetRole(ctx, f.ID, b.ID, b.ID, domain.Viewer); err != nil {
+		t.Fatalf("a caregiver lowering their own role: %v", err)
+	}
+	if err := s.SetRole(ctx, f.ID, a.ID, b.ID, domain.Owner); err != nil {
+		t.Fatalf("an owner promoting a member: %v", err)
+	}
+	for _, u := range []string{a.ID, b.ID} {
+		if err := s.RemoveMember(ctx, f.ID, u, u); err != nil {
+			t.Fatalf("leaving: %v", err)
+		}
+	}
+	if _, err := s.Family(ctx, f.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the family outlived its last member: %v", err)
+	}
 }
 
 // Two owners demoting or removing each other at the same moment never

@@ -8,11 +8,14 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"nurture/internal/apptest"
@@ -29,8 +32,9 @@ import (
 // emulation covers the page (and navigator.onLine) but not always the
 // service worker's own requests; the link covers both.
 type offbLink struct {
-	URL  string
-	down atomic.Bool
+	URL     string
+	down    atomic.Bool
+	watched sync.Once
 }
 
 func offbProxy(t *testing.T, a *apptest.App) (*offbLink, *apptest.App) {
@@ -64,16 +68,35 @@ func offbNetwork(t *testing.T, ctx context.Context, l *offbLink, offline bool) {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	on := true
-	conds := []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}}
-	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-		EmulateOfflineServiceWorker: &on, MatchedNetworkConditions: conds}); err != nil {
-		t.Fatalf("network emulation: %v", err)
+	// Chromium 148 moved "offline" out of each rule to the command itself
+	// (and dropped emulateOfflineServiceWorker); the cdproto in go.mod
+	// still sends the older shape, which an older Chromium wants.
+	newer := map[string]any{"offline": offline, "matchedNetworkConditions": []map[string]any{
+		{"urlPattern": "", "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}}}
+	byRule := cdp.Command[map[string]any, network.EmulateNetworkConditionsByRuleResult]{Method: network.CommandEmulateNetworkConditionsByRule}
+	if _, err := chromedp.Call(ctx, byRule, newer); err != nil {
+		on := true
+		conds := []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}}
+		if _, err2 := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &on, MatchedNetworkConditions: conds}); err2 != nil {
+			t.Fatalf("network emulation: %v; older shape: %v", err, err2)
+		}
 	}
-	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-		Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+	state := network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, state); err != nil {
 		t.Fatalf("network state: %v", err)
 	}
+	// Since Chromium 148 a navigation forgets the navigator override, so a
+	// page opened offline would say navigator.onLine and never see the
+	// "online" event when the link returns: say it again on each one, as
+	// a phone without a connection would.
+	l.watched.Do(func() {
+		chromedp.Listen(ctx, func(ev any) {
+			if nav, ok := ev.(*page.EventFrameNavigated); ok && nav.Frame.ParentID == "" && l.down.Load() {
+				go chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+			}
+		})
+	})
 }
 
 // offbAwait evaluates js, waiting for its promise.
@@ -97,7 +120,8 @@ func offbUntil(t *testing.T, ctx context.Context, what, js string, d time.Durati
 		}
 		if time.Now().After(end) {
 			browsertest.Screenshot(t, ctx, "offline-wait-failed")
-			t.Fatalf("waiting for %s: %v (last error %v)", what, v, err)
+			state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.onLine + " " + (document.getElementById("sync-status") || {}).textContent`))
+			t.Fatalf("waiting for %s: %v (last error %v; online, badge: %s)", what, v, err, state)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

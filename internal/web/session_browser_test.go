@@ -343,9 +343,17 @@ func TestBrowserBabySaysNo(t *testing.T) {
 	sesClick(t, ctx, "#btn-no")
 	sesWaitVisible(t, ctx, "#undo-bar", 2*time.Second)
 	sesPage(t, ctx, "player-undo")
+	// While the undo waits, the other controls do nothing: undo returns
+	// to the very step, running, not paused.
+	before := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`)
+	sesEval[bool](t, ctx, `(["btn-skip", "btn-pause", "btn-break", "btn-back", "btn-relaxed"].forEach(id => document.getElementById(id).click()), true)`)
 	sesClick(t, ctx, "#btn-undo")
 	if !sesEval[bool](t, ctx, `!document.getElementById("screen-step").hidden && document.getElementById("undo-bar").hidden`) {
 		t.Fatalf("undo did not return to the step")
+	}
+	if after := sesEval[string](t, ctx, `document.getElementById("step-count").textContent`); after != before ||
+		sesEval[string](t, ctx, `document.getElementById("btn-pause").getAttribute("aria-pressed")`) != "false" {
+		t.Fatalf("taps during the undo moved the session: %q then %q", before, after)
 	}
 	sesClick(t, ctx, "#btn-no")
 	sesWaitVisible(t, ctx, "#screen-summary", 10*time.Second)

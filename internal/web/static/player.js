@@ -305,18 +305,18 @@
   }
 
   $("btn-enjoy").addEventListener("click", function () {
-    if (idx < 0 || outcome) { return; }
+    if (idx < 0 || outcome || undoTimer) { return; }
     answers[idx] = "engaged";
     this.setAttribute("aria-pressed", "true");
   });
 
   $("btn-relaxed").addEventListener("click", function () {
-    if (idx < 0 || outcome) { return; }
+    if (idx < 0 || outcome || undoTimer) { return; }
     next();
   });
 
   $("btn-break").addEventListener("click", function () {
-    if (idx < 0 || outcome) { return; }
+    if (idx < 0 || outcome || undoTimer) { return; }
     answers[idx] = "disengaged";
     if (timer) {
       remaining = Math.max(0, endsAt - Date.now());
@@ -339,7 +339,7 @@
 
   // Continue after a break carries on, even if the step was paused.
   $("btn-continue").addEventListener("click", function () {
-    if (outcome) { return; }
+    if (outcome || undoTimer) { return; }
     show("step", "step-part");
     if (paused) {
       paused = false;
@@ -349,12 +349,12 @@
     if (remaining >= 0) { arm(remaining); }
   });
 
-  $("btn-end").addEventListener("click", function () { finish("stopped_early"); });
+  $("btn-end").addEventListener("click", function () { if (!undoTimer) { finish("stopped_early"); } });
 
   // Pause holds the step where it is; back and skip move one step; replay
   // says the step's words again.
   $("btn-pause").addEventListener("click", function () {
-    if (idx < 0 || outcome) { return; }
+    if (idx < 0 || outcome || undoTimer) { return; }
     if (!paused) {
       paused = true;
       remaining = timer ? Math.max(0, endsAt - Date.now()) : -1;
@@ -372,22 +372,24 @@
     clock();
   });
   $("btn-back").addEventListener("click", function () {
-    if (idx <= first || outcome) { return; }
+    if (idx <= first || outcome || undoTimer) { return; }
     goStep(idx - 1);
   });
   $("btn-skip").addEventListener("click", function () {
-    if (idx < 0 || outcome) { return; }
+    if (idx < 0 || outcome || undoTimer) { return; }
     if (answers[idx] === "neutral") { answers[idx] = "skipped"; }
     clearTimeout(timer);
     goStep(idx + 1);
   });
   $("btn-replay").addEventListener("click", function () {
-    if (idx < 0 || outcome) { return; }
+    if (idx < 0 || outcome || undoTimer) { return; }
     speakStep(steps[idx]);
   });
 
   // "Baby says no" is one tap, with a few seconds to undo before the
   // session closes (a tap meant for "needs a break" can be taken back).
+  // While the undo waits, every other control is still: the session either
+  // closes as it was or carries on exactly where it stood.
   $("btn-no").addEventListener("click", function () {
     if (outcome || undoTimer) { return; }
     var held = timer ? Math.max(0, endsAt - Date.now()) : -1;

@@ -108,6 +108,14 @@ type readyData struct {
 	// questions at once (asked for with full=1).
 	FeedWaitMin int
 	Open        bool
+	// Standing is the baby's latest answer other than go while it still
+	// holds sessions back, said above the questions.
+	Standing *standingAnswer
+}
+
+// standingAnswer says who answered what, and until when it stands.
+type standingAnswer struct {
+	Who, At, Verdict, Until string
 }
 
 // AgainURL is the readiness page again, for the same session.
@@ -176,10 +184,26 @@ func (s *Server) readyView(r *http.Request, id domain.Identity) (*view, *readyDa
 }
 
 func (s *Server) readyForm(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	v, _, err := s.readyView(r, id)
+	v, d, err := s.readyView(r, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// A parent sent here from Start learns why: an earlier answer holds.
+	if chk, err := s.care.CurrentCheck(r.Context(), id, d.Baby.ID, ""); err == nil && !chk.Go() {
+		who := v.T("session.ready.someone")
+		if chk.UserID == id.User.ID {
+			who = v.T("session.ready.you")
+		} else if ms, err := s.Store.Members(r.Context(), id.Family.ID); err == nil {
+			for _, m := range ms {
+				if m.UserID == chk.UserID {
+					who = m.Name
+				}
+			}
+		}
+		now := s.Now()
+		d.Standing = &standingAnswer{Who: who, At: retryText(chk.CheckedAt, now, v.Loc),
+			Verdict: v.T("readiness.verdict." + chk.Verdict), Until: retryText(chk.Until, now, v.Loc)}
 	}
 	v.Form = map[string]string{}
 	s.render(w, r, http.StatusOK, "ready", v)

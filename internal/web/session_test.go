@@ -553,6 +553,11 @@ func TestSessionThroughReadiness(t *testing.T) {
 			t.Errorf("player%s after Bob's not today: %d", q, r.Status)
 		}
 	}
+	// Where Start led, Ann reads why.
+	if r := w.owner.Get("/babies/" + w.baby + "/ready?routine=full_body"); !strings.Contains(r.Body, "Bob answered at") ||
+		!strings.Contains(r.Body, "Not today") || !strings.Contains(r.Body, "Sessions wait until") {
+		t.Errorf("the readiness page does not say what holds the session:\n%.3000s", r.Body)
+	}
 	// An answer of not today from forty minutes ago still stands: the
 	// player does not fall back to asking the short question.
 	at := apptest.Now().UTC()

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"nurture/internal/domain"
+	"nurture/internal/i18n"
 	"nurture/internal/route"
 	"nurture/internal/store"
 )
@@ -133,22 +134,23 @@ func (h *Handler) entry(r *http.Request, id domain.Identity, t domain.EntryType,
 
 // overlapMessage names the entry a new one overlaps, in the family's time.
 func (h *Handler) overlapMessage(r *http.Request, id domain.Identity, o *domain.Overlap) domain.FieldErrors {
-	return domain.FieldErrors{"started_at": OverlapText(h.printer(r).T, id.Family, o)}
+	return domain.FieldErrors{"started_at": OverlapText(h.printer(r), id.Family, o, h.Now())}
 }
 
 // OverlapText describes an overlap for people: which entry, from when to
-// when in the family's time zone. Pages use it too.
-func OverlapText(t func(string, ...any) string, f domain.Family, o *domain.Overlap) string {
+// when in the family's time zone, as the reader writes moments ("yesterday,
+// 14:05"). Pages use it too.
+func OverlapText(p *i18n.Printer, f domain.Family, o *domain.Overlap, now time.Time) string {
 	loc := f.Location()
-	what := t("log." + string(o.Entry.Type))
+	what := p.T("log." + string(o.Entry.Type))
 	if o.Entry.Type == domain.TouchLog {
-		what = t("touch." + o.Entry.Kind)
+		what = p.T("touch." + o.Entry.Kind)
 	}
-	from := o.Entry.StartedAt.In(loc).Format("2006-01-02 15:04")
+	from := p.When(o.Entry.StartedAt.In(loc), now.In(loc))
 	if o.Entry.EndedAt == nil {
-		return t("error.overlap_running", "What", what, "From", from)
+		return p.T("error.overlap_running", "What", what, "From", from)
 	}
-	return t("error.overlap", "What", what, "From", from, "To", o.Entry.EndedAt.In(loc).Format("15:04"))
+	return p.T("error.overlap", "What", what, "From", from, "To", p.Clock(o.Entry.EndedAt.In(loc)))
 }
 
 func (h *Handler) createEntry(t domain.EntryType) handlerFunc {

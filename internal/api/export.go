@@ -177,7 +177,7 @@ func (h *Handler) ImportMessage(r *http.Request, f domain.Family, err error) (st
 	case errors.As(err, &prob):
 		return p.T("export.error.at", "Where", prob.Where, "What", p.T(prob.What)), true
 	case errors.As(err, &o) && errors.As(err, &ie):
-		return p.T("export.error.at", "Where", ie.Record, "What", OverlapText(p.T, f, o)), true
+		return p.T("export.error.at", "Where", ie.Record, "What", OverlapText(p, f, o, h.Now())), true
 	case errors.As(err, &ie) && errors.Is(err, store.ErrConflict):
 		return p.T("export.error.at", "Where", ie.Record, "What", p.T("api.id_taken")), true
 	case errors.As(err, &ie) && errors.Is(err, store.ErrNotFound):

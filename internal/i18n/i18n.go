@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -134,9 +135,10 @@ func (c *Catalog) Match(userLocale, acceptLanguage string) string {
 
 // Printer says messages in one language.
 type Printer struct {
-	Lang  string
-	loc   *goi18n.Localizer
-	plain map[string]string
+	region string // a region whose dates differ from the language's (US)
+	Lang   string
+	loc    *goi18n.Localizer
+	plain  map[string]string
 }
 
 // For returns a printer for lang (the default for an unsupported one).
@@ -188,16 +190,98 @@ func (c *Catalog) LangName(lang string) string {
 	return c.For(lang).T("lang.name")
 }
 
-// dateLocales are the CLDR-based month and weekday names per language
-// (github.com/goodsign/monday), so no month table is written by hand.
-var dateLocales = map[string]monday.Locale{"en": monday.LocaleEnGB, "fr": monday.LocaleFrFR}
+// dateLocales are the CLDR-based month and weekday names and time
+// formats per language (github.com/goodsign/monday), so no month table or
+// hour cycle is written by hand. A region changes the hour cycle where
+// CLDR says so: English is written "15:04" (en-GB) unless the reader's
+// browser asks for American English, "3:04 PM".
+var dateLocales = map[string]monday.Locale{"en": monday.LocaleEnGB, "en-US": monday.LocaleEnUS, "fr": monday.LocaleFrFR, "fr-CA": monday.LocaleFrCA}
+
+// WithRegion returns the printer writing times as the reader's region
+// does: the first tag of acceptLanguage in the printer's language that
+// names a region with its own dates (en-US), else the language's own.
+func (p *Printer) WithRegion(acceptLanguage string) *Printer {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil {
+		return p
+	}
+	for _, tag := range tags {
+		base, _ := tag.Base()
+		if base.String() != p.Lang {
+			continue
+		}
+		region, conf := tag.Region()
+		if conf == language.No {
+			return p
+		}
+		if _, ok := dateLocales[p.Lang+"-"+region.String()]; ok {
+			q := *p
+			q.region = region.String()
+			return &q
+		}
+		return p
+	}
+	return p
+}
+
+func (p *Printer) dateLocale() monday.Locale {
+	if l, ok := dateLocales[p.Lang+"-"+p.region]; ok && p.region != "" {
+		return l
+	}
+	if l, ok := dateLocales[p.Lang]; ok {
+		return l
+	}
+	return monday.LocaleEnGB
+}
 
 // LongDate writes a day the way the printer's language writes it:
 // "Thursday 3 December", "jeudi 3 décembre".
 func (p *Printer) LongDate(t time.Time) string {
-	loc, ok := dateLocales[p.Lang]
-	if !ok {
-		loc = monday.LocaleEnGB
+	return monday.Format(t, "Monday 2 January", p.dateLocale())
+}
+
+// Clock writes a time of day in the reader's hour cycle: "14:05", "2:05 PM".
+func (p *Printer) Clock(t time.Time) string {
+	loc := p.dateLocale()
+	return monday.Format(t, monday.TimeFormatsByLocale[loc], loc)
+}
+
+// When writes a moment for a reader at now, both in the family's zone:
+// the time alone today, "yesterday, 14:05", the weekday within the week,
+// the date in words this year, with its year before.
+func (p *Printer) When(t, now time.Time) string {
+	return p.day(t, now, "date.at")
+}
+
+// Day writes a day the same way, without the time: "today",
+// "yesterday", "Monday", "Thursday 3 December", "3 December 2025".
+func (p *Printer) Day(t, now time.Time) string {
+	return p.day(t, now, "")
+}
+
+func (p *Printer) day(t, now time.Time, at string) string {
+	loc := p.dateLocale()
+	y, m, d := t.Date()
+	ny, nm, nd := now.Date()
+	days := int(math.Round(time.Date(ny, nm, nd, 12, 0, 0, 0, time.UTC).Sub(time.Date(y, m, d, 12, 0, 0, 0, time.UTC)).Hours() / 24))
+	var date string
+	switch {
+	case days == 0:
+		if at != "" {
+			return p.Clock(t)
+		}
+		date = p.T("date.today")
+	case days == 1:
+		date = p.T("date.yesterday")
+	case days > 1 && days < 7:
+		date = monday.Format(t, "Monday", loc)
+	case y == ny:
+		date = monday.Format(t, "Monday 2 January", loc)
+	default:
+		date = monday.Format(t, "2 January 2006", loc)
 	}
-	return monday.Format(t, "Monday 2 January", loc)
+	if at == "" {
+		return date
+	}
+	return p.T(at, "Date", date, "Time", p.Clock(t))
 }

@@ -180,3 +180,44 @@ func TestLongDate(t *testing.T) {
 		}
 	}
 }
+
+// Moments are written as each language and region writes them, relative
+// to the reader's day: the hour cycle from CLDR (24 h in British English
+// and French, 12 h for a browser asking for American English).
+func TestWhen(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	now := time.Date(2026, time.December, 3, 10, 0, 0, 0, paris) // a Thursday
+	at := func(days, h, m int) time.Time { return time.Date(2026, time.December, 3-days, h, m, 0, 0, paris) }
+	tests := []struct {
+		lang, accept string
+		t            time.Time
+		when, day    string
+	}{
+		{"en", "", at(0, 14, 5), "14:05", "today"},
+		{"en", "en-GB,en;q=0.8", at(1, 9, 30), "yesterday, 09:30", "yesterday"},
+		{"en", "en-US,en;q=0.9", at(0, 14, 5), "2:05 PM", "today"},
+		{"en", "fr-FR,en-US;q=0.5", at(3, 21, 0), "Monday, 9:00 PM", "Monday"},
+		{"en", "", at(9, 8, 0), "Tuesday 24 November, 08:00", "Tuesday 24 November"},
+		{"en", "", time.Date(2025, time.December, 31, 23, 59, 0, 0, paris), "31 December 2025, 23:59", "31 December 2025"},
+		{"fr", "fr-FR", at(0, 14, 5), "14:05", "aujourd'hui"},
+		{"fr", "", at(1, 9, 30), "hier à 09:30", "hier"},
+		{"fr", "en-US", at(3, 21, 0), "lundi à 21:00", "lundi"},
+		{"fr", "", at(9, 8, 0), "mardi 24 novembre à 08:00", "mardi 24 novembre"},
+	}
+	for _, tc := range tests {
+		p := c.For(tc.lang).WithRegion(tc.accept)
+		if got := p.When(tc.t, now); got != tc.when {
+			t.Errorf("%s %q When: %q, want %q", tc.lang, tc.accept, got, tc.when)
+		}
+		if got := p.Day(tc.t, now); got != tc.day {
+			t.Errorf("%s %q Day: %q, want %q", tc.lang, tc.accept, got, tc.day)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"nurture/internal/api"
 	"nurture/internal/domain"
+	"nurture/internal/i18n"
 	"nurture/internal/route"
 	"nurture/internal/store"
 )
@@ -171,7 +172,7 @@ func (s *Server) timers(r *http.Request, id domain.Identity, v *view, babyID, ba
 	rows := map[string]*timerRow{}
 	for _, e := range running {
 		row := &timerRow{Type: string(e.Type), ID: e.ID, What: entryWhat(v, e), Who: mn.who(v, e.CaregiverID),
-			Since: e.StartedAt.In(loc).Format("15:04"), Start: e.StartedAt.UTC().Format(time.RFC3339), Elapsed: fmtMinutes(e.Duration(now))}
+			Since: v.Clock(e.StartedAt.In(loc)), Start: e.StartedAt.UTC().Format(time.RFC3339), Elapsed: fmtMinutes(e.Duration(now))}
 		switch e.Type {
 		case domain.TouchLog:
 			rows[e.Kind] = row
@@ -273,11 +274,11 @@ func (s *Server) logProblem(w http.ResponseWriter, r *http.Request, id domain.Id
 }
 
 // putEntry stores a new entry; an overlap comes back as a message.
-func (s *Server) putEntry(r *http.Request, id domain.Identity, v interface{ T(string, ...any) string }, e domain.Entry) (string, error) {
+func (s *Server) putEntry(r *http.Request, id domain.Identity, p *i18n.Printer, e domain.Entry) (string, error) {
 	_, err := s.Store.PutEntry(r.Context(), e)
 	var o *domain.Overlap
 	if errors.As(err, &o) {
-		return api.OverlapText(v.T, id.Family, o), nil
+		return api.OverlapText(p, id.Family, o, s.Now()), nil
 	}
 	return "", err
 }
@@ -341,7 +342,7 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request, id domain.Ide
 		err = s.Store.UpdateEntry(r.Context(), e)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
-			s.logProblem(w, r, id, api.OverlapText(s.Catalog.For(s.lang(r, id)).T, id.Family, o), nil, nil)
+			s.logProblem(w, r, id, api.OverlapText(s.Catalog.For(s.lang(r, id)), id.Family, o, s.Now()), nil, nil)
 			return
 		} else if err != nil {
 			s.fail(w, r, err)
@@ -559,7 +560,7 @@ func (s *Server) updateLogEntry(w http.ResponseWriter, r *http.Request, id domai
 		err = s.Store.UpdateEntry(r.Context(), e)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
-			v.Alert(api.OverlapText(v.T, id.Family, o))
+			v.Alert(api.OverlapText(v.Printer, id.Family, o, s.Now()))
 			v.Form = f
 			d.Entry = e
 			s.render(w, r, http.StatusUnprocessableEntity, "log_entry", v)
@@ -695,7 +696,7 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request, id domain.Ident
 		yy := dayHeadH + float64(i)*dayHourH
 		label := ""
 		if i < hours {
-			label = at.In(loc).Format("15:04")
+			label = v.Clock(at.In(loc))
 		}
 		d.Ticks = append(d.Ticks, dayTick{Y: yy, Label: label, TextY: yy + 17})
 	}
@@ -786,14 +787,16 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request, id domain.Ident
 			h = 3 // a very short entry stays visible
 		}
 		x := dayLabelW + float64(it.lane)*(dayLaneW+dayLaneGap)
-		timeText := it.start.In(loc).Format("15:04") + "–"
+		// A bar begun the day before says its day: "yesterday, 23:10–00:40".
+		startText := v.Clock(it.start.In(loc))
+		if domain.DateOf(it.start, loc) != date {
+			startText = v.At(it.start)
+		}
+		timeText := startText + "–"
 		if it.running {
 			timeText += v.T("day.now")
 		} else {
-			timeText += it.end.In(loc).Format("15:04")
-		}
-		if domain.DateOf(it.start, loc) != date {
-			timeText = it.start.In(loc).Format("01-02 15:04") + "–" + strings.TrimPrefix(timeText, it.start.In(loc).Format("15:04")+"–")
+			timeText += v.Clock(it.end.In(loc))
 		}
 		d.Bars = append(d.Bars, dayBar{X: x + 4, Y: y0, W: dayLaneW - 8, H: h, Class: it.class,
 			Title: it.what + " · " + it.who + " · " + timeText})
@@ -913,7 +916,7 @@ func (s *Server) cryingView(r *http.Request, id domain.Identity) (*view, *crying
 	for _, e := range running {
 		if e.Type == domain.CryingLog {
 			e := e
-			d.Running, d.Start, d.Since = &e, e.StartedAt.UTC().Format(time.RFC3339), e.StartedAt.In(loc).Format("15:04")
+			d.Running, d.Start, d.Since = &e, e.StartedAt.UTC().Format(time.RFC3339), v.Clock(e.StartedAt.In(loc))
 		}
 	}
 	if err := s.cryingHistory(r, id, d, v); err != nil {
@@ -1051,7 +1054,7 @@ func (s *Server) cryingEnd(w http.ResponseWriter, r *http.Request, id domain.Ide
 	if fe.OK() {
 		if creating {
 			var msg string
-			msg, err = s.putEntry(r, id, v, e)
+			msg, err = s.putEntry(r, id, v.Printer, e)
 			if msg != "" {
 				fe.Add("overlap", "")
 				v.Alert(msg)
@@ -1062,7 +1065,7 @@ func (s *Server) cryingEnd(w http.ResponseWriter, r *http.Request, id domain.Ide
 			if errors.As(err, &o) {
 				err = nil
 				fe.Add("overlap", "")
-				v.Alert(api.OverlapText(v.T, id.Family, o))
+				v.Alert(api.OverlapText(v.Printer, id.Family, o, s.Now()))
 			}
 		}
 		if err != nil {

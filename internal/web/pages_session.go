@@ -201,9 +201,7 @@ func (s *Server) readyForm(w http.ResponseWriter, r *http.Request, id domain.Ide
 				}
 			}
 		}
-		now := s.Now()
-		d.Standing = &standingAnswer{Who: who, At: retryText(chk.CheckedAt, now, v.Loc),
-			Verdict: v.T("readiness.verdict." + chk.Verdict), Until: retryText(chk.Until, now, v.Loc)}
+		d.Standing = &standingAnswer{Who: who, At: v.At(chk.CheckedAt), Verdict: v.T("readiness.verdict." + chk.Verdict), Until: v.At(chk.Until)}
 	}
 	v.Form = map[string]string{}
 	s.render(w, r, http.StatusOK, "ready", v)
@@ -315,7 +313,7 @@ func (s *Server) readyCheck(w http.ResponseWriter, r *http.Request, id domain.Id
 	}
 	out.AdjustCodes = strings.Join(codes, ",")
 	if res.RetryAt != nil {
-		out.Retry = retryText(*res.RetryAt, now, v.Loc)
+		out.Retry = v.At(*res.RetryAt)
 	}
 	d.Result = out
 	if res.Verdict == readiness.Go {
@@ -331,16 +329,6 @@ func (s *Server) readyCheck(w http.ResponseWriter, r *http.Request, id domain.Id
 	}
 	v.Title = v.T("session.ready.result_title")
 	s.render(w, r, http.StatusOK, "ready", v)
-}
-
-// retryText says when to try again in the family's time zone: the time
-// alone today, else the date too.
-func retryText(t, now time.Time, loc *time.Location) string {
-	t, now = t.In(loc), now.In(loc)
-	if t.Format(time.DateOnly) == now.Format(time.DateOnly) {
-		return t.Format("15:04")
-	}
-	return t.Format("2006-01-02 15:04")
 }
 
 // routineChoices lists the routines the rules allow this baby now: from
@@ -680,7 +668,7 @@ func (s *Server) sessionHistory(w http.ResponseWriter, r *http.Request, id domai
 		d.Older = "/babies/" + bd.Baby.ID + "/sessions?cursor=" + url.QueryEscape(next)
 	}
 	for _, x := range list {
-		row := historyRow{ID: x.ID, When: x.StartedAt.In(v.Loc).Format("2006-01-02 15:04"), Who: names[x.CaregiverID],
+		row := historyRow{ID: x.ID, When: v.At(x.StartedAt), Who: names[x.CaregiverID],
 			Minutes: int(math.Round(x.EndedAt.Sub(x.StartedAt).Minutes())), Outcome: v.T(outcomeLabels[x.Outcome]),
 			Declined: x.Outcome == domain.BabyDeclined}
 		if row.Who == "" {
@@ -725,7 +713,7 @@ func (s *Server) editView(r *http.Request, id domain.Identity) (*view, *editData
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &editData{babyData: bd, Session: x, When: x.StartedAt.In(v.Loc).Format("2006-01-02 15:04"), Scale: []int{1, 2, 3, 4, 5}}
+	d := &editData{babyData: bd, Session: x, When: v.At(x.StartedAt), Scale: []int{1, 2, 3, 4, 5}}
 	if lr, ok := s.Library.LocalizedRoutine(x.RoutineID, v.Lang); ok {
 		d.Routine = lr.Name
 	} else if x.RoutineID == domain.TodayRoutineID {

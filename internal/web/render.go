@@ -39,10 +39,6 @@ var funcs = template.FuncMap{
 	"deref":          func(p *float64) float64 { return *p },
 	"roundi":         func(f float64) int { return int(math.Round(f)) },
 	"minutesChoices": func() []int { return []int{5, 10, 15, 20, 30} },
-	"date":           func(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02") },
-	"datetime": func(t time.Time, loc *time.Location) string {
-		return t.In(loc).Format("2006-01-02 15:04")
-	},
 	"contains": func(list []string, s string) bool {
 		for _, v := range list {
 			if v == s {
@@ -89,6 +85,7 @@ type view struct {
 	Loc        *time.Location
 	Path       string
 	Locales    []string
+	now        time.Time
 	langName   func(string) string
 	asset      func(string) string
 }
@@ -116,11 +113,18 @@ func (v *view) Val(field string) string { return v.Form[field] }
 // CanWrite reports whether the viewer may record entries.
 func (v *view) CanWrite() bool { return v.Me != nil && v.Me.Role.CanWrite() }
 
+// At writes a moment in the family's zone as the reader's language does,
+// relative to today: "14:05", "yesterday, 09:30", "Monday 3 November, 08:00".
+func (v *view) At(t time.Time) string { return v.When(t.In(v.Loc), v.now.In(v.Loc)) }
+
+// On writes a day the same way: "today", "Thursday 3 December".
+func (v *view) On(t time.Time) string { return v.Day(t.In(v.Loc), v.now.In(v.Loc)) }
+
 // IsOwner reports whether the viewer is a family owner.
 func (v *view) IsOwner() bool { return v.Me != nil && v.Me.Role == domain.Owner }
 
 func (s *Server) newView(r *http.Request, title string, data any) *view {
-	v := &view{Data: data, Path: r.URL.Path, Loc: time.UTC, Locales: s.Catalog.Locales(),
+	v := &view{Data: data, Path: r.URL.Path, Loc: time.UTC, Locales: s.Catalog.Locales(), now: s.Now(),
 		langName: s.Catalog.LangName, asset: s.assets.url}
 	userLocale := ""
 	if id, ok := auth.From(r.Context()); ok {
@@ -129,7 +133,8 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 		v.Loc = id.Family.Location()
 		v.Babies, _ = s.Store.Babies(r.Context(), id.Family.ID, false)
 	}
-	v.Printer = s.Catalog.For(s.Catalog.Match(userLocale, r.Header.Get("Accept-Language")))
+	accept := r.Header.Get("Accept-Language")
+	v.Printer = s.Catalog.For(s.Catalog.Match(userLocale, accept)).WithRegion(accept)
 	if title != "" {
 		v.Title = v.T(title)
 	}

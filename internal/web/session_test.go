@@ -401,7 +401,9 @@ func TestSessionHistoryEditDelete(t *testing.T) {
 		t.Errorf("older page: %d, %d sessions\n%.2000s", older.Status, strings.Count(older.Body, `<p class="when">`), older.Body)
 	}
 
-	when := now.Add(-48 * time.Hour).In(mustZoneParis()).Format("2006-01-02 15:04")
+	// Two days ago is said with its weekday and the time (24 h in English
+	// without a region).
+	when := now.Add(-48 * time.Hour).In(mustZoneParis()).Format("Monday, 15:04")
 	for _, c := range []sesCase{
 		{"viewer reads", w.viewer, "GET", list, nil, 200,
 			[]string{"Sessions with Lou", when, "Quick legs", "Ann", "Eve", "6 min", "Completed", "Baby said no — you listened", "Ended early", "enjoyed 1 step"},

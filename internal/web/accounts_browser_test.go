@@ -107,7 +107,7 @@ func TestBrowserFamilySetup(t *testing.T) {
 			t.Errorf("baby page: age %q, want about 60 days old and a corrected age 42 days less", age)
 		}
 	}
-	acctWantText(t, owner, chromedp.CSS("header nav"), babyName)
+	acctWantText(t, owner, chromedp.CSS("nav.tabbar"), babyName)
 	acctPage(t, owner, "baby")
 
 	// 3. The family page: invite the father as a caregiver.
@@ -135,7 +135,7 @@ func TestBrowserFamilySetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	acctSubmit(t, dad, "main form button[type=submit]", 200)
-	acctWantText(t, dad, chromedp.CSS("header nav"), babyName)
+	acctWantText(t, dad, chromedp.CSS("nav.tabbar"), babyName)
 	acctWantText(t, dad, chromedp.CSS("main"), babyName)
 	acctPage(t, dad, "dad-home")
 	// Without the welcome message, a one-baby family lands on the baby.

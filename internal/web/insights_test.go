@@ -144,7 +144,7 @@ func TestBrowserInsights(t *testing.T) {
 	}
 	// insights.js has had uPlot draw all four charts.
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll(".chart .uplot canvas").length === 4 &&
-		Array.from(document.querySelectorAll(".chart canvas")).every(c => c.width > 0 && c.height > 0)`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		Array.from(document.querySelectorAll(".chart canvas")).every(c => c.width > 0 && c.height > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("charts not drawn: %v", err)
 	}
 	// Something is painted on the canvases (axes, bars), and some pixels are

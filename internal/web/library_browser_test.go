@@ -47,7 +47,7 @@ func TestBrowserLibraryFrench(t *testing.T) {
 	libSubmit(t, ctx, "main form button[type=submit]", 200)
 
 	// The nav leads to the library, in French.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`header nav a[href="/library"]`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.tabbar a[href="/library"]`))); err != nil {
 		t.Fatal(err)
 	}
 	libWaitPath(t, ctx, "/library")

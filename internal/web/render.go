@@ -39,7 +39,7 @@ var funcs = template.FuncMap{
 	"deref":          func(p *float64) float64 { return *p },
 	"roundi":         func(f float64) int { return int(math.Round(f)) },
 	"minutesChoices": func() []int { return []int{5, 10, 15, 20, 30} },
-	"hasPrefix": strings.HasPrefix,
+	"hasPrefix":      strings.HasPrefix,
 	"contains": func(list []string, s string) bool {
 		for _, v := range list {
 			if v == s {

@@ -121,6 +121,12 @@ func (v *view) At(t time.Time) string { return v.When(t.In(v.Loc), v.now.In(v.Lo
 // On writes a day the same way: "today", "Thursday 3 December".
 func (v *view) On(t time.Time) string { return v.Day(t.In(v.Loc), v.now.In(v.Loc)) }
 
+// ClockAt writes a whole hour of the day as the reader does ("20:00",
+// "8:00 PM"), for the night mode's hours.
+func (v *view) ClockAt(hour int) string {
+	return v.Clock(time.Date(2000, 1, 1, hour, 0, 0, 0, time.UTC))
+}
+
 // IsOwner reports whether the viewer is a family owner.
 func (v *view) IsOwner() bool { return v.Me != nil && v.Me.Role == domain.Owner }
 

@@ -41,7 +41,7 @@ var ErrNoCheck = errors.New("app: no readiness check in the last 30 minutes")
 // nothing and gives the same verdict; one whose answer differs from the
 // stored one is ErrConflict, since the verdict shown must be the one kept.
 func (c *Care) CheckReadiness(ctx context.Context, id domain.Identity, baby domain.Baby, checkID string, in readiness.Input) (readiness.Result, domain.ReadinessCheck, error) {
-	res, err := readiness.Check(in, domain.ReadinessBaby(baby, id.Family), domain.ReadinessSettings(id.Family))
+	res, err := readiness.Check(in, ReadinessBaby(baby, id.Family), ReadinessSettings(id.Family))
 	if err != nil {
 		return res, domain.ReadinessCheck{}, err
 	}
@@ -102,7 +102,7 @@ func (c *Care) CurrentCheck(ctx context.Context, id domain.Identity, babyID, che
 // adjustments: the cautious age (the younger of chronological and
 // corrected), still touch before the due date.
 func (c *Care) Rules(baby domain.Baby, fam domain.Family, adjust []string) routine.Rules {
-	rb := domain.ReadinessBaby(baby, fam)
+	rb := ReadinessBaby(baby, fam)
 	now := c.Now()
 	return routine.Rules{AgeDays: rb.CautiousAgeDays(now), BeforeDue: rb.BeforeDueDate(now), Adjust: adjust}
 }
@@ -151,4 +151,20 @@ func (c *Care) SessionReadiness(ctx context.Context, s *domain.Session) error {
 	}
 	s.Readiness = chk.Verdict
 	return nil
+}
+
+// ReadinessBaby is a stored baby as the readiness rules need it: born at
+// midnight of the birth date in the family's time zone.
+func ReadinessBaby(b domain.Baby, f domain.Family) readiness.Baby {
+	birth, _ := time.ParseInLocation(time.DateOnly, b.BirthDate, f.Location())
+	return readiness.Baby{BirthDate: birth, GestationWeeks: b.GestationWeeks}
+}
+
+// ReadinessSettings are the family's readiness settings.
+func ReadinessSettings(f domain.Family) readiness.Settings {
+	s := readiness.DefaultSettings()
+	if f.FeedWaitMin > 0 {
+		s.FeedWait = time.Duration(f.FeedWaitMin) * time.Minute
+	}
+	return s
 }

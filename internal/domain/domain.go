@@ -4,7 +4,6 @@
 package domain
 
 import (
-	"nurture/internal/readiness"
 	"slices"
 	"strings"
 	"sync"
@@ -166,20 +165,4 @@ type Invite struct {
 	Relation  Relation
 	CreatedAt time.Time
 	ExpiresAt time.Time
-}
-
-// ReadinessBaby is the baby as the readiness rules need it: born at
-// midnight of the birth date in the family's time zone.
-func ReadinessBaby(b Baby, f Family) readiness.Baby {
-	birth, _ := time.ParseInLocation(time.DateOnly, b.BirthDate, f.Location())
-	return readiness.Baby{BirthDate: birth, GestationWeeks: b.GestationWeeks}
-}
-
-// ReadinessSettings are the family's readiness settings.
-func ReadinessSettings(f Family) readiness.Settings {
-	s := readiness.DefaultSettings()
-	if f.FeedWaitMin > 0 {
-		s.FeedWait = time.Duration(f.FeedWaitMin) * time.Minute
-	}
-	return s
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"nurture/internal/app"
 	"nurture/internal/content"
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
@@ -84,7 +85,7 @@ func (s *Server) readyView(r *http.Request, id domain.Identity) (*view, *readyDa
 	}
 	d := &readyData{babyData: bd, Feeds: feedChoices, Vaccs: vaccChoices, Sites: siteChoices, TempUnit: "c",
 		AskCord: bd.AgeDays < readiness.CordDays, Next: s.askFrom(r.FormValue), Open: r.URL.Query().Get("full") == "1",
-		FeedWaitMin: int(domain.ReadinessSettings(id.Family).FeedWait.Minutes())}
+		FeedWaitMin: int(app.ReadinessSettings(id.Family).FeedWait.Minutes())}
 	if id.Family.TempUnit == "f" {
 		d.TempUnit = "f"
 	}

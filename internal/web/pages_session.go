@@ -273,7 +273,7 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 		// What the short answer gives for this baby now: the age's own
 		// adjustments (no oil, the cord, still touch before the due date).
 		res, err := readiness.Check(readiness.Input{State: readiness.QuietAlert, Now: s.Now()},
-			domain.ReadinessBaby(bd.Baby, id.Family), domain.ReadinessSettings(id.Family))
+			app.ReadinessBaby(bd.Baby, id.Family), app.ReadinessSettings(id.Family))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -337,7 +337,7 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	if !asking {
 		d.Plan.CheckID = chk.ID
 	}
-	d.FeedWaitMin = int(domain.ReadinessSettings(id.Family).FeedWait.Minutes())
+	d.FeedWaitMin = int(app.ReadinessSettings(id.Family).FeedWait.Minutes())
 	d.FullCheck = "/babies/" + bd.Baby.ID + "/ready?full=1&" + ask.Query()
 	for _, c := range adjust {
 		d.Adjust = append(d.Adjust, v.T("readiness."+c))

@@ -30,8 +30,8 @@ type Deps struct {
 	Library  *content.Library
 	Log      *slog.Logger
 	Now      func() time.Time
-	// Care holds the session use cases the pages share.
-	Care *app.Care
+	// Cases are the use cases the pages share.
+	Cases *app.Cases
 }
 
 // Handler serves the API.

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/apptest"
 )
 
@@ -205,7 +205,7 @@ func cases(r writeRoute, w *world) []badCase {
 	// Bodies over the limit, told by Content-Length and not.
 	limit := int64(1 << 20)
 	if r.pattern == "/api/v1/import" {
-		limit = api.MaxImport
+		limit = app.MaxImport
 	}
 	cs = append(cs, badCase{name: "body over the limit", path: r.pattern, length: limit + 1, want: []int{413}})
 	if r.body != nil {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"nurture/internal/app"
 	"nurture/internal/domain"
-	"nurture/internal/i18n"
 	"nurture/internal/route"
 	"nurture/internal/store"
 )
@@ -134,23 +134,7 @@ func (h *Handler) entry(r *http.Request, id domain.Identity, t domain.EntryType,
 
 // overlapMessage names the entry a new one overlaps, in the family's time.
 func (h *Handler) overlapMessage(r *http.Request, id domain.Identity, o *domain.Overlap) domain.FieldErrors {
-	return domain.FieldErrors{"started_at": OverlapText(h.printer(r), id.Family, o, h.Now())}
-}
-
-// OverlapText describes an overlap for people: which entry, from when to
-// when in the family's time zone, as the reader writes moments ("yesterday,
-// 14:05"). Pages use it too.
-func OverlapText(p *i18n.Printer, f domain.Family, o *domain.Overlap, now time.Time) string {
-	loc := f.Location()
-	what := p.T("log." + string(o.Entry.Type))
-	if o.Entry.Type == domain.TouchLog {
-		what = p.T("touch." + o.Entry.Kind)
-	}
-	from := p.When(o.Entry.StartedAt.In(loc), now.In(loc))
-	if o.Entry.EndedAt == nil {
-		return p.T("error.overlap_running", "What", what, "From", from)
-	}
-	return p.T("error.overlap", "What", what, "From", from, "To", p.Clock(o.Entry.EndedAt.In(loc)))
+	return domain.FieldErrors{"started_at": app.OverlapText(h.printer(r), id.Family, o, h.Now())}
 }
 
 func (h *Handler) createEntry(t domain.EntryType) handlerFunc {

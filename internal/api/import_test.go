@@ -17,11 +17,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"nurture/internal/api"
 	"nurture/internal/apptest"
 	"nurture/internal/cli"
 	"nurture/internal/domain"
 	"nurture/internal/export"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -218,9 +218,9 @@ func rawImport(t *testing.T, url, token, doc string, then func(c *net.TCPConn)) 
 // When the file stops arriving, the answer says so (it said "not valid
 // JSON"), and nothing is imported.
 func TestImportBodyStopsArriving(t *testing.T) {
-	old := api.ImportIdle
-	api.ImportIdle = 300 * time.Millisecond
-	t.Cleanup(func() { api.ImportIdle = old })
+	old := route.UploadIdle
+	route.UploadIdle = 300 * time.Millisecond
+	t.Cleanup(func() { route.UploadIdle = old })
 	a := apptest.New(t)
 	f := a.Signup("ann@example.org", "Ann", "Martin")
 	baby := a.Baby(f, "Lou", apptest.DaysAgo(60))

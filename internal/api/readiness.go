@@ -83,7 +83,7 @@ func (h *Handler) readiness(w http.ResponseWriter, r *http.Request, id domain.Id
 		h.invalid(w, r, fe)
 		return
 	}
-	res, chk, err := h.Care.CheckReadiness(r.Context(), id, b, in.ID, ri)
+	res, chk, err := h.Cases.CheckReadiness(r.Context(), id, b, in.ID, ri)
 	var ve *readiness.ValidationError
 	if errors.As(err, &ve) {
 		for f, code := range ve.Map() {
@@ -133,36 +133,36 @@ func (h *Handler) sessionPlan(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	q := r.URL.Query()
-	var steps []content.Step
 	routineID := q.Get("routine")
-	if routineID == "today" {
-		sug, err := h.Suggest(r, id.Family, b, routine.DefaultMinutes, "")
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		steps, routineID = sug.Steps, ""
-	} else if rt, ok := h.Library.Routine(routineID); ok {
-		steps = rt.Steps
-	} else {
+	if routineID == "" {
+		routineID = "-" // not "today", not a routine
+	}
+	plan, err := h.Cases.PlanSession(r.Context(), id, b, app.PlanRequest{Routine: routineID, Minutes: routine.DefaultMinutes, CheckID: q.Get("check")})
+	switch {
+	case errors.Is(err, app.ErrUnknownRoutine):
 		h.invalid(w, r, domain.FieldErrors{"routine": "api.unknown_routine"})
 		return
-	}
-	chk, err := h.Care.CurrentCheck(r.Context(), id, b.ID, q.Get("check"))
-	if errors.Is(err, app.ErrNoCheck) || (err == nil && !chk.Go()) {
+	case errors.Is(err, app.ErrNoCheck), errors.Is(err, app.ErrNotReady):
 		h.error(w, r, http.StatusConflict, "api.check_first")
 		return
-	} else if err != nil {
+	case errors.Is(err, app.ErrNothingAllowed):
+		// Nothing of it is allowed now: an empty plan says so.
+	case err != nil:
 		h.fail(w, r, err)
 		return
 	}
-	plan := h.Care.Plan(steps, h.Care.Rules(b, id.Family, chk.Adjust))
 	p := h.printer(r)
-	out := planJSON{RoutineID: routineID, ReadinessCheckID: chk.ID, Steps: plan, Adjust: []findingJSON{}}
-	for _, st := range plan {
+	out := planJSON{RoutineID: plan.RoutineID, ReadinessCheckID: plan.Check.ID, Steps: plan.Steps, Adjust: []findingJSON{}}
+	if out.RoutineID == domain.TodayRoutineID {
+		out.RoutineID = "" // the API's word for today's routine
+	}
+	if out.Steps == nil {
+		out.Steps = []content.Step{}
+	}
+	for _, st := range plan.Steps {
 		out.Seconds += st.Seconds
 	}
-	for _, c := range chk.Adjust {
+	for _, c := range plan.Adjust {
 		out.Adjust = append(out.Adjust, findingJSON{c, p.T("readiness." + c)})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -138,7 +138,7 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domai
 	}
 	s, fe := h.session(r, id, babyID, b)
 	if fe.OK() {
-		if err := h.Care.SessionReadiness(r.Context(), &s); err != nil {
+		if err := h.Cases.SessionReadiness(r.Context(), &s); err != nil {
 			h.fail(w, r, err)
 			return
 		}

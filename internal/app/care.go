@@ -1,6 +1,12 @@
-// Package app holds the use cases that both doors, the pages and the JSON
-// API, share: each loads what it needs, applies the pure rules and stores
-// the outcome, so a rule is enforced the same way whichever door is used.
+// Package app holds the use cases under both doors, the pages (web) and
+// the JSON API (api): planning a session through the readiness answer,
+// today's suggested routine, insights, import, and the messages both doors
+// show. Each takes plain values (a context, the family, ids), loads what
+// it needs, applies the pure rules (readiness, routine, insights) and
+// stores the outcome, so a rule holds the same whichever door is used. It
+// knows nothing of HTTP, templates or JSON shapes: the doors translate
+// requests in and answers out, and map its typed errors to a status and a
+// message, each in one place.
 package app
 
 import (
@@ -18,17 +24,19 @@ import (
 	"nurture/internal/store"
 )
 
-// Care plans and records massage sessions through the readiness answer.
-type Care struct {
+// Cases are the use cases, over one store and the library.
+type Cases struct {
 	Store   *store.Store
 	Library *content.Library
+	// Locales are the languages an imported family may choose.
+	Locales []string
 	Now     func() time.Time
 	strokes map[string]routine.Stroke
 }
 
 // New returns the use cases over a store and the library.
-func New(st *store.Store, lib *content.Library, now func() time.Time) *Care {
-	return &Care{Store: st, Library: lib, Now: now, strokes: routine.ByID(routine.FromLibrary(lib))}
+func New(st *store.Store, lib *content.Library, locales []string, now func() time.Time) *Cases {
+	return &Cases{Store: st, Library: lib, Locales: locales, Now: now, strokes: routine.ByID(routine.FromLibrary(lib))}
 }
 
 // ErrNoCheck means there is no readiness answer recent enough to plan a
@@ -40,7 +48,7 @@ var ErrNoCheck = errors.New("app: no readiness check in the last 30 minutes")
 // follows is planned from it. A replayed id with the same answer changes
 // nothing and gives the same verdict; one whose answer differs from the
 // stored one is ErrConflict, since the verdict shown must be the one kept.
-func (c *Care) CheckReadiness(ctx context.Context, id domain.Identity, baby domain.Baby, checkID string, in readiness.Input) (readiness.Result, domain.ReadinessCheck, error) {
+func (c *Cases) CheckReadiness(ctx context.Context, id domain.Identity, baby domain.Baby, checkID string, in readiness.Input) (readiness.Result, domain.ReadinessCheck, error) {
 	res, err := readiness.Check(in, ReadinessBaby(baby, id.Family), ReadinessSettings(id.Family))
 	if err != nil {
 		return res, domain.ReadinessCheck{}, err
@@ -70,7 +78,7 @@ func (c *Care) CheckReadiness(ctx context.Context, id domain.Identity, baby doma
 // as it is, named check or not, and the caller holds the session back. When
 // the latest is go, the go answer named by checkID (this baby's, recent)
 // is used, or else the latest. Anything else is ErrNoCheck: ask again.
-func (c *Care) CurrentCheck(ctx context.Context, id domain.Identity, babyID, checkID string) (domain.ReadinessCheck, error) {
+func (c *Cases) CurrentCheck(ctx context.Context, id domain.Identity, babyID, checkID string) (domain.ReadinessCheck, error) {
 	now := c.Now()
 	// Nothing stands longer than a day (the end of the family's day, a
 	// vaccination's 48 hours are the longest), so two days back is enough.
@@ -101,14 +109,14 @@ func (c *Care) CurrentCheck(ctx context.Context, id domain.Identity, babyID, che
 // Rules are the plan rules for a baby now, with a readiness answer's
 // adjustments: the cautious age (the younger of chronological and
 // corrected), still touch before the due date.
-func (c *Care) Rules(baby domain.Baby, fam domain.Family, adjust []string) routine.Rules {
+func (c *Cases) Rules(baby domain.Baby, fam domain.Family, adjust []string) routine.Rules {
 	rb := ReadinessBaby(baby, fam)
 	now := c.Now()
 	return routine.Rules{AgeDays: rb.CautiousAgeDays(now), BeforeDue: rb.BeforeDueDate(now), Adjust: adjust}
 }
 
 // Plan applies the rules to a routine's steps.
-func (c *Care) Plan(steps []content.Step, r routine.Rules) []content.Step {
+func (c *Cases) Plan(steps []content.Step, r routine.Rules) []content.Step {
 	return routine.Plan(c.strokes, steps, r)
 }
 
@@ -116,7 +124,7 @@ func (c *Care) Plan(steps []content.Step, r routine.Rules) []content.Step {
 // this stroke out of a plan made under r. The player uses it when it asks
 // the short readiness questions itself (offline, or with no recent
 // answer): the server decides, the page only applies.
-func (c *Care) LeftOutBy(strokeID string, r routine.Rules, codes []string) []string {
+func (c *Cases) LeftOutBy(strokeID string, r routine.Rules, codes []string) []string {
 	s, ok := c.strokes[strokeID]
 	if !ok {
 		return nil
@@ -137,7 +145,7 @@ func (c *Care) LeftOutBy(strokeID string, r routine.Rules, codes []string) []str
 // answer this baby does not have (lost, or from a queue replayed after the
 // baby's answers were deleted) is kept as one without, since refusing it
 // would strand a massage that did happen in an offline queue.
-func (c *Care) SessionReadiness(ctx context.Context, s *domain.Session) error {
+func (c *Cases) SessionReadiness(ctx context.Context, s *domain.Session) error {
 	if s.ReadinessCheckID == "" {
 		s.Readiness = domain.ReadinessNone
 		return nil

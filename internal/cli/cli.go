@@ -27,8 +27,8 @@ import (
 	"nurture/internal/config"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/server"
 	"nurture/internal/store"
-	"nurture/internal/web"
 )
 
 // URLFile, in the SQLite data directory, holds the address a running
@@ -149,13 +149,13 @@ func user(args []string, stdout io.Writer) error {
 
 // Handler builds the whole server for a store; tests use it too, with a
 // clock of their own (nil means the wall clock).
-func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*web.Handler, error) {
+func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*server.Handler, error) {
 	return handler(st, log, secureCookies, nil, now)
 }
 
 // handler is Handler with the reverse proxies whose forwarding headers
 // give the client's address (--trusted-proxies).
-func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, now func() time.Time) (*web.Handler, error) {
+func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, now func() time.Time) (*server.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -171,7 +171,7 @@ func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []ne
 	// within 80 MB even during a burst of logins.
 	acc := auth.NewAccounts(st, auth.NewPasswords(1), now)
 	acc.Proxies = proxies
-	return web.New(web.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies})
+	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {

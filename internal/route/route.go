@@ -1,4 +1,5 @@
-// Package route is the server's request router: the standard ServeMux,
+// Package route is the server's request router and the HTTP plumbing both
+// doors share (body limits, slow uploads): the standard ServeMux,
 // remembering the patterns registered on it so tests can walk every route
 // (access control, the OpenAPI document, the page budget).
 package route

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/domain"
 )
@@ -55,13 +54,13 @@ func securityHeaders(h http.Handler) http.Handler {
 // largeBodies are the routes that take an export file, which may be large.
 var largeBodies = map[string]bool{"/api/v1/import": true, "/family/import": true}
 
-// limitBody refuses bodies over MaxBody (or api.MaxImport on the import
+// limitBody refuses bodies over MaxBody (or app.MaxImport on the import
 // routes); the handlers see the error when they read and answer 413.
 func limitBody(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := int64(MaxBody)
 		if largeBodies[r.URL.Path] {
-			limit = api.MaxImport
+			limit = app.MaxImport
 		}
 		if r.ContentLength > limit {
 			if strings.HasPrefix(r.URL.Path, "/api/") {
@@ -76,12 +75,6 @@ func limitBody(h http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		h.ServeHTTP(w, r)
 	})
-}
-
-// IsTooLarge reports whether err came from reading past MaxBody.
-func IsTooLarge(err error) bool {
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
 }
 
 type statusWriter struct {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/domain"
 	"nurture/internal/store"
 )
@@ -266,7 +266,7 @@ func (s *Server) cryingEnd(w http.ResponseWriter, r *http.Request, id domain.Ide
 			if errors.As(err, &o) {
 				err = nil
 				fe.Add("overlap", "")
-				v.Alert(api.OverlapText(v.Printer, id.Family, o, s.Now()))
+				v.Alert(app.OverlapText(v.Printer, id.Family, o, s.Now()))
 			}
 		}
 		if err != nil {

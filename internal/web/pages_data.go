@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
-	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/domain"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -57,7 +58,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, id domain.Iden
 }
 
 func (s *Server) importData(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	api.ImportBody(w, r)
+	route.SlowUpload(w, r)
 	v, d, err := s.dataView(r, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -66,7 +67,7 @@ func (s *Server) importData(w http.ResponseWriter, r *http.Request, id domain.Id
 	// The file part is read as it arrives, never parsed into memory whole.
 	file, err := fileField(r, "file")
 	if err != nil {
-		if IsTooLarge(err) {
+		if route.TooLarge(err) {
 			v.Alert(v.T("api.too_large"))
 			s.render(w, r, http.StatusRequestEntityTooLarge, "data", v)
 			return
@@ -75,15 +76,14 @@ func (s *Server) importData(w http.ResponseWriter, r *http.Request, id domain.Id
 		s.render(w, r, http.StatusUnprocessableEntity, "data", v)
 		return
 	}
-	res, err := s.api.ImportInto(r, id.Family.ID, file)
+	res, err := s.cases.Import(r.Context(), id.Family.ID, file)
 	if err != nil {
-		status, busy := api.ImportStatus(err)
-		msg, ok := s.api.ImportMessage(r, id.Family, err)
-		if status == 0 || !ok {
+		status, msg := importFailure(v, id.Family, err, s.Now())
+		if status == 0 {
 			s.fail(w, r, err)
 			return
 		}
-		if busy {
+		if status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "60")
 		}
 		v.Alert(v.T("data.import_failed") + " " + msg)
@@ -248,4 +248,20 @@ func (s *Server) deleteBaby(w http.ResponseWriter, r *http.Request, id domain.Id
 		return
 	}
 	http.Redirect(w, r, "/family?msg=baby_deleted", http.StatusSeeOther)
+}
+
+// importFailure is the page's status and message for an import that
+// failed (status 0 for the server's own error), with the statuses the API
+// answers.
+func importFailure(v *view, f domain.Family, err error, now time.Time) (int, string) {
+	if route.TooLarge(err) {
+		return http.StatusRequestEntityTooLarge, v.T("api.too_large")
+	}
+	msg, ok := app.ImportText(v.Printer, f, err, now)
+	if !ok {
+		return 0, ""
+	}
+	status := map[app.ImportFault]int{app.ImportRunning: http.StatusConflict, app.ImportBusy: http.StatusServiceUnavailable,
+		app.ImportStalled: http.StatusRequestTimeout, app.ImportCut: http.StatusBadRequest, app.ImportInvalid: http.StatusUnprocessableEntity}
+	return status[app.ImportFaultOf(err)], msg
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/domain"
 	"nurture/internal/i18n"
 	"nurture/internal/store"
@@ -42,7 +42,7 @@ func (s *Server) putEntry(r *http.Request, id domain.Identity, p *i18n.Printer, 
 	_, err := s.Store.PutEntry(r.Context(), e)
 	var o *domain.Overlap
 	if errors.As(err, &o) {
-		return api.OverlapText(p, id.Family, o, s.Now()), nil
+		return app.OverlapText(p, id.Family, o, s.Now()), nil
 	}
 	return "", err
 }
@@ -252,7 +252,7 @@ func (s *Server) updateLogEntry(w http.ResponseWriter, r *http.Request, id domai
 		err = s.Store.UpdateEntry(r.Context(), e)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
-			v.Alert(api.OverlapText(v.Printer, id.Family, o, s.Now()))
+			v.Alert(app.OverlapText(v.Printer, id.Family, o, s.Now()))
 			v.Form = f
 			d.Entry = e
 			s.render(w, r, http.StatusUnprocessableEntity, "log_entry", v)

@@ -62,7 +62,7 @@ func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, id domain.
 	if n, err := strconv.Atoi(r.URL.Query().Get("days")); err == nil && insights.ValidDays(n) {
 		days = n
 	}
-	in, err := s.api.ComputeInsights(r.Context(), id.Family, bd.Baby.ID, days)
+	in, err := s.cases.Insights(r.Context(), id.Family, bd.Baby.ID, days)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -94,12 +94,12 @@ func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, id domain.
 	}
 	d.Declined = int(math.Round(in.DeclinedRate * 100))
 	d.Charts = s.insightCharts(v, in)
-	if sug, err := s.api.Suggest(r, id.Family, bd.Baby, 10, ""); err == nil {
+	if sug, err := s.cases.Suggest(r.Context(), id.Family, bd.Baby, 10, ""); err == nil {
 		// The reasons that say something about this baby; "new to try"
 		// for every stroke would drown them.
 		for _, why := range sug.Why {
 			if why.Code != routine.WhyNew && len(d.Why) < 8 {
-				d.Why = append(d.Why, why.Message)
+				d.Why = append(d.Why, s.cases.WhyText(v.Printer, why))
 			}
 		}
 	}

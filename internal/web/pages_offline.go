@@ -169,7 +169,7 @@ func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request) {
 		ob := offlineBaby{Baby: b, Pages: []offlineLink{{"/babies/" + b.ID, b.Name}, {"/babies/" + b.ID + "/crying", v.T("offline.crying")}}}
 		if v.CanWrite() {
 			ob.Pages = append(ob.Pages, offlineLink{"/babies/" + b.ID + "/log", v.T("offline.log")})
-			for _, rt := range s.routineChoices(v.Lang, s.care.Rules(b, v.Me.Family, nil), false) {
+			for _, rt := range s.routineChoices(v.Lang, s.cases.Rules(b, v.Me.Family, nil), false) {
 				ob.Sessions = append(ob.Sessions, offlineLink{"/babies/" + b.ID + "/session?routine=" + rt.ID + "&ask=1", rt.Name})
 			}
 		}

@@ -104,7 +104,7 @@ func (s *Server) readyForm(w http.ResponseWriter, r *http.Request, id domain.Ide
 		return
 	}
 	// A parent sent here from Start learns why: an earlier answer holds.
-	if chk, err := s.care.CurrentCheck(r.Context(), id, d.Baby.ID, ""); err == nil && !chk.Go() {
+	if chk, err := s.cases.CurrentCheck(r.Context(), id, d.Baby.ID, ""); err == nil && !chk.Go() {
 		who := v.T("session.ready.someone")
 		if chk.UserID == id.User.ID {
 			who = v.T("session.ready.you")
@@ -189,7 +189,7 @@ func (s *Server) readyCheck(w http.ResponseWriter, r *http.Request, id domain.Id
 	var res readiness.Result
 	var chk domain.ReadinessCheck
 	if fe.OK() {
-		res, chk, err = s.care.CheckReadiness(r.Context(), id, d.Baby, "", in)
+		res, chk, err = s.cases.CheckReadiness(r.Context(), id, d.Baby, "", in)
 		var ve *readiness.ValidationError
 		if errors.As(err, &ve) {
 			// The page's field names, not the API's.
@@ -239,7 +239,7 @@ func (s *Server) readyCheck(w http.ResponseWriter, r *http.Request, id domain.Id
 			return
 		}
 		d.CheckID = chk.ID
-		d.Routines = s.routineChoices(v.Lang, s.care.Rules(d.Baby, id.Family, codes), in.State == readiness.Drowsy)
+		d.Routines = s.routineChoices(v.Lang, s.cases.Rules(d.Baby, id.Family, codes), in.State == readiness.Drowsy)
 	}
 	v.Title = v.T("session.ready.result_title")
 	s.render(w, r, http.StatusOK, "ready", v)
@@ -259,7 +259,7 @@ func (s *Server) routineChoices(lang string, rules routine.Rules, drowsy bool) [
 		if drowsy && rt.ID != bedtimeRoutine && !rt.StillTouchOnly && rt.Purpose != content.PurposeRelaxation {
 			continue
 		}
-		plan := s.care.Plan(rt.Steps, rules)
+		plan := s.cases.Plan(rt.Steps, rules)
 		if len(plan) == 0 {
 			continue
 		}

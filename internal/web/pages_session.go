@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -13,7 +12,6 @@ import (
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
 	"nurture/internal/route"
-	"nurture/internal/routine"
 )
 
 // sessionRoutes registers the readiness check, the guided session player
@@ -258,88 +256,38 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 		s.notFound(w, r)
 		return
 	}
-	chk, err := s.care.CurrentCheck(r.Context(), id, bd.Baby.ID, q.Get("check"))
-	asking := q.Get("ask") == "1" || errors.Is(err, app.ErrNoCheck)
+	minutes, _ := strconv.Atoi(ask.Minutes)
+	plan, err := s.cases.PlanSession(r.Context(), id, bd.Baby, app.PlanRequest{Routine: ask.Routine, Minutes: minutes, Purpose: ask.Purpose,
+		CheckID: q.Get("check"), MayAsk: true, AlwaysAsk: q.Get("ask") == "1"})
 	switch {
-	case err == nil && !chk.Go():
+	case errors.Is(err, app.ErrNotReady):
 		http.Redirect(w, r, "/babies/"+bd.Baby.ID+"/ready?"+ask.Query(), http.StatusSeeOther)
 		return
-	case err != nil && !errors.Is(err, app.ErrNoCheck):
-		s.fail(w, r, err)
-		return
-	}
-	var adjust []string
-	if asking {
-		// What the short answer gives for this baby now: the age's own
-		// adjustments (no oil, the cord, still touch before the due date).
-		res, err := readiness.Check(readiness.Input{State: readiness.QuietAlert, Now: s.Now()},
-			app.ReadinessBaby(bd.Baby, id.Family), app.ReadinessSettings(id.Family))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for _, f := range res.Adjust {
-			adjust = append(adjust, f.Code)
-		}
-		// A go answer that still stands may ask for more care (a drowsy
-		// baby, the arm of yesterday's injection): asking again never
-		// loosens it.
-		if err == nil {
-			for _, c := range chk.Adjust {
-				if !slices.Contains(adjust, c) {
-					adjust = append(adjust, c)
-				}
-			}
-		}
-	} else {
-		adjust = chk.Adjust
-	}
-
-	d := &sessionPageData{babyData: bd, Scale: []int{1, 2, 3, 4, 5}, Ask: asking}
-	var steps []content.Step
-	routineID := ask.Routine
-	if ask.Routine == "today" {
-		// Today's routine, built from what this baby enjoyed lately.
-		minutes, err := strconv.Atoi(ask.Minutes)
-		if err != nil || minutes < routine.MinMinutes || minutes > routine.MaxMinutes {
-			minutes = routine.DefaultMinutes
-		}
-		purpose := ask.Purpose
-		if !slices.Contains(content.AllPurposes(), purpose) {
-			purpose = ""
-		}
-		sug, err := s.api.Suggest(r, id.Family, bd.Baby, minutes, purpose)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		steps, routineID = sug.Steps, domain.TodayRoutineID
-		d.Routine = content.LocalizedRoutine{Name: v.T("insightspage.today")}
-	} else {
-		rt, _ := s.Library.Routine(ask.Routine)
-		steps = rt.Steps
-		d.Routine, _ = s.Library.LocalizedRoutine(rt.ID, v.Lang)
-	}
-	rules := s.care.Rules(bd.Baby, id.Family, adjust)
-	planned := s.care.Plan(steps, rules)
-	if len(planned) == 0 {
+	case errors.Is(err, app.ErrNothingAllowed):
 		// Nothing of this routine is allowed now: choose another.
 		http.Redirect(w, r, "/babies/"+bd.Baby.ID+"/ready", http.StatusSeeOther)
 		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	d := &sessionPageData{babyData: bd, Scale: []int{1, 2, 3, 4, 5}, Ask: plan.Ask}
+	if plan.RoutineID == domain.TodayRoutineID {
+		d.Routine = content.LocalizedRoutine{Name: v.T("insightspage.today")}
+	} else {
+		d.Routine, _ = s.Library.LocalizedRoutine(plan.RoutineID, v.Lang)
 	}
 	speed := 1.0
 	if sp, err := strconv.ParseFloat(q.Get("speed"), 64); err == nil && sp >= 0.1 && sp <= 1000 {
 		speed = sp
 	}
-	d.Plan = s.buildPlan(v, bd.Baby.ID, routineID, planned, id.Family, speed)
+	d.Plan = s.buildPlan(v, bd.Baby.ID, plan.RoutineID, plan.Steps, id.Family, speed)
 	d.StillOnly = !d.Plan.Permission
-	d.Plan.Ask = asking
-	if !asking {
-		d.Plan.CheckID = chk.ID
-	}
+	d.Plan.Ask = plan.Ask
+	d.Plan.CheckID = plan.Check.ID
 	d.FeedWaitMin = int(app.ReadinessSettings(id.Family).FeedWait.Minutes())
 	d.FullCheck = "/babies/" + bd.Baby.ID + "/ready?full=1&" + ask.Query()
-	for _, c := range adjust {
+	for _, c := range plan.Adjust {
 		d.Adjust = append(d.Adjust, v.T("readiness."+c))
 	}
 	v.Data = d

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"nurture/internal/api"
+	"nurture/internal/app"
 	"nurture/internal/domain"
 )
 
@@ -199,7 +199,7 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request, id domain.Ide
 		err = s.Store.UpdateEntry(r.Context(), e)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
-			s.logProblem(w, r, id, api.OverlapText(s.Catalog.For(s.lang(r, id)), id.Family, o, s.Now()), nil, nil)
+			s.logProblem(w, r, id, app.OverlapText(s.Catalog.For(s.lang(r, id)), id.Family, o, s.Now()), nil, nil)
 			return
 		} else if err != nil {
 			s.fail(w, r, err)

@@ -21,6 +21,7 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/domain"
 	"nurture/internal/i18n"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -184,7 +185,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.notFound(w, r)
 		return
 	}
-	if IsTooLarge(err) {
+	if route.TooLarge(err) {
 		http.Error(w, "request body too large (1 MiB at most)", http.StatusRequestEntityTooLarge)
 		return
 	}

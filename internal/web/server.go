@@ -1,5 +1,7 @@
-// Package web serves Nurture: the HTML pages, the static assets and, under
-// /api/v1, the JSON API, behind one set of middleware.
+// Package web is the pages' door: the HTML pages, the static assets and
+// the middleware every request goes through (the API's too; package
+// server puts them together). Handlers read a form or a query, call the
+// use cases (package app) and render a template.
 package web
 
 import (
@@ -7,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"nurture/internal/api"
 	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/content"
@@ -27,6 +28,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure even when TLS is terminated by a
 	// proxy in front of Nurture.
 	SecureCookies bool
+	// Cases are the use cases both doors share.
+	Cases *app.Cases
 }
 
 // Server holds the parsed templates and assets.
@@ -34,19 +37,11 @@ type Server struct {
 	Deps
 	pages  *pages
 	assets *assets
-	api    *api.Handler
-	care   *app.Care
+	cases  *app.Cases
 }
 
-// Handler is the whole server: the router behind its middleware, and the
-// list of the route patterns it serves.
-type Handler struct {
-	http.Handler
-	Routes []string
-}
-
-// New builds the whole HTTP handler.
-func New(d Deps) (*Handler, error) {
+// New builds the pages' door over the use cases.
+func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -58,16 +53,15 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, pages: ps, assets: as}
-	s.care = app.New(d.Store, d.Library, d.Now)
-	s.api = api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Care: s.care})
-	mux := route.New()
-	s.routes(mux)
-	s.api.Routes(mux)
-	return &Handler{Handler: s.middleware(mux), Routes: mux.Patterns()}, nil
+	return &Server{Deps: d, pages: ps, assets: as, cases: d.Cases}, nil
 }
 
-func (s *Server) routes(mux *route.Mux) {
+// Wrap puts h behind the middleware: security headers, sessions, body
+// limits, cross-origin protection, logging.
+func (s *Server) Wrap(h http.Handler) http.Handler { return s.middleware(h) }
+
+// Routes registers every page and asset route on mux.
+func (s *Server) Routes(mux *route.Mux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", s.assets)
 

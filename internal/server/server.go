@@ -1,0 +1,61 @@
+// Package server is the composition root: it builds the use cases (app)
+// over the store, both doors over them (web for the pages, api for the
+// JSON API), and the one router they share behind the pages' middleware.
+// Where things go: a new use case in app, a new API field in api (and its
+// OpenAPI document), a new page in web (handler, template, both
+// catalogs), a new log kind in domain then store, a new language as one
+// more catalog in i18n.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"nurture/internal/api"
+	"nurture/internal/app"
+	"nurture/internal/auth"
+	"nurture/internal/content"
+	"nurture/internal/i18n"
+	"nurture/internal/route"
+	"nurture/internal/store"
+	"nurture/internal/web"
+)
+
+// Deps are what the server is built from.
+type Deps struct {
+	Store    *store.Store
+	Accounts *auth.Accounts
+	Catalog  *i18n.Catalog
+	Library  *content.Library
+	Log      *slog.Logger
+	Now      func() time.Time
+	// SecureCookies marks cookies Secure even when TLS is terminated by a
+	// proxy in front of Nurture.
+	SecureCookies bool
+}
+
+// Handler is the whole server: the router behind its middleware, and the
+// list of the route patterns it serves.
+type Handler struct {
+	http.Handler
+	Routes []string
+}
+
+// New builds the whole HTTP handler.
+func New(d Deps) (*Handler, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	cases := app.New(d.Store, d.Library, d.Catalog.Locales(), d.Now)
+	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
+		SecureCookies: d.SecureCookies, Cases: cases})
+	if err != nil {
+		return nil, err
+	}
+	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases})
+	mux := route.New()
+	pages.Routes(mux)
+	jsonAPI.Routes(mux)
+	return &Handler{Handler: pages.Wrap(mux), Routes: mux.Patterns()}, nil
+}

@@ -155,7 +155,7 @@ func (h *Handler) createEntry(t domain.EntryType) handlerFunc {
 		}
 		// A replay with other content is an update (latest edit wins), so a
 		// timer's stop merged offline into its start is never lost.
-		saved, err := h.Store.SaveEntry(r.Context(), e)
+		saved, err := h.Cases.RecordEntry(r.Context(), e)
 		var o *domain.Overlap
 		switch {
 		case errors.As(err, &o):
@@ -207,13 +207,9 @@ func (h *Handler) updateEntry(t domain.EntryType) handlerFunc {
 			return
 		}
 		e.CreatedAt = old.CreatedAt
-		if b.UpdatedAt != "" {
-			// Checked and written in one transaction: an edit stored
-			// meanwhile by another device is never overwritten.
-			err = h.Store.UpdateEntryIfNotOlder(r.Context(), e)
-		} else {
-			err = h.Store.UpdateEntry(r.Context(), e)
-		}
+		// Checked and written in one transaction: an edit stored meanwhile
+		// by another device is never overwritten.
+		err = h.Cases.EditEntry(r.Context(), e, b.UpdatedAt != "")
 		var o *domain.Overlap
 		if errors.As(err, &o) {
 			h.invalidText(w, r, h.overlapMessage(r, id, o))
@@ -278,7 +274,7 @@ func (h *Handler) conflictWithStored(w http.ResponseWriter, r *http.Request, t d
 
 func (h *Handler) deleteEntry(t domain.EntryType) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-		if err := h.Store.DeleteEntry(r.Context(), t, id.Family.ID, r.PathValue("id"), r.PathValue("eid")); err != nil {
+		if err := h.Cases.DeleteEntry(r.Context(), t, id.Family.ID, r.PathValue("id"), r.PathValue("eid")); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -10,13 +10,12 @@ import (
 )
 
 func (h *Handler) exportFamily(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	snap, err := h.Store.Export(r.Context(), id.Family.ID)
+	doc, day, err := h.Cases.Export(r.Context(), id.Family)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	doc := export.Build(snap, h.Now())
-	name := "nurture-" + h.Now().In(id.Family.Location()).Format("2006-01-02")
+	name := "nurture-" + day
 	w.Header().Set("Cache-Control", "no-store")
 	switch r.URL.Query().Get("format") {
 	case "", "json":

@@ -137,18 +137,12 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domai
 		return
 	}
 	s, fe := h.session(r, id, babyID, b)
-	if fe.OK() {
-		if err := h.Cases.SessionReadiness(r.Context(), &s); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
 	if !fe.OK() {
 		h.invalid(w, r, fe)
 		return
 	}
 	// A replay with other content is an update (latest edit wins).
-	saved, err := h.Store.SaveSession(r.Context(), s)
+	saved, s, err := h.Cases.RecordSession(r.Context(), s)
 	if errors.Is(err, store.ErrConflict) {
 		h.error(w, r, http.StatusConflict, "api.id_taken")
 		return
@@ -193,11 +187,7 @@ func (h *Handler) updateSession(w http.ResponseWriter, r *http.Request, id domai
 	// keeps it.
 	s.CreatedAt, s.Readiness, s.ReadinessCheckID = old.CreatedAt, old.Readiness, old.ReadinessCheckID
 	// See clientTime: the latest edit wins, checked and written at once.
-	if b.UpdatedAt != "" {
-		err = h.Store.UpdateSessionIfNotOlder(r.Context(), s)
-	} else {
-		err = h.Store.UpdateSession(r.Context(), s)
-	}
+	err = h.Cases.EditSession(r.Context(), s, b.UpdatedAt != "")
 	if errors.Is(err, store.ErrStale) {
 		h.sessionConflict(w, r, id, babyID, sid)
 		return
@@ -224,7 +214,7 @@ func (h *Handler) sessionConflict(w http.ResponseWriter, r *http.Request, id dom
 }
 
 func (h *Handler) deleteSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	if err := h.Store.DeleteSession(r.Context(), id.Family.ID, r.PathValue("id"), r.PathValue("sid")); err != nil {
+	if err := h.Cases.DeleteSession(r.Context(), id.Family.ID, r.PathValue("id"), r.PathValue("sid")); err != nil {
 		h.fail(w, r, err)
 		return
 	}

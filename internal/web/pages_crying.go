@@ -201,7 +201,7 @@ func (s *Server) cryingStart(w http.ResponseWriter, r *http.Request, id domain.I
 	now := s.Now().UTC()
 	e := domain.Entry{Type: domain.CryingLog, ID: uuid.NewString(), FamilyID: id.Family.ID, BabyID: babyID, CaregiverID: id.User.ID,
 		StartedAt: now, CreatedAt: now, UpdatedAt: now}
-	_, err := s.Store.PutEntry(r.Context(), e)
+	err := s.cases.AddEntry(r.Context(), e)
 	var o *domain.Overlap
 	if err != nil && !errors.As(err, &o) {
 		s.fail(w, r, err)
@@ -261,7 +261,7 @@ func (s *Server) cryingEnd(w http.ResponseWriter, r *http.Request, id domain.Ide
 				v.Alert(msg)
 			}
 		} else {
-			err = s.Store.UpdateEntry(r.Context(), e)
+			err = s.cases.EditEntry(r.Context(), e, false)
 			var o *domain.Overlap
 			if errors.As(err, &o) {
 				err = nil

@@ -39,7 +39,7 @@ func (s *Server) logProblem(w http.ResponseWriter, r *http.Request, id domain.Id
 
 // putEntry stores a new entry; an overlap comes back as a message.
 func (s *Server) putEntry(r *http.Request, id domain.Identity, p *i18n.Printer, e domain.Entry) (string, error) {
-	_, err := s.Store.PutEntry(r.Context(), e)
+	err := s.cases.AddEntry(r.Context(), e)
 	var o *domain.Overlap
 	if errors.As(err, &o) {
 		return app.OverlapText(p, id.Family, o, s.Now()), nil
@@ -249,7 +249,7 @@ func (s *Server) updateLogEntry(w http.ResponseWriter, r *http.Request, id domai
 		}
 	}
 	if fe.OK() {
-		err = s.Store.UpdateEntry(r.Context(), e)
+		err = s.cases.EditEntry(r.Context(), e, false)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
 			v.Alert(app.OverlapText(v.Printer, id.Family, o, s.Now()))
@@ -286,7 +286,7 @@ func (s *Server) deleteLogEntry(w http.ResponseWriter, r *http.Request, id domai
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Store.DeleteEntry(r.Context(), d.Entry.Type, id.Family.ID, d.Baby.ID, d.Entry.ID); err != nil {
+	if err := s.cases.DeleteEntry(r.Context(), d.Entry.Type, id.Family.ID, d.Baby.ID, d.Entry.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -185,7 +185,7 @@ func (s *Server) sessionUpdate(w http.ResponseWriter, r *http.Request, id domain
 		return
 	}
 	x.UpdatedAt = s.Now().UTC()
-	if err := s.Store.UpdateSession(r.Context(), x); err != nil {
+	if err := s.cases.EditSession(r.Context(), x, false); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -206,7 +206,7 @@ func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request, id domain
 		s.render(w, r, http.StatusUnprocessableEntity, "session_edit", v)
 		return
 	}
-	if err := s.Store.DeleteSession(r.Context(), id.Family.ID, d.Baby.ID, d.Session.ID); err != nil {
+	if err := s.cases.DeleteSession(r.Context(), id.Family.ID, d.Baby.ID, d.Session.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

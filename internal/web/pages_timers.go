@@ -196,7 +196,7 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request, id domain.Ide
 			now = e.StartedAt
 		}
 		e.EndedAt, e.UpdatedAt = &now, s.Now().UTC()
-		err = s.Store.UpdateEntry(r.Context(), e)
+		err = s.cases.EditEntry(r.Context(), e, false)
 		var o *domain.Overlap
 		if errors.As(err, &o) {
 			s.logProblem(w, r, id, app.OverlapText(s.Catalog.For(s.lang(r, id)), id.Family, o, s.Now()), nil, nil)

@@ -1,5 +1,8 @@
-// Package api serves the JSON API under /api/v1. It shares validators,
-// accounts and the store with the HTML pages.
+// Package api is the JSON door: the API under /api/v1 and its OpenAPI
+// document. Handlers decode a body or a query, call the use cases
+// (package app) and write JSON; typed errors become a status and a
+// message here, in one place. It shares validators, accounts and the
+// store with the pages (package web), but never imports them.
 package api
 
 import (

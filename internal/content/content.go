@@ -379,6 +379,7 @@ type Library struct {
 	strokes   []Stroke
 	routines  []Routine
 	guides    []Guide
+	course    []CourseWeek
 	locales   map[string]*localeText
 }
 
@@ -393,6 +394,8 @@ type localeText struct {
 	Strokes   map[string]StrokeText   `json:"strokes"`
 	Routines  map[string]RoutineText  `json:"routines"`
 	Guides    map[string]GuideText    `json:"guides"`
+	// Course holds each week's text, by week number ("1"…).
+	Course map[string]CourseWeekText `json:"course,omitempty"`
 }
 
 // Locales returns the available locales, sorted.

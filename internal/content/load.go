@@ -50,6 +50,7 @@ func loadFS(fsys fs.FS) (*Library, error) {
 		Strokes   []Stroke  `json:"strokes"`
 		Routines  []Routine `json:"routines"`
 		Guides    []Guide   `json:"guides"`
+		Course    []CourseWeek `json:"course,omitempty"`
 	}
 	if err := decodeFile(fsys, libraryFile, &file); err != nil {
 		return nil, err
@@ -59,6 +60,7 @@ func loadFS(fsys fs.FS) (*Library, error) {
 		strokes:   file.Strokes,
 		routines:  file.Routines,
 		guides:    file.Guides,
+		course:    file.Course,
 		locales:   map[string]*localeText{},
 	}
 	names, err := fs.Glob(fsys, textFilePattern)

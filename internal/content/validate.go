@@ -87,6 +87,7 @@ func Validate(l *Library) error {
 	v := &validator{}
 	v.structure(l)
 	v.texts(l)
+	v.course(l)
 	if len(v.problems) > 0 {
 		return &ValidationError{Problems: v.problems}
 	}

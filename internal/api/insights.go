@@ -23,9 +23,6 @@ func (h *Handler) insightsRoutes(mux *route.Mux) {
 // Query defaults.
 const (
 	defaultInsightDays = 28
-	// suggestionDays is how far back today's routine looks: a baby's
-	// likes change quickly in the first months.
-	suggestionDays = 28
 )
 
 func (h *Handler) babyInsights(w http.ResponseWriter, r *http.Request, id domain.Identity) {

@@ -36,6 +36,9 @@ func (s *Store) deleteUsers(ctx context.Context, tx *txn, ids []string) error {
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM rate_limits WHERE key = ?`), "acct:"+email); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM course_states WHERE user_id = ?`), id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM users WHERE id = ?`), id); err != nil {
 			return err
 		}

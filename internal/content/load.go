@@ -46,10 +46,10 @@ func MustLoad() *Library {
 // loadFS reads library.json and every text.<locale>.json at the root of fsys.
 func loadFS(fsys fs.FS) (*Library, error) {
 	var file struct {
-		BodyParts []string  `json:"body_parts"`
-		Strokes   []Stroke  `json:"strokes"`
-		Routines  []Routine `json:"routines"`
-		Guides    []Guide   `json:"guides"`
+		BodyParts []string     `json:"body_parts"`
+		Strokes   []Stroke     `json:"strokes"`
+		Routines  []Routine    `json:"routines"`
+		Guides    []Guide      `json:"guides"`
 		Course    []CourseWeek `json:"course,omitempty"`
 	}
 	if err := decodeFile(fsys, libraryFile, &file); err != nil {

@@ -88,7 +88,7 @@ func (h *Handler) routineSuggestion(w http.ResponseWriter, r *http.Request, id d
 		h.invalid(w, r, fe)
 		return
 	}
-	sug, err := h.Cases.Suggest(r.Context(), id.Family, baby, minutes, purpose)
+	sug, err := h.Cases.Suggest(r.Context(), id.Family, baby, id.User.ID, minutes, purpose)
 	if err != nil {
 		h.fail(w, r, err)
 		return

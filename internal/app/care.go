@@ -32,11 +32,14 @@ type Cases struct {
 	Locales []string
 	Now     func() time.Time
 	strokes map[string]routine.Stroke
+	// strokeList is the library's strokes in class order.
+	strokeList []routine.Stroke
 }
 
 // New returns the use cases over a store and the library.
 func New(st *store.Store, lib *content.Library, locales []string, now func() time.Time) *Cases {
-	return &Cases{Store: st, Library: lib, Locales: locales, Now: now, strokes: routine.ByID(routine.FromLibrary(lib))}
+	list := routine.FromLibrary(lib)
+	return &Cases{Store: st, Library: lib, Locales: locales, Now: now, strokes: routine.ByID(list), strokeList: list}
 }
 
 // ErrNoCheck means there is no readiness answer recent enough to plan a

@@ -37,6 +37,9 @@ type SessionPlan struct {
 	// Adjust are the readiness adjustments the steps were cut by.
 	Adjust []string
 	Steps  []content.Step
+	// New are the strokes of the caregiver's course that this session
+	// introduces: the player says them slower and marks them.
+	New []string
 }
 
 // Errors of PlanSession besides ErrNoCheck.
@@ -105,11 +108,11 @@ func (c *Cases) PlanSession(ctx context.Context, id domain.Identity, baby domain
 		if !slices.Contains(content.AllPurposes(), purpose) {
 			purpose = ""
 		}
-		sug, err := c.Suggest(ctx, id.Family, baby, minutes, purpose)
+		sug, err := c.Suggest(ctx, id.Family, baby, id.User.ID, minutes, purpose)
 		if err != nil {
 			return SessionPlan{}, err
 		}
-		steps = sug.Steps
+		steps, plan.New = sug.Steps, sug.New
 	} else {
 		steps = rt.Steps
 	}

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"nurture/internal/content"
+	"nurture/internal/course"
 	"nurture/internal/domain"
 	"nurture/internal/i18n"
 	"nurture/internal/insights"
@@ -22,11 +24,17 @@ type Suggestion struct {
 	CorrectedAgeWeeks int
 	// AgeWeeks is the cautious age the strokes were chosen for.
 	AgeWeeks int
+	// CourseWeek is the week of the caregiver's course the routine
+	// follows (0 when none runs), and New the strokes it introduces.
+	CourseWeek int
+	New        []string
 }
 
 // Suggest builds today's routine for a baby from the last weeks of its
-// sessions: what it enjoyed, what it turned away from, its age.
-func (c *Cases) Suggest(ctx context.Context, f domain.Family, baby domain.Baby, minutes int, purpose string) (Suggestion, error) {
+// sessions: what it enjoyed, what it turned away from, its age. When the
+// caregiver's course runs, it holds the open weeks' strokes only and
+// every stroke of the current week (course.Progress.Fit).
+func (c *Cases) Suggest(ctx context.Context, f domain.Family, baby domain.Baby, caregiverID string, minutes int, purpose string) (Suggestion, error) {
 	loc, now := f.Location(), c.Now()
 	from, to, _ := insights.Window(now, loc, SuggestionDays)
 	sessions, err := c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
@@ -37,11 +45,24 @@ func (c *Cases) Suggest(ctx context.Context, f domain.Family, baby domain.Baby, 
 	stats := insights.StrokeStats(sessions, bodyPartOf)
 	// Strokes are chosen for the cautious age (the younger of the two).
 	weeks := floorDiv(baby.CautiousAgeDays(now, loc), 7)
-	s := routine.Suggest(routine.FromLibrary(c.Library), routine.Request{
+	req := routine.Request{
 		AgeWeeks: weeks, Purpose: purpose, Minutes: minutes,
 		Stats: stats, BodyParts: insights.BodyPartStats(stats, c.Library.BodyParts()),
-	})
-	return Suggestion{Suggestion: s, Purpose: purpose, AgeWeeks: weeks, CorrectedAgeWeeks: floorDiv(baby.CorrectedAgeDays(now, loc), 7)}, nil
+	}
+	out := Suggestion{Purpose: purpose, AgeWeeks: weeks, CorrectedAgeWeeks: floorDiv(baby.CorrectedAgeDays(now, loc), 7)}
+	if caregiverID != "" {
+		p, err := c.Course(ctx, f, baby, caregiverID)
+		if err != nil && !errors.Is(err, ErrNotMember) {
+			return out, err
+		}
+		if err == nil && p.Running() {
+			out.Suggestion = p.Fit(routine.Suggest(courseStrokes(c.strokeList, p), req), c.strokes)
+			out.CourseWeek, out.New = p.Week, p.New()
+			return out, nil
+		}
+	}
+	out.Suggestion = routine.Suggest(c.strokeList, req)
+	return out, nil
 }
 
 // floorDiv rounds toward minus infinity: three days before the due date is
@@ -95,6 +116,8 @@ func (c *Cases) WhyText(p *i18n.Printer, why routine.Reason) string {
 		return p.T("insights.why.class_order")
 	case routine.WhyRestingHandsE:
 		return p.T("insights.why.resting_hands_end")
+	case course.WhyCourse:
+		return p.T("insights.why.course_week", "Stroke", stroke.Name, "Week", why.Count)
 	}
 	return why.Code
 }

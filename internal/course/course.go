@@ -79,11 +79,12 @@ func Build(weeks []content.CourseWeek, strokes []routine.Stroke, rules routine.R
 	return out
 }
 
-// State is what a caregiver chose: the furthest week opened early (0 for
-// none) and whether the course is paused.
+// State is what a caregiver chose: whether they started the course, the
+// furthest week opened early (0 for none), and a pause.
 type State struct {
-	Opened int
-	Paused bool
+	Started bool
+	Opened  int
+	Paused  bool
 }
 
 // WeekProgress is a week with how far the caregiver got.
@@ -99,8 +100,9 @@ type WeekProgress struct {
 type Progress struct {
 	// Week is the current week: the last open one.
 	Week   int
-	Weeks  []WeekProgress
-	Paused bool
+	Weeks   []WeekProgress
+	Started bool
+	Paused  bool
 	// Done: every week learned.
 	Done bool
 }
@@ -112,7 +114,7 @@ type Progress struct {
 // opened early. A week with nothing the baby may have yet stays closed,
 // and so do the ones after it.
 func Follow(weeks []Week, days map[string]int, st State) Progress {
-	p := Progress{Paused: st.Paused, Done: true}
+	p := Progress{Started: st.Started, Paused: st.Paused, Done: true}
 	prevOpen, prevLearned := true, true
 	for i, w := range weeks {
 		wp := WeekProgress{Week: w, Practised: map[string]int{}}
@@ -149,8 +151,10 @@ func (p Progress) Current() WeekProgress {
 	return WeekProgress{}
 }
 
-// Running tells whether sessions follow the course now.
-func (p Progress) Running() bool { return !p.Paused && !p.Done }
+// Running tells whether sessions follow the course now: started, not
+// paused, not finished. A caregiver who never started it is never led by
+// it.
+func (p Progress) Running() bool { return p.Started && !p.Paused && !p.Done }
 
 // Strokes are what a session following the course holds: every open
 // week's strokes, the learned and the current ones.
@@ -200,4 +204,54 @@ func gentleness(s routine.Stroke) int {
 		return 1
 	}
 	return 2
+}
+
+// WhyCourse is the reason a stroke of the current week is in today's
+// routine; Count is the week.
+const WhyCourse = "course_week"
+
+// Fit makes today's suggestion follow the course: it was built from the
+// open weeks' strokes only (Strokes), and every stroke of the current week
+// is in it, after asking permission, even where the baby's answers would
+// leave its area out (the gentlest come first there). To stay near the
+// length asked for, already-learned strokes make room, never the week's.
+func (p Progress) Fit(s routine.Suggestion, byID map[string]routine.Stroke) routine.Suggestion {
+	cur := p.Current()
+	target := s.Seconds
+	have := map[string]bool{}
+	for _, st := range s.Steps {
+		have[st.StrokeID] = true
+	}
+	var add []content.Step
+	for _, id := range cur.Strokes {
+		if !have[id] {
+			sec := byID[id].Seconds
+			if sec == 0 {
+				sec = routine.DefaultSeconds
+			}
+			add = append(add, content.Step{StrokeID: id, Seconds: sec})
+		}
+		s.Why = append(s.Why, routine.Reason{Code: WhyCourse, StrokeID: id, Count: cur.Number})
+	}
+	// The new ones go right after the opening (asking, resting hands).
+	at := 0
+	for at < len(s.Steps) && (s.Steps[at].StrokeID == content.PermissionRitualID || s.Steps[at].StrokeID == content.RestingHandsID) {
+		at++
+	}
+	steps := slices.Concat(s.Steps[:at], add, s.Steps[at:])
+	total := 0
+	for _, st := range steps {
+		total += st.Seconds
+	}
+	// Learned strokes give way, latest first, keeping the closing steps.
+	for i := len(steps) - 2; i >= at+len(add) && total > target; i-- {
+		id := steps[i].StrokeID
+		if slices.Contains(cur.Strokes, id) || id == content.RestingHandsID {
+			continue
+		}
+		total -= steps[i].Seconds
+		steps = slices.Delete(steps, i, i+1)
+	}
+	s.Steps, s.Seconds = steps, total
+	return s
 }

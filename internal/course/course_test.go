@@ -78,13 +78,14 @@ func TestFollow(t *testing.T) {
 		running   bool
 		newInWeek int // strokes still new in the current week; -1 to skip
 	}{
-		{"nothing yet", nil, course.State{}, 1, 0, true, len(ws[0].Strokes)},
-		{"one stroke a day short", twoDays, course.State{}, 1, len(ws[0].Strokes) - 1, true, 0},
-		{"week 1 learned opens week 2", all(1, course.DaysToLearn), course.State{}, 2, len(ws[0].Strokes), true, len(ws[1].Strokes)},
-		{"opened early", nil, course.State{Opened: 2}, 2, 0, true, -1},
-		{"opening early skips nothing before it", nil, course.State{Opened: 4}, 4, 0, true, -1},
-		{"paused", all(1, course.DaysToLearn), course.State{Paused: true}, 2, len(ws[0].Strokes), false, -1},
-		{"all learned", all(5, course.DaysToLearn), course.State{}, 5, 0, false, -1},
+		{"nothing yet", nil, course.State{Started: true}, 1, 0, true, len(ws[0].Strokes)},
+		{"one stroke a day short", twoDays, course.State{Started: true}, 1, len(ws[0].Strokes) - 1, true, 0},
+		{"week 1 learned opens week 2", all(1, course.DaysToLearn), course.State{Started: true}, 2, len(ws[0].Strokes), true, len(ws[1].Strokes)},
+		{"opened early", nil, course.State{Started: true, Opened: 2}, 2, 0, true, -1},
+		{"opening early skips nothing before it", nil, course.State{Started: true, Opened: 4}, 4, 0, true, -1},
+		{"paused", all(1, course.DaysToLearn), course.State{Started: true, Paused: true}, 2, len(ws[0].Strokes), false, -1},
+		{"all learned", all(5, course.DaysToLearn), course.State{Started: true}, 5, 0, false, -1},
+		{"never started", nil, course.State{}, 1, 0, false, -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,7 +114,7 @@ func TestFollow(t *testing.T) {
 	for _, id := range pre[0].Strokes {
 		d[id] = course.DaysToLearn
 	}
-	if p := course.Follow(pre, d, course.State{}); p.Week != 1 || p.Weeks[1].Open {
+	if p := course.Follow(pre, d, course.State{Started: true}); p.Week != 1 || p.Weeks[1].Open {
 		t.Errorf("before the due date: week %d, week 2 open %v", p.Week, p.Weeks[1].Open)
 	}
 }

@@ -10,8 +10,10 @@ import (
 // CourseState is what a caregiver chose in the learning path with a baby:
 // the furthest week opened early, and a pause.
 type CourseState struct {
-	Opened int
-	Paused bool
+	// Started: the caregiver began the course (a row exists).
+	Started bool
+	Opened  int
+	Paused  bool
 }
 
 // CourseState returns a caregiver's choices for a baby (zero when none).
@@ -25,7 +27,7 @@ func (s *Store) CourseState(ctx context.Context, familyID, babyID, userID string
 	} else if err != nil {
 		return c, err
 	}
-	c.Paused = paused != 0
+	c.Started, c.Paused = true, paused != 0
 	return c, nil
 }
 

@@ -94,7 +94,7 @@ func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, id domain.
 	}
 	d.Declined = int(math.Round(in.DeclinedRate * 100))
 	d.Charts = s.insightCharts(v, in)
-	if sug, err := s.cases.Suggest(r.Context(), id.Family, bd.Baby, 10, ""); err == nil {
+	if sug, err := s.cases.Suggest(r.Context(), id.Family, bd.Baby, id.User.ID, 10, ""); err == nil {
 		// The reasons that say something about this baby; "new to try"
 		// for every stroke would drown them.
 		for _, why := range sug.Why {

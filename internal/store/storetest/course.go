@@ -32,7 +32,7 @@ func testCourseStates(t *testing.T, s *store.Store) {
 	if err := s.SetCourseState(ctx, f.ID, b.ID, u.ID, store.CourseState{Opened: 3, Paused: true}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := s.CourseState(ctx, f.ID, b.ID, u.ID); err != nil || c != (store.CourseState{Opened: 3, Paused: true}) {
+	if c, err := s.CourseState(ctx, f.ID, b.ID, u.ID); err != nil || c != (store.CourseState{Started: true, Opened: 3, Paused: true}) {
 		t.Fatalf("state: %+v %v", c, err)
 	}
 	if c, _ := s.CourseState(ctx, f.ID, b.ID, "someone-else"); c != (store.CourseState{}) {

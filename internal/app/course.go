@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"nurture/internal/course"
+	"nurture/internal/domain"
+	"nurture/internal/insights"
+	"nurture/internal/routine"
+	"nurture/internal/store"
+)
+
+// Errors of the course use cases.
+var (
+	// ErrNotMember: the caregiver named is not in the family.
+	ErrNotMember = errors.New("app: not a member of this family")
+	// ErrNotYours: only the caregiver themself or an owner changes a
+	// caregiver's course.
+	ErrNotYours = errors.New("app: only this caregiver or an owner may change this course")
+)
+
+// Course is a caregiver's learning path with a baby: the five weeks fitted
+// to the baby now (its cautious age, the due date, the areas it turned
+// away from lately) and the progress derived from the caregiver's own
+// sessions.
+func (c *Cases) Course(ctx context.Context, f domain.Family, baby domain.Baby, caregiverID string) (course.Progress, error) {
+	if err := c.member(ctx, f.ID, caregiverID); err != nil {
+		return course.Progress{}, err
+	}
+	weeks, err := c.courseWeeks(ctx, f, baby)
+	if err != nil {
+		return course.Progress{}, err
+	}
+	days, err := c.Store.PractisedDays(ctx, f.ID, baby.ID, caregiverID, f.Location())
+	if err != nil {
+		return course.Progress{}, err
+	}
+	st, err := c.Store.CourseState(ctx, f.ID, baby.ID, caregiverID)
+	if err != nil {
+		return course.Progress{}, err
+	}
+	return course.Follow(weeks, days, course.State{Started: st.Started, Opened: st.Opened, Paused: st.Paused}), nil
+}
+
+// OpenWeek opens a caregiver's course up to week (the next one when week
+// is 0): early, or to follow another caregiver's week.
+func (c *Cases) OpenWeek(ctx context.Context, id domain.Identity, baby domain.Baby, caregiverID string, week int) (course.Progress, error) {
+	return c.changeCourse(ctx, id, baby, caregiverID, func(p course.Progress, st *store.CourseState) {
+		if week <= 0 {
+			week = p.Week + 1
+		}
+		st.Opened = max(st.Opened, min(week, len(p.Weeks)))
+	})
+}
+
+// PauseCourse pauses or resumes a caregiver's course (resuming one never
+// started starts it): while paused, sessions no longer follow it, and
+// nothing counts against it.
+func (c *Cases) PauseCourse(ctx context.Context, id domain.Identity, baby domain.Baby, caregiverID string, paused bool) (course.Progress, error) {
+	return c.changeCourse(ctx, id, baby, caregiverID, func(_ course.Progress, st *store.CourseState) { st.Paused = paused })
+}
+
+func (c *Cases) changeCourse(ctx context.Context, id domain.Identity, baby domain.Baby, caregiverID string, change func(course.Progress, *store.CourseState)) (course.Progress, error) {
+	if caregiverID != id.User.ID && id.Role != domain.Owner || !id.Role.CanWrite() {
+		return course.Progress{}, ErrNotYours
+	}
+	p, err := c.Course(ctx, id.Family, baby, caregiverID)
+	if err != nil {
+		return p, err
+	}
+	st, err := c.Store.CourseState(ctx, id.Family.ID, baby.ID, caregiverID)
+	if err != nil {
+		return p, err
+	}
+	change(p, &st)
+	if err := c.Store.SetCourseState(ctx, id.Family.ID, baby.ID, caregiverID, st, c.Now()); err != nil {
+		return p, err
+	}
+	return c.Course(ctx, id.Family, baby, caregiverID)
+}
+
+func (c *Cases) member(ctx context.Context, familyID, userID string) error {
+	ms, err := c.Store.Members(ctx, familyID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.UserID == userID {
+			return nil
+		}
+	}
+	return ErrNotMember
+}
+
+// courseWeeks fits the course to the baby now.
+func (c *Cases) courseWeeks(ctx context.Context, f domain.Family, baby domain.Baby) ([]course.Week, error) {
+	loc, now := f.Location(), c.Now()
+	from, to, _ := insights.Window(now, loc, SuggestionDays)
+	sessions, err := c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	bodyPartOf, _ := c.libraryLookups()
+	disliked := map[string]bool{}
+	for _, b := range insights.BodyPartStats(insights.StrokeStats(sessions, bodyPartOf), c.Library.BodyParts()) {
+		disliked[b.BodyPart] = b.LeaveOut
+	}
+	return course.Build(c.Library.Course(), c.strokeList, c.Rules(baby, f, nil), disliked), nil
+}
+
+// courseStrokes narrows the strokes today's routine is built from to the
+// open weeks' of a running course.
+func courseStrokes(all []routine.Stroke, p course.Progress) []routine.Stroke {
+	keep := map[string]bool{}
+	for _, id := range p.Strokes() {
+		keep[id] = true
+	}
+	var out []routine.Stroke
+	for _, s := range all {
+		if keep[s.ID] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

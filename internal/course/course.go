@@ -99,7 +99,7 @@ type WeekProgress struct {
 // Progress is a caregiver's course with one baby.
 type Progress struct {
 	// Week is the current week: the last open one.
-	Week   int
+	Week    int
 	Weeks   []WeekProgress
 	Started bool
 	Paused  bool

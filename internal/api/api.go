@@ -66,6 +66,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	h.deleteRoutes(mux)
 	h.libraryRoutes(mux)
 	h.insightsRoutes(mux)
+	h.courseRoutes(mux)
 	h.openapiRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")

@@ -75,6 +75,12 @@ func writeRoutes(w *world, sid string, eids map[string]string) []writeRoute {
 			body: map[string]any{"role": "viewer"}, text: []string{"role"}},
 		{method: "DELETE", pattern: "/api/v1/family", src: "DELETE /api/v1/family"},
 		{method: "DELETE", pattern: "/api/v1/me", src: "DELETE /api/v1/me"},
+		{method: "POST", pattern: "/api/v1/babies/{id}/course/advance", src: "POST /api/v1/babies/{id}/course/advance", pathIDs: true,
+			body: map[string]any{"week": 2}, text: []string{"caregiver_id"}, ints: []string{"week"}},
+		{method: "POST", pattern: "/api/v1/babies/{id}/course/pause", src: "POST /api/v1/babies/{id}/course/pause", pathIDs: true,
+			body: map[string]any{}, text: []string{"caregiver_id"}},
+		{method: "POST", pattern: "/api/v1/babies/{id}/course/resume", src: "POST /api/v1/babies/{id}/course/resume", pathIDs: true,
+			body: map[string]any{}, text: []string{"caregiver_id"}},
 	}
 	for i, typ := range []string{"touch", "sleep", "crying"} {
 		body := map[string]any{"id": fmt.Sprintf("7a1e2d3c-4b5a-4697-8877-66554433220%d", i), "started_at": at(-300 - 30*i), "ended_at": at(-290 - 30*i), "notes": "ok"}

@@ -90,7 +90,7 @@ func (h *Handler) getCourse(w http.ResponseWriter, r *http.Request, id domain.Id
 
 type courseChange struct {
 	CaregiverID string `json:"caregiver_id"`
-	Week        int    `json:"week"`
+	Week        *int   `json:"week"`
 }
 
 // changeCourse opens the next week early (or up to "week", to follow
@@ -104,12 +104,15 @@ func (h *Handler) changeCourse(what string) handlerFunc {
 			return
 		}
 		var in courseChange
-		if r.ContentLength != 0 && !h.decode(w, r, &in) {
+		if !h.decode(w, r, &in) {
 			return
 		}
-		if in.Week < 0 || in.Week > len(h.Library.Course()) {
-			h.invalid(w, r, domain.FieldErrors{"week": "api.course_week"})
-			return
+		week := 0 // the next one
+		if in.Week != nil {
+			if week = *in.Week; week < 1 || week > len(h.Library.Course()) {
+				h.invalid(w, r, domain.FieldErrors{"week": "api.course_week"})
+				return
+			}
 		}
 		who := in.CaregiverID
 		if who == "" {
@@ -118,7 +121,7 @@ func (h *Handler) changeCourse(what string) handlerFunc {
 		var p course.Progress
 		switch what {
 		case "advance":
-			p, err = h.Cases.OpenWeek(r.Context(), id, b, who, in.Week)
+			p, err = h.Cases.OpenWeek(r.Context(), id, b, who, week)
 		case "pause":
 			p, err = h.Cases.PauseCourse(r.Context(), id, b, who, true)
 		default:

@@ -66,7 +66,7 @@ func testCourseAPI(t *testing.T, st *store.Store) {
 	if strings.Contains(sug.Body, "course_week") {
 		t.Errorf("a course not started leads today's routine: %s", sug.Body)
 	}
-	if r := a.API("POST", base+"/resume", ann.Token, nil); r.Status != 200 || !strings.Contains(r.Body, `"started":true`) {
+	if r := a.API("POST", base+"/resume", ann.Token, map[string]any{}); r.Status != 200 || !strings.Contains(r.Body, `"started":true`) {
 		t.Fatalf("start: %d %s", r.Status, r.Body)
 	}
 	sug = a.API("GET", "/api/v1/babies/"+baby+"/routine-suggestion?minutes=10", ann.Token, nil)
@@ -113,7 +113,7 @@ func testCourseAPI(t *testing.T, st *store.Store) {
 	}{
 		{"another family", "GET", base, zoe.Token, nil, 404},
 		{"not a member", "GET", base + "?caregiver=" + zoe.UserID, ann.Token, nil, 422},
-		{"a viewer changes nothing", "POST", base + "/pause", gran.Token, nil, 403},
+		{"a viewer changes nothing", "POST", base + "/pause", gran.Token, map[string]any{}, 403},
 		{"a caregiver does not change another's", "POST", base + "/advance", bob.Token, map[string]any{"caregiver_id": ann.UserID}, 403},
 		{"a week out of range", "POST", base + "/advance", bob.Token, map[string]any{"week": 9}, 422},
 		{"an unknown field", "POST", base + "/advance", bob.Token, map[string]any{"weeks": 2}, 400},

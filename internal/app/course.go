@@ -124,3 +124,19 @@ func courseStrokes(all []routine.Stroke, p course.Progress) []routine.Stroke {
 	}
 	return out
 }
+
+// StrokeAnswers are the baby's answers to each stroke over the last four
+// weeks, whoever gave the sessions: how the new strokes are received.
+func (c *Cases) StrokeAnswers(ctx context.Context, f domain.Family, baby domain.Baby) (map[string]insights.Tally, error) {
+	from, to, _ := insights.Window(c.Now(), f.Location(), SuggestionDays)
+	sessions, err := c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	bodyPartOf, _ := c.libraryLookups()
+	out := map[string]insights.Tally{}
+	for _, st := range insights.StrokeStats(sessions, bodyPartOf) {
+		out[st.StrokeID] = st.Tally
+	}
+	return out, nil
+}

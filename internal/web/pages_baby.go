@@ -58,7 +58,10 @@ type babyData struct {
 	Timers *timersData
 	// Recent says when the baby last had each kind of care, in words
 	// ("2 h ago"); the baby's page only.
-	Recent        []recentCare
+	Recent []recentCare
+	// Course is the viewer's learning path in a line (the baby's page and
+	// the insights).
+	Course        *courseSummary
 	AgeDays       int
 	CorrectedDays int
 	Preterm       bool
@@ -93,6 +96,12 @@ func (s *Server) babyHome(w http.ResponseWriter, r *http.Request, id domain.Iden
 	if d.Recent, err = s.recentCare(r, id, v, d.Baby.ID); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if v.CanWrite() {
+		if d.Course, err = s.courseSummary(r, id, v, d.Baby); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "baby", v)
 }

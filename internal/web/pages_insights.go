@@ -68,6 +68,12 @@ func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	d := &insightsData{babyData: bd, Days: days, Windows: insights.Windows, In: in, Bands: in.HourBands, Purposes: content.AllPurposes()}
+	if v.CanWrite() {
+		if bd.Course, err = s.courseSummary(r, id, v, bd.Baby); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	line := func(strokeID, part string, t insights.Tally) strokeLine {
 		l := strokeLine{Engaged: t.Engaged, Of: t.Responses, N: t.Disengaged, Percent: int(math.Round(t.EngagedShare * 100))}
 		if st, ok := s.Library.StrokeText(strokeID, v.Lang); ok {

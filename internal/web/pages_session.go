@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,6 +109,9 @@ type planStep struct {
 	// Speak is said in the family's main language, Speak2 in the second.
 	Speak  string `json:"speak"`
 	Speak2 string `json:"speak2,omitempty"`
+	// New marks a stroke the caregiver's course introduces today: marked,
+	// said a little slower, given half as long again.
+	New bool `json:"new,omitempty"`
 }
 
 // plan is the whole session, rendered into the page as JSON.
@@ -159,7 +163,7 @@ func speechLang(l string) string {
 // names the body part when it changes ("Now your feet."), then the stroke,
 // its first instruction and the line to say to the baby; a bilingual family
 // hears the part and the line in the second language too.
-func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.Step, fam domain.Family, speed float64) plan {
+func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.Step, fresh []string, fam domain.Family, speed float64) plan {
 	langs := fam.Languages
 	if len(langs) == 0 {
 		langs = []string{v.Lang}
@@ -211,6 +215,9 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 			t2, _ := s.Library.StrokeText(st.ID, second)
 			p2, _ := s.Library.BodyPartText(st.BodyPart, second)
 			ps.Speak2 = strings.TrimSpace(say2.T("session.spoken.now", "Part", p2.Your) + " " + t2.Say)
+		}
+		if slices.Contains(fresh, st.ID) {
+			ps.New, ps.Seconds = true, ps.Seconds*3/2
 		}
 		prevPart = st.BodyPart
 		p.Steps = append(p.Steps, ps)
@@ -281,7 +288,7 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	if sp, err := strconv.ParseFloat(q.Get("speed"), 64); err == nil && sp >= 0.1 && sp <= 1000 {
 		speed = sp
 	}
-	d.Plan = s.buildPlan(v, bd.Baby.ID, plan.RoutineID, plan.Steps, id.Family, speed)
+	d.Plan = s.buildPlan(v, bd.Baby.ID, plan.RoutineID, plan.Steps, plan.New, id.Family, speed)
 	d.StillOnly = !d.Plan.Permission
 	d.Plan.Ask = plan.Ask
 	d.Plan.CheckID = plan.Check.ID

@@ -88,12 +88,12 @@
     return exact || near;
   }
 
-  function say(words, lang) {
+  function say(words, lang, slow) {
     if (!hasSpeech || !words || !sound.speech) { return; }
     try {
       var u = new window.SpeechSynthesisUtterance(words);
       u.lang = lang || plan.lang;
-      u.rate = 0.9;
+      u.rate = slow ? 0.75 : 0.9; // a stroke met for the first time, slower
       var v = voiceFor(u.lang);
       if (v) { u.voice = v; }
       window.speechSynthesis.speak(u);
@@ -183,6 +183,7 @@
     $("step-count").textContent = (text.step_of || "{n} / {total}").replace("{n}", String(i - first + 1)).replace("{total}", String(steps.length - first));
     $("step-part").textContent = s.part;
     $("step-stroke").textContent = s.stroke;
+    $("step-new").hidden = !s.new;
     $("step-say").textContent = s.speak;
     $("btn-back").disabled = i <= first;
     var enjoy = $("btn-enjoy");
@@ -201,8 +202,8 @@
 
   function speakStep(s) {
     hush();
-    say(s.speak, plan.lang);
-    if (s.speak2 && plan.lang2) { say(s.speak2, plan.lang2); }
+    say(s.speak, plan.lang, s.new);
+    if (s.speak2 && plan.lang2) { say(s.speak2, plan.lang2, s.new); }
     if (s.wait_tap) { say(text.relax_wait, plan.lang); }
   }
 

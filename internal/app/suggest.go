@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"nurture/internal/content"
@@ -57,7 +58,12 @@ func (c *Cases) Suggest(ctx context.Context, f domain.Family, baby domain.Baby, 
 		}
 		if err == nil && p.Running() {
 			out.Suggestion = p.Fit(routine.Suggest(courseStrokes(c.strokeList, p), req), c.strokes)
-			out.CourseWeek, out.New = p.Week, p.New()
+			out.CourseWeek = p.Week
+			for _, id := range p.New() {
+				if slices.ContainsFunc(out.Steps, func(st content.Step) bool { return st.StrokeID == id }) {
+					out.New = append(out.New, id)
+				}
+			}
 			return out, nil
 		}
 	}

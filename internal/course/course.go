@@ -210,20 +210,52 @@ func gentleness(s routine.Stroke) int {
 // routine; Count is the week.
 const WhyCourse = "course_week"
 
+// NewPerSession is how many strokes one session introduces at most, as a
+// class meeting does: the rest of the week's come in the next sessions.
+const NewPerSession = 4
+
 // Fit makes today's suggestion follow the course: it was built from the
-// open weeks' strokes only (Strokes), and every stroke of the current week
-// is in it, after asking permission, even where the baby's answers would
-// leave its area out (the gentlest come first there). To stay near the
-// length asked for, already-learned strokes make room, never the week's.
+// open weeks' strokes only (Strokes); the current week's strokes already
+// met and the next NewPerSession new ones are all in it, after asking
+// permission, even where the baby's answers would leave their area out
+// (the gentlest come first there); other new ones are left for later
+// sessions. To stay near the length asked for, already-learned strokes
+// make room, never the week's.
 func (p Progress) Fit(s routine.Suggestion, byID map[string]routine.Stroke) routine.Suggestion {
 	cur := p.Current()
+	later := map[string]bool{}
+	for i, id := range p.New() {
+		if i >= NewPerSession {
+			later[id] = true
+		}
+	}
+	var week []string
+	for _, id := range cur.Strokes {
+		if !later[id] {
+			week = append(week, id)
+		}
+	}
+	var kept []content.Step
+	for _, st := range s.Steps {
+		if !later[st.StrokeID] {
+			kept = append(kept, st)
+		}
+	}
+	s.Steps = kept
+	why := []routine.Reason{}
+	for _, r := range s.Why {
+		if !later[r.StrokeID] {
+			why = append(why, r)
+		}
+	}
+	s.Why = why
 	target := s.Seconds
 	have := map[string]bool{}
 	for _, st := range s.Steps {
 		have[st.StrokeID] = true
 	}
 	var add []content.Step
-	for _, id := range cur.Strokes {
+	for _, id := range week {
 		if !have[id] {
 			sec := byID[id].Seconds
 			if sec == 0 {
@@ -246,7 +278,7 @@ func (p Progress) Fit(s routine.Suggestion, byID map[string]routine.Stroke) rout
 	// Learned strokes give way, latest first, keeping the closing steps.
 	for i := len(steps) - 2; i >= at+len(add) && total > target; i-- {
 		id := steps[i].StrokeID
-		if slices.Contains(cur.Strokes, id) || id == content.RestingHandsID {
+		if slices.Contains(week, id) || id == content.RestingHandsID {
 			continue
 		}
 		total -= steps[i].Seconds

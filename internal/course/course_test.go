@@ -118,3 +118,55 @@ func TestFollow(t *testing.T) {
 		t.Errorf("before the due date: week %d, week 2 open %v", p.Week, p.Weeks[1].Open)
 	}
 }
+
+// Today's routine under the course: asking first, the strokes of the week
+// already met and at most NewPerSession new ones, nothing of a closed
+// week, and learned strokes giving way to stay near the length asked.
+func TestFit(t *testing.T) {
+	lib := content.MustLoad()
+	strokes := routine.FromLibrary(lib)
+	byID := routine.ByID(strokes)
+	ws := course.Build(lib.Course(), strokes, routine.Rules{AgeDays: 120}, nil)
+	week1 := ws[0].Strokes
+	fit := func(days map[string]int) (routine.Suggestion, course.Progress) {
+		p := course.Follow(ws, days, course.State{Started: true})
+		var keep []routine.Stroke
+		for _, s := range strokes {
+			if slices.Contains(p.Strokes(), s.ID) {
+				keep = append(keep, s)
+			}
+		}
+		return p.Fit(routine.Suggest(keep, routine.Request{AgeWeeks: 17, Minutes: 10}), byID), p
+	}
+	has := func(s routine.Suggestion, id string) bool {
+		return slices.ContainsFunc(s.Steps, func(st content.Step) bool { return st.StrokeID == id })
+	}
+	s, _ := fit(nil)
+	if s.Steps[0].StrokeID != content.PermissionRitualID {
+		t.Errorf("first step %s", s.Steps[0].StrokeID)
+	}
+	for i, id := range week1 {
+		if want := i < course.NewPerSession; has(s, id) != want {
+			t.Errorf("a first session: %s in it = %v, want %v", id, has(s, id), want)
+		}
+	}
+	// Met once: those stay, and the next new ones come in.
+	days := map[string]int{}
+	for _, id := range week1[:course.NewPerSession] {
+		days[id] = 1
+	}
+	s, _ = fit(days)
+	for _, id := range week1[:2*course.NewPerSession] {
+		if !has(s, id) {
+			t.Errorf("the second session lacks %s", id)
+		}
+	}
+	// Week 2: its new strokes, learned ones around them, no week 3.
+	for _, id := range week1 {
+		days[id] = course.DaysToLearn
+	}
+	s, p := fit(days)
+	if p.Week != 2 || !has(s, ws[1].Strokes[0]) || has(s, ws[2].Strokes[0]) || s.Seconds > 16*60 {
+		t.Errorf("week 2's routine (%d s): %+v", s.Seconds, s.Steps)
+	}
+}

@@ -60,6 +60,7 @@ func TestBrowserNothingUnderTheBars(t *testing.T) {
 			"/babies/" + baby + "/ready?full=1&routine=full_body",
 			"/babies/" + baby + "/log",
 			"/babies/" + baby + "/crying",
+			"/babies/" + baby + "/course",
 			"/family",
 			"/account",
 			"/library",

@@ -44,6 +44,13 @@ func TestBrowserCourse(t *testing.T) {
 	sesWaitVisible(t, player, "#screen-step", 5*time.Second)
 	sesWaitVisible(t, player, "#step-new", 2*time.Second)
 	sesWantText(t, player, "#step-new", "New")
+	// Its drawing shows, and only its.
+	if n := sesEval[int](t, player, `[...document.querySelectorAll(".new-diagram")].filter(f => !f.hidden && f.dataset.stroke === JSON.parse(document.getElementById("plan").textContent).steps[1].stroke_id).length`); n != 1 {
+		t.Errorf("%d drawings of the new stroke shown, want 1", n)
+	}
+	if n := sesEval[int](t, player, `[...document.querySelectorAll(".new-diagram")].filter(f => !f.hidden).length`); n != 1 {
+		t.Errorf("%d drawings shown, want 1", n)
+	}
 	sesPage(t, player, "player-new-stroke")
 
 	// Three days of sessions with every week-1 stroke (sent as the offline

@@ -15,6 +15,8 @@ import (
 
 // diagramView is what partials/body.html draws.
 type diagramView struct {
+	// Key prefixes the drawing's ids, so a page may hold several.
+	Key                  string
 	Title, Desc, Caption string
 	Shapes               []diagramShape
 	// Transform turns the shapes (not the arrows), for the top of the foot.
@@ -141,7 +143,7 @@ func newDiagram(v *view, dg content.Diagram, direction string) diagramView {
 		arrowKey = "heel_to_toes"
 	}
 	region := v.T(regionKeys[dg.Region])
-	d := diagramView{Caption: v.T(arrowKeys[arrowKey])}
+	d := diagramView{Key: "diagram", Caption: v.T(arrowKeys[arrowKey])}
 	d.Desc = d.Caption + " " + direction
 	if c, ok := closeUps[dg.Region]; ok {
 		d.Title = v.T("library.diagram.closeup", "Region", region)

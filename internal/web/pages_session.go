@@ -147,6 +147,13 @@ type sessionPageData struct {
 	Ask         bool
 	FeedWaitMin int
 	FullCheck   string
+	// Diagrams show how each stroke the course introduces today goes.
+	Diagrams []strokeDiagram
+}
+
+type strokeDiagram struct {
+	StrokeID string
+	Diagram  diagramView
 }
 
 // speechLangs maps a family language to a speech-synthesis language.
@@ -289,6 +296,16 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 		speed = sp
 	}
 	d.Plan = s.buildPlan(v, bd.Baby.ID, plan.RoutineID, plan.Steps, plan.New, id.Family, speed)
+	for _, sid := range plan.New {
+		st, ok := s.Library.Stroke(sid)
+		if !ok {
+			continue
+		}
+		text, _ := s.Library.StrokeText(sid, v.Lang)
+		dg := newDiagram(v, st.Diagram, text.Direction)
+		dg.Key = "diagram-" + sid
+		d.Diagrams = append(d.Diagrams, strokeDiagram{StrokeID: sid, Diagram: dg})
+	}
 	d.StillOnly = !d.Plan.Permission
 	d.Plan.Ask = plan.Ask
 	d.Plan.CheckID = plan.Check.ID

@@ -184,6 +184,10 @@
     $("step-part").textContent = s.part;
     $("step-stroke").textContent = s.stroke;
     $("step-new").hidden = !s.new;
+    // A stroke met for the first time shows its drawing.
+    Array.prototype.forEach.call(document.querySelectorAll(".new-diagram"), function (f) {
+      f.hidden = !s.new || f.getAttribute("data-stroke") !== s.stroke_id;
+    });
     $("step-say").textContent = s.speak;
     $("btn-back").disabled = i <= first;
     var enjoy = $("btn-enjoy");

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,9 @@ func TestBrowserNothingUnderTheBars(t *testing.T) {
 			sesGo(t, ctx, a.URL+p, 200)
 			if bad := sesEval[[]string](t, ctx, barsJS); len(bad) > 0 {
 				t.Errorf("%s %s: %v", lang, p, bad)
+			}
+			if strings.HasSuffix(p, "/course") {
+				sesPage(t, ctx, "course-"+lang) // screenshot and axe, in both languages
 			}
 		}
 		// After a go answer, the sticky Start over the routine choices.

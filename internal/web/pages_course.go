@@ -100,7 +100,7 @@ func (s *Server) coursePage(w http.ResponseWriter, r *http.Request, id domain.Id
 		for _, sid := range wk.Strokes {
 			st, _ := s.Library.StrokeText(sid, v.Lang)
 			sv := courseStrokeView{ID: sid, Name: st.Name, Days: wk.Practised[sid], Learned: wk.Practised[sid] >= course.DaysToLearn,
-				New: wv.Current && isNew[sid]}
+				New: wv.Current && p.Started && isNew[sid]}
 			if a, ok := answers[sid]; ok && a.Responses > 0 {
 				sv.Answers = v.N("course.enjoyed", a.Responses, "Done", a.Engaged)
 			}

@@ -315,6 +315,22 @@ func TestReadinessLatestAnswerStands(t *testing.T) {
 			t.Errorf("plan%s after a partner's not today: %d", q, st)
 		}
 	}
+	// A phone running ahead does not make its go outrank a later answer:
+	// the moment kept is the server's.
+	w3 := newWorld(t)
+	baby3 := w3.app.Baby(w3.owner, "Eve", apptest.DaysAgo(120))
+	base3 := "/api/v1/babies/" + baby3
+	ahead := apptest.Now().Add(90 * time.Second).UTC().Format(time.RFC3339)
+	if r := w3.app.API("POST", base3+"/readiness", w3.owner.Token, `{"state":"quiet_alert","now":"`+ahead+`"}`); r.Status != 200 {
+		t.Fatalf("answer from a fast phone: %d %s", r.Status, r.Body)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if r := w3.app.API("POST", base3+"/readiness", w3.caregiver.Token, `{"state":"quiet_alert","temperature_c":38.5}`); r.Status != 200 || !strings.Contains(r.Body, "not_today") {
+		t.Fatalf("fever: %d %s", r.Status, r.Body)
+	}
+	if st := w3.app.API("GET", base3+"/session-plan?routine=newborn_gentle", w3.owner.Token, nil).Status; st != 409 {
+		t.Fatalf("plan after a fever answered after a fast phone's go: %d", st)
+	}
 	// Forty minutes on, the not today still stands; only a new answer
 	// lifts it.
 	w2 := newWorld(t)

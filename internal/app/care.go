@@ -59,9 +59,15 @@ func (c *Cases) CheckReadiness(ctx context.Context, id domain.Identity, baby dom
 	if checkID == "" {
 		checkID = uuid.NewString()
 	}
+	// A phone whose clock runs ahead must not make its answer outrank one
+	// given after it: the moment kept is never later than the server's.
+	at := in.Now.UTC()
+	if now := c.Now().UTC(); at.After(now) {
+		at = now
+	}
 	chk := domain.ReadinessCheck{ID: checkID, FamilyID: id.Family.ID, BabyID: baby.ID, UserID: id.User.ID,
-		CheckedAt: in.Now.UTC().Truncate(time.Millisecond), Verdict: res.Verdict.String(), State: string(in.State),
-		Until: domain.CheckStandsUntil(res.Verdict.String(), in.Now.UTC(), res.RetryAt, id.Family.Location()).Truncate(time.Millisecond)}
+		CheckedAt: at.Truncate(time.Millisecond), Verdict: res.Verdict.String(), State: string(in.State),
+		Until: domain.CheckStandsUntil(res.Verdict.String(), at, res.RetryAt, id.Family.Location()).Truncate(time.Millisecond)}
 	for _, f := range res.Adjust {
 		chk.Adjust = append(chk.Adjust, f.Code)
 	}
@@ -76,16 +82,17 @@ func (c *Cases) CheckReadiness(ctx context.Context, id domain.Identity, baby dom
 }
 
 // CurrentCheck returns the readiness answer a session starting now
-// follows. The baby's latest answer, from whoever gave it, decides: while
-// it stands (domain.CheckStandsUntil) an answer other than go is returned
-// as it is, named check or not, and the caller holds the session back. When
-// the latest is go, the go answer named by checkID (this baby's, recent)
-// is used, or else the latest. Anything else is ErrNoCheck: ask again.
+// follows: the baby's latest, from whoever gave it, while it stands
+// (domain.CheckStandsUntil). An answer other than go is returned as it
+// is, and the caller holds the session back. A go answer older than the
+// latest is never used, even when named (checkID is kept for the API's
+// sake): the latest describes the baby now, with its own adjustments (a
+// vaccination, drowsiness). Anything else is ErrNoCheck: ask again.
 func (c *Cases) CurrentCheck(ctx context.Context, id domain.Identity, babyID, checkID string) (domain.ReadinessCheck, error) {
 	now := c.Now()
-	// Nothing stands longer than a day (the end of the family's day, a
-	// vaccination's 48 hours are the longest), so two days back is enough.
-	latest, err := c.Store.LatestReadinessCheck(ctx, id.Family.ID, babyID, now.Add(-48*time.Hour), now.Add(domain.ClockSkew))
+	// Nothing stands longer than two days (a vaccination's 48 hours are the
+	// longest wait), so that is far enough back.
+	latest, err := c.Store.LatestReadinessCheck(ctx, id.Family.ID, babyID, now.Add(-48*time.Hour), now)
 	if errors.Is(err, store.ErrNotFound) {
 		return latest, ErrNoCheck
 	} else if err != nil {
@@ -94,19 +101,7 @@ func (c *Cases) CurrentCheck(ctx context.Context, id domain.Identity, babyID, ch
 	if !now.Before(latest.Until) {
 		return latest, ErrNoCheck
 	}
-	if !latest.Go() || checkID == "" || checkID == latest.ID {
-		return latest, nil
-	}
-	named, err := c.Store.ReadinessCheck(ctx, id.Family.ID, babyID, checkID)
-	if errors.Is(err, store.ErrNotFound) {
-		return named, ErrNoCheck
-	} else if err != nil {
-		return named, err
-	}
-	if !named.Go() || !now.Before(named.Until) || named.CheckedAt.After(now.Add(domain.ClockSkew)) {
-		return named, ErrNoCheck
-	}
-	return named, nil
+	return latest, nil
 }
 
 // Rules are the plan rules for a baby now, with a readiness answer's

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"nurture/internal/course"
 	"nurture/internal/domain"
@@ -40,7 +41,7 @@ func (c *Cases) Course(ctx context.Context, f domain.Family, baby domain.Baby, c
 	if err != nil {
 		return course.Progress{}, err
 	}
-	return course.Follow(weeks, days, course.State{Started: st.Started, Opened: st.Opened, Paused: st.Paused}), nil
+	return course.Follow(weeks, days, course.State{Started: st.Started, Opened: st.Opened, Paused: st.Paused}, c.allowedOn(f, baby)), nil
 }
 
 // OpenWeek opens a caregiver's course up to week (the next one when week
@@ -139,4 +140,26 @@ func (c *Cases) StrokeAnswers(ctx context.Context, f domain.Family, baby domain.
 		out[st.StrokeID] = st.Tally
 	}
 	return out, nil
+}
+
+// allowedOn tells whether the age rules allowed a stroke on a day (in the
+// family's zone): the course counts a stroke towards its week only from
+// the day the baby could have it.
+func (c *Cases) allowedOn(f domain.Family, baby domain.Baby) func(string, string) bool {
+	rb, loc := ReadinessBaby(baby, f), f.Location()
+	rules := map[string]routine.Rules{}
+	return func(id, day string) bool {
+		r, ok := rules[day]
+		if !ok {
+			t, err := time.ParseInLocation(time.DateOnly, day, loc)
+			if err != nil {
+				return true
+			}
+			t = t.Add(12 * time.Hour)
+			r = routine.Rules{AgeDays: rb.CautiousAgeDays(t), BeforeDue: rb.BeforeDueDate(t)}
+			rules[day] = r
+		}
+		s, ok := c.strokes[id]
+		return !ok || r.Allows(s)
+	}
 }

@@ -120,5 +120,9 @@ func (c *Cases) PlanSession(ctx context.Context, id domain.Identity, baby domain
 	if len(plan.Steps) == 0 {
 		return plan, ErrNothingAllowed
 	}
+	// Only what the rules kept is introduced.
+	plan.New = slices.DeleteFunc(plan.New, func(sid string) bool {
+		return !slices.ContainsFunc(plan.Steps, func(st content.Step) bool { return st.StrokeID == sid })
+	})
 	return plan, nil
 }

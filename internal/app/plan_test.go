@@ -95,8 +95,13 @@ func testPlanSession(t *testing.T, open func(t *testing.T) *store.Store) {
 			req: app.PlanRequest{Routine: "full_body", MayAsk: true}, nameAns: 1, wantErr: app.ErrNotReady},
 		{name: "a partner's go answer counts for the baby", answers: []answer{{"bob", 5, readiness.QuietAlert, 0}},
 			req: app.PlanRequest{Routine: "full_body"}, wantCheck: 1},
-		{name: "a named older go is used while the latest is go", answers: []answer{{"ann", 20, readiness.QuietAlert, 0}, {"bob", 5, readiness.QuietAlert, 0}},
-			req: app.PlanRequest{Routine: "full_body"}, nameAns: 1, wantCheck: 1},
+		{name: "a named older go gives way to the latest, with its adjustments", answers: []answer{{"ann", 20, readiness.QuietAlert, 0}, {"bob", 5, readiness.QuietAlert, 72}},
+			req: app.PlanRequest{Routine: "full_body"}, nameAns: 1, wantCheck: 2,
+			want: func(t *testing.T, w *planWorld, p app.SessionPlan) {
+				if !slices.Contains(p.Adjust, readiness.CodeAvoidInjectionSite) {
+					t.Errorf("the latest answer's injection site is lost: %v", p.Adjust)
+				}
+			}},
 		{name: "asking again keeps a standing answer's injection site", answers: []answer{{"ann", 5, readiness.QuietAlert, 72}},
 			req: app.PlanRequest{Routine: "full_body", MayAsk: true, AlwaysAsk: true}, wantAsk: true,
 			want: func(t *testing.T, w *planWorld, p app.SessionPlan) {

@@ -108,23 +108,26 @@ type Progress struct {
 }
 
 // Follow derives a caregiver's progress from the days each stroke was
-// practised (reached in a session, whatever the baby's answer): nothing is
-// counted that could drift from the sessions. Week 1 is open; the next
-// opens when a week is learned (each stroke on DaysToLearn days) or was
+// practised (dates, "2006-01-02", sorted; reached in a session, whatever
+// the baby's answer): nothing is counted that could drift from the
+// sessions. Week 1 is open; the next opens when a week is learned or was
 // opened early. A week with nothing the baby may have yet stays closed,
 // and so do the ones after it.
-func Follow(weeks []Week, days map[string]int, st State) Progress {
+//
+// A week is learned when, on some day, each of its strokes the baby could
+// have that day (allowedOn; nil for every one) had been practised on
+// DaysToLearn days. So a stroke the baby grows into later (oil strokes at
+// four weeks, sitting strokes at six months) joins its week without
+// undoing it.
+func Follow(weeks []Week, dates map[string][]string, st State, allowedOn func(strokeID, date string) bool) Progress {
 	p := Progress{Started: st.Started, Paused: st.Paused, Done: true}
 	prevOpen, prevLearned := true, true
 	for i, w := range weeks {
 		wp := WeekProgress{Week: w, Practised: map[string]int{}}
-		wp.Learned = len(w.Strokes) > 0
 		for _, id := range w.Strokes {
-			wp.Practised[id] = days[id]
-			if days[id] < DaysToLearn {
-				wp.Learned = false
-			}
+			wp.Practised[id] = len(dates[id])
 		}
+		wp.Learned = learned(w.Strokes, dates, allowedOn)
 		wp.Open = len(w.Strokes) > 0 && prevOpen && (i == 0 || prevLearned || st.Opened >= w.Number)
 		if wp.Open {
 			p.Week = w.Number
@@ -139,6 +142,38 @@ func Follow(weeks []Week, days map[string]int, st State) Progress {
 		p.Week = 1
 	}
 	return p
+}
+
+// learned looks for a day on which every stroke allowed that day had
+// been practised on DaysToLearn days up to it.
+func learned(strokes []string, dates map[string][]string, allowedOn func(string, string) bool) bool {
+	var days []string
+	for _, id := range strokes {
+		days = append(days, dates[id]...)
+	}
+	slices.Sort(days)
+	days = slices.Compact(days)
+	for _, day := range days {
+		ok, any := true, false
+		for _, id := range strokes {
+			if allowedOn != nil && !allowedOn(id, day) {
+				continue
+			}
+			any = true
+			n, _ := slices.BinarySearch(dates[id], day)
+			if n < len(dates[id]) && dates[id][n] == day {
+				n++ // the day itself counts
+			}
+			if n < DaysToLearn {
+				ok = false
+				break
+			}
+		}
+		if ok && any {
+			return true
+		}
+	}
+	return false
 }
 
 // Current is the current week's progress.
@@ -219,8 +254,8 @@ const NewPerSession = 4
 // met and the next NewPerSession new ones are all in it, after asking
 // permission, even where the baby's answers would leave their area out
 // (the gentlest come first there); other new ones are left for later
-// sessions. To stay near the length asked for, already-learned strokes
-// make room, never the week's.
+// sessions. To stay near the length asked for, learned strokes make room,
+// never the ones still being learned.
 func (p Progress) Fit(s routine.Suggestion, byID map[string]routine.Stroke) routine.Suggestion {
 	cur := p.Current()
 	later := map[string]bool{}
@@ -278,7 +313,9 @@ func (p Progress) Fit(s routine.Suggestion, byID map[string]routine.Stroke) rout
 	// Learned strokes give way, latest first, keeping the closing steps.
 	for i := len(steps) - 2; i >= at+len(add) && total > target; i-- {
 		id := steps[i].StrokeID
-		if slices.Contains(week, id) || id == content.RestingHandsID {
+		// The week's strokes still being learned stay; learned ones, of this
+		// week too, give way.
+		if slices.Contains(week, id) && cur.Practised[id] < DaysToLearn || id == content.RestingHandsID {
 			continue
 		}
 		total -= steps[i].Seconds

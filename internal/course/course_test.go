@@ -1,6 +1,7 @@
 package course_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -56,6 +57,17 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+// dates turns counts into that many practice days.
+func dates(days map[string]int) map[string][]string {
+	out := map[string][]string{}
+	for id, n := range days {
+		for d := 1; d <= n; d++ {
+			out[id] = append(out[id], fmt.Sprintf("2026-11-%02d", d))
+		}
+	}
+	return out
+}
+
 func TestFollow(t *testing.T) {
 	ws := weeksFor(t, routine.Rules{AgeDays: 120}, nil)
 	all := func(week int, n int) map[string]int {
@@ -89,7 +101,7 @@ func TestFollow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := course.Follow(ws, tc.days, tc.state)
+			p := course.Follow(ws, dates(tc.days), tc.state, nil)
 			if p.Week != tc.week || p.Running() != tc.running {
 				t.Errorf("week %d running %v, want %d %v", p.Week, p.Running(), tc.week, tc.running)
 			}
@@ -114,7 +126,7 @@ func TestFollow(t *testing.T) {
 	for _, id := range pre[0].Strokes {
 		d[id] = course.DaysToLearn
 	}
-	if p := course.Follow(pre, d, course.State{Started: true}); p.Week != 1 || p.Weeks[1].Open {
+	if p := course.Follow(pre, dates(d), course.State{Started: true}, nil); p.Week != 1 || p.Weeks[1].Open {
 		t.Errorf("before the due date: week %d, week 2 open %v", p.Week, p.Weeks[1].Open)
 	}
 }
@@ -129,7 +141,7 @@ func TestFit(t *testing.T) {
 	ws := course.Build(lib.Course(), strokes, routine.Rules{AgeDays: 120}, nil)
 	week1 := ws[0].Strokes
 	fit := func(days map[string]int) (routine.Suggestion, course.Progress) {
-		p := course.Follow(ws, days, course.State{Started: true})
+		p := course.Follow(ws, dates(days), course.State{Started: true}, nil)
 		var keep []routine.Stroke
 		for _, s := range strokes {
 			if slices.Contains(p.Strokes(), s.ID) {
@@ -168,5 +180,29 @@ func TestFit(t *testing.T) {
 	s, p := fit(days)
 	if p.Week != 2 || !has(s, ws[1].Strokes[0]) || has(s, ws[2].Strokes[0]) || s.Seconds > 16*60 {
 		t.Errorf("week 2's routine (%d s): %+v", s.Seconds, s.Steps)
+	}
+}
+
+// A stroke the baby grows into joins its week without undoing it: week 1
+// learned by 20 November stays learned when an oil stroke of the legs
+// becomes allowed on the 25th and has not been practised yet; before the
+// 25th it never counted.
+func TestFollowGrowingIntoAStroke(t *testing.T) {
+	ws := []course.Week{{Number: 1, Strokes: []string{"a", "b", "oil"}}, {Number: 2, Strokes: []string{"c"}}}
+	practised := map[string][]string{"a": {"2026-11-18", "2026-11-19", "2026-11-20"}, "b": {"2026-11-18", "2026-11-19", "2026-11-20"}}
+	allowed := func(id, day string) bool { return id != "oil" || day >= "2026-11-25" }
+	p := course.Follow(ws, practised, course.State{Started: true}, allowed)
+	if !p.Weeks[0].Learned || p.Week != 2 {
+		t.Fatalf("week 1 undone by a stroke grown into: %+v", p)
+	}
+	// Had it been allowed from the start, it would be needed.
+	if p := course.Follow(ws, practised, course.State{Started: true}, nil); p.Weeks[0].Learned || p.Week != 1 {
+		t.Fatalf("a stroke allowed all along was not needed: %+v", p)
+	}
+	// Days practised after the week was learned change nothing; a deleted
+	// session (fewer days) does.
+	practised["b"] = practised["b"][:2]
+	if p := course.Follow(ws, practised, course.State{Started: true}, allowed); p.Weeks[0].Learned {
+		t.Fatalf("learned with two days of b: %+v", p)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"nurture/internal/domain"
@@ -49,10 +50,11 @@ func (s *Store) SetCourseState(ctx context.Context, familyID, babyID, userID str
 	})
 }
 
-// PractisedDays counts, for each stroke, on how many different days (in
-// loc) a caregiver reached it in a session with the baby, whatever the
-// baby's answer; a step the parent skipped does not count.
-func (s *Store) PractisedDays(ctx context.Context, familyID, babyID, caregiverID string, loc *time.Location) (map[string]int, error) {
+// PractisedDays lists, for each stroke, the different days (in loc,
+// "2006-01-02", sorted) on which a caregiver reached it in a session with
+// the baby, whatever the baby's answer; a step the parent skipped does not
+// count.
+func (s *Store) PractisedDays(ctx context.Context, familyID, babyID, caregiverID string, loc *time.Location) (map[string][]string, error) {
 	rows, err := s.r.QueryContext(ctx, s.q(`SELECT started_at, steps FROM massage_sessions WHERE family_id = ? AND baby_id = ? AND caregiver_id = ?`),
 		familyID, babyID, caregiverID)
 	if err != nil {
@@ -81,9 +83,12 @@ func (s *Store) PractisedDays(ctx context.Context, familyID, babyID, caregiverID
 			days[st.StrokeID][day] = true
 		}
 	}
-	out := make(map[string]int, len(days))
+	out := make(map[string][]string, len(days))
 	for id, d := range days {
-		out[id] = len(d)
+		for day := range d {
+			out[id] = append(out[id], day)
+		}
+		slices.Sort(out[id])
 	}
 	return out, rows.Err()
 }

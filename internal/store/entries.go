@@ -158,11 +158,23 @@ func (s *Store) putEntry(ctx context.Context, tx *txn, e domain.Entry) (bool, er
 		return false, err
 	}
 	args := entryArgs(e)
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO `+tbl+` (`+entryCols(e.Type)+`) VALUES (`+placeholders(len(args))+`)`), args...)
-	if isUnique(err) {
-		return false, ErrConflict // the same id raced in from elsewhere
+	// The same id may race in from elsewhere after the check above: then
+	// nothing is inserted (an error would end a PostgreSQL transaction),
+	// and the row that won says whether it is this family's.
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO `+tbl+` (`+entryCols(e.Type)+`) VALUES (`+placeholders(len(args))+`) ON CONFLICT (id) DO NOTHING`), args...)
+	if err != nil {
+		return false, err
 	}
-	return err == nil, err
+	if n, _ := res.RowsAffected(); n == 0 {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT family_id, baby_id FROM `+tbl+` WHERE id = ?`), e.ID).Scan(&fam, &baby); err != nil {
+			return false, err
+		}
+		if fam != e.FamilyID || baby != e.BabyID {
+			return false, ErrConflict
+		}
+		return false, nil
+	}
+	return true, nil
 }
 
 // ErrStale refuses a version of a record older than the stored one: the
@@ -194,27 +206,35 @@ func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err
 		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
 			return err
 		}
-		// On PostgreSQL the row is locked until the end, so a racing replay
-		// waits and then compares with what this one wrote.
-		old, err := scanEntry(e.Type, tx.QueryRowContext(ctx, s.q(`SELECT `+entryCols(e.Type)+` FROM `+tbl+` WHERE id = ?`+s.forUpdate()), e.ID))
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			saved = Created
-			_, err = s.putEntry(ctx, tx, e)
-			return err
-		case err != nil:
-			return err
-		case old.FamilyID != e.FamilyID || old.BabyID != e.BabyID:
-			return ErrConflict
-		case sameEntry(old, e):
-			saved = Unchanged
-			return nil
-		case old.UpdatedAt.After(e.UpdatedAt):
-			return ErrStale
+		for attempt := 0; ; attempt++ {
+			// On PostgreSQL the row is locked until the end, so a racing replay
+			// waits and then compares with what this one wrote.
+			old, err := scanEntry(e.Type, tx.QueryRowContext(ctx, s.q(`SELECT `+entryCols(e.Type)+` FROM `+tbl+` WHERE id = ?`+s.forUpdate()), e.ID))
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				inserted, err := s.putEntry(ctx, tx, e)
+				if err != nil || inserted {
+					saved = Created
+					return err
+				}
+				if attempt > 0 {
+					return ErrConflict
+				}
+				continue // the same id raced in from elsewhere: compare with it
+			case err != nil:
+				return err
+			case old.FamilyID != e.FamilyID || old.BabyID != e.BabyID:
+				return ErrConflict
+			case sameEntry(old, e):
+				saved = Unchanged
+				return nil
+			case old.UpdatedAt.After(e.UpdatedAt):
+				return ErrStale
+			}
+			saved = Updated
+			e.CreatedAt = old.CreatedAt
+			return s.updateEntry(ctx, tx, e, e.UpdatedAt)
 		}
-		saved = Updated
-		e.CreatedAt = old.CreatedAt
-		return s.updateEntry(ctx, tx, e, e.UpdatedAt)
 	})
 	return saved, err
 }

@@ -110,7 +110,7 @@ type planStep struct {
 	Speak  string `json:"speak"`
 	Speak2 string `json:"speak2,omitempty"`
 	// New marks a stroke the caregiver's course introduces today: marked,
-	// said a little slower, given half as long again.
+	// drawn and said a little slower.
 	New bool `json:"new,omitempty"`
 }
 
@@ -223,9 +223,9 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 			p2, _ := s.Library.BodyPartText(st.BodyPart, second)
 			ps.Speak2 = strings.TrimSpace(say2.T("session.spoken.now", "Part", p2.Your) + " " + t2.Say)
 		}
-		if slices.Contains(fresh, st.ID) {
-			ps.New, ps.Seconds = true, ps.Seconds*3/2
-		}
+		// Marked and said slower, never longer: the plan's length is the
+		// rules' (a newborn's ten minutes, a drowsy baby's five).
+		ps.New = slices.Contains(fresh, st.ID)
 		prevPart = st.BodyPart
 		p.Steps = append(p.Steps, ps)
 	}

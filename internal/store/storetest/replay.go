@@ -95,6 +95,18 @@ func testRacingReplays(t *testing.T, s *store.Store) {
 	if got, err := s.Entry(ctx, domain.TouchLog, f.ID, b.ID, e.ID); err != nil || got.Notes != fmt.Sprintf("stop %02d", n-1) {
 		t.Fatalf("entry after the race: %q %v, want the newest stop", got.Notes, err)
 	}
+	// A new entry posted at once from two places (a queue replayed twice):
+	// one creates it, none is refused, the newest stays.
+	fresh := domain.Entry{Type: domain.SleepLog, ID: uuid.NewString(), FamilyID: f.ID, BabyID: b.ID, CaregiverID: u.ID,
+		StartedAt: t0.Add(-10 * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+	race("entry", func(i int) (store.Saved, error) {
+		v := fresh
+		v.Notes, v.UpdatedAt = fmt.Sprintf("version %02d", i), t0.Add(time.Duration(i)*time.Minute)
+		return s.SaveEntry(ctx, v)
+	})
+	if got, err := s.Entry(ctx, domain.SleepLog, f.ID, b.ID, fresh.ID); err != nil || got.Notes != fmt.Sprintf("version %02d", n-1) {
+		t.Fatalf("new entry after the race: %q %v, want the newest version", got.Notes, err)
+	}
 }
 
 // A replayed entry whose content differs is an update under the latest

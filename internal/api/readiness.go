@@ -137,7 +137,7 @@ func (h *Handler) sessionPlan(w http.ResponseWriter, r *http.Request, id domain.
 	if routineID == "" {
 		routineID = "-" // not "today", not a routine
 	}
-	plan, err := h.Cases.PlanSession(r.Context(), id, b, app.PlanRequest{Routine: routineID, Minutes: routine.DefaultMinutes, CheckID: q.Get("check")})
+	plan, err := h.Cases.PlanSession(r.Context(), id, b, app.PlanRequest{Routine: routineID, Minutes: routine.DefaultMinutes})
 	switch {
 	case errors.Is(err, app.ErrUnknownRoutine):
 		h.invalid(w, r, domain.FieldErrors{"routine": "api.unknown_routine"})

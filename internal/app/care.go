@@ -85,10 +85,10 @@ func (c *Cases) CheckReadiness(ctx context.Context, id domain.Identity, baby dom
 // follows: the baby's latest, from whoever gave it, while it stands
 // (domain.CheckStandsUntil). An answer other than go is returned as it
 // is, and the caller holds the session back. A go answer older than the
-// latest is never used, even when named (checkID is kept for the API's
-// sake): the latest describes the baby now, with its own adjustments (a
-// vaccination, drowsiness). Anything else is ErrNoCheck: ask again.
-func (c *Cases) CurrentCheck(ctx context.Context, id domain.Identity, babyID, checkID string) (domain.ReadinessCheck, error) {
+// latest is never used: the latest describes the baby now, with its own
+// adjustments (a vaccination, drowsiness). Anything else is ErrNoCheck:
+// ask again.
+func (c *Cases) CurrentCheck(ctx context.Context, id domain.Identity, babyID string) (domain.ReadinessCheck, error) {
 	now := c.Now()
 	// Nothing stands longer than two days (a vaccination's 48 hours are the
 	// longest wait), so that is far enough back.
@@ -116,26 +116,6 @@ func (c *Cases) Rules(baby domain.Baby, fam domain.Family, adjust []string) rout
 // Plan applies the rules to a routine's steps.
 func (c *Cases) Plan(steps []content.Step, r routine.Rules) []content.Step {
 	return routine.Plan(c.strokes, steps, r)
-}
-
-// LeftOutBy lists, of the adjustment codes given, those that would leave
-// this stroke out of a plan made under r. The player uses it when it asks
-// the short readiness questions itself (offline, or with no recent
-// answer): the server decides, the page only applies.
-func (c *Cases) LeftOutBy(strokeID string, r routine.Rules, codes []string) []string {
-	s, ok := c.strokes[strokeID]
-	if !ok {
-		return nil
-	}
-	out := []string{}
-	for _, code := range codes {
-		with := r
-		with.Adjust = append(slices.Clone(r.Adjust), code)
-		if !with.Allows(s) {
-			out = append(out, code)
-		}
-	}
-	return out
 }
 
 // SessionReadiness fills in the verdict of the readiness answer a session

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"nurture/internal/course"
@@ -26,10 +27,39 @@ var (
 // away from lately) and the progress derived from the caregiver's own
 // sessions.
 func (c *Cases) Course(ctx context.Context, f domain.Family, baby domain.Baby, caregiverID string) (course.Progress, error) {
-	if err := c.member(ctx, f.ID, caregiverID); err != nil {
-		return course.Progress{}, err
+	all, err := c.Courses(ctx, f, baby, []string{caregiverID})
+	return all[caregiverID], err
+}
+
+// Courses are several caregivers' courses with a baby, the weeks fitted
+// once for all of them (the family's side-by-side view).
+func (c *Cases) Courses(ctx context.Context, f domain.Family, baby domain.Baby, caregiverIDs []string) (map[string]course.Progress, error) {
+	ms, err := c.Store.Members(ctx, f.ID)
+	if err != nil {
+		return nil, err
 	}
-	weeks, err := c.courseWeeks(ctx, f, baby)
+	for _, id := range caregiverIDs {
+		if !slices.ContainsFunc(ms, func(m domain.Member) bool { return m.UserID == id }) {
+			return nil, ErrNotMember
+		}
+	}
+	sessions, err := c.recentSessions(ctx, f, baby)
+	if err != nil {
+		return nil, err
+	}
+	weeks := c.courseWeeks(f, baby, sessions)
+	out := make(map[string]course.Progress, len(caregiverIDs))
+	for _, id := range caregiverIDs {
+		if out[id], err = c.progress(ctx, f, baby, id, weeks); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// progress is one caregiver's way through weeks already fitted.
+func (c *Cases) progress(ctx context.Context, f domain.Family, baby domain.Baby, caregiverID string, weeks []course.Week) (course.Progress, error) {
+	st, err := c.Store.CourseState(ctx, f.ID, baby.ID, caregiverID)
 	if err != nil {
 		return course.Progress{}, err
 	}
@@ -37,11 +67,14 @@ func (c *Cases) Course(ctx context.Context, f domain.Family, baby domain.Baby, c
 	if err != nil {
 		return course.Progress{}, err
 	}
-	st, err := c.Store.CourseState(ctx, f.ID, baby.ID, caregiverID)
-	if err != nil {
-		return course.Progress{}, err
-	}
 	return course.Follow(weeks, days, course.State{Started: st.Started, Opened: st.Opened, Paused: st.Paused}, c.allowedOn(f, baby)), nil
+}
+
+// recentSessions are the baby's sessions of the last SuggestionDays, from
+// which today's routine and the course learn what the baby likes.
+func (c *Cases) recentSessions(ctx context.Context, f domain.Family, baby domain.Baby) ([]domain.Session, error) {
+	from, to, _ := insights.Window(c.Now(), f.Location(), SuggestionDays)
+	return c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
 }
 
 // OpenWeek opens a caregiver's course up to week (the next one when week
@@ -81,33 +114,15 @@ func (c *Cases) changeCourse(ctx context.Context, id domain.Identity, baby domai
 	return c.Course(ctx, id.Family, baby, caregiverID)
 }
 
-func (c *Cases) member(ctx context.Context, familyID, userID string) error {
-	ms, err := c.Store.Members(ctx, familyID)
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
-		if m.UserID == userID {
-			return nil
-		}
-	}
-	return ErrNotMember
-}
-
-// courseWeeks fits the course to the baby now.
-func (c *Cases) courseWeeks(ctx context.Context, f domain.Family, baby domain.Baby) ([]course.Week, error) {
-	loc, now := f.Location(), c.Now()
-	from, to, _ := insights.Window(now, loc, SuggestionDays)
-	sessions, err := c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
-	if err != nil {
-		return nil, err
-	}
+// courseWeeks fits the course to the baby now, from its recent sessions
+// (the areas it turned away from).
+func (c *Cases) courseWeeks(f domain.Family, baby domain.Baby, sessions []domain.Session) []course.Week {
 	bodyPartOf, _ := c.libraryLookups()
 	disliked := map[string]bool{}
 	for _, b := range insights.BodyPartStats(insights.StrokeStats(sessions, bodyPartOf), c.Library.BodyParts()) {
 		disliked[b.BodyPart] = b.LeaveOut
 	}
-	return course.Build(c.Library.Course(), c.strokeList, c.Rules(baby, f, nil), disliked), nil
+	return course.Build(c.Library.Course(), c.strokeList, c.Rules(baby, f, nil), disliked)
 }
 
 // courseStrokes narrows the strokes today's routine is built from to the
@@ -129,8 +144,7 @@ func courseStrokes(all []routine.Stroke, p course.Progress) []routine.Stroke {
 // StrokeAnswers are the baby's answers to each stroke over the last four
 // weeks, whoever gave the sessions: how the new strokes are received.
 func (c *Cases) StrokeAnswers(ctx context.Context, f domain.Family, baby domain.Baby) (map[string]insights.Tally, error) {
-	from, to, _ := insights.Window(c.Now(), f.Location(), SuggestionDays)
-	sessions, err := c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
+	sessions, err := c.recentSessions(ctx, f, baby)
 	if err != nil {
 		return nil, err
 	}

@@ -18,9 +18,6 @@ type PlanRequest struct {
 	Routine string
 	Minutes int
 	Purpose string
-	// CheckID names the readiness answer the session follows; empty for
-	// the baby's latest.
-	CheckID string
 	// MayAsk lets a session start with no standing answer: the player asks
 	// the short readiness question first (the API does not: 409).
 	// AlwaysAsk asks even over a standing go answer (the page kept for
@@ -64,7 +61,7 @@ func (c *Cases) PlanSession(ctx context.Context, id domain.Identity, baby domain
 	if !known && req.Routine != domain.TodayRoutineID {
 		return SessionPlan{}, ErrUnknownRoutine
 	}
-	chk, err := c.CurrentCheck(ctx, id, baby.ID, req.CheckID)
+	chk, err := c.CurrentCheck(ctx, id, baby.ID)
 	switch {
 	case err == nil && !chk.Go():
 		return SessionPlan{Check: chk}, ErrNotReady

@@ -73,7 +73,6 @@ func testPlanSession(t *testing.T, open func(t *testing.T) *store.Store) {
 		baby    string // "lou" (default) or "pia"
 		answers []answer
 		req     app.PlanRequest
-		nameAns int // 1-based answer whose id the request names; 0 for none
 		wantErr error
 		// want checks the plan when there is no error.
 		wantAsk   bool
@@ -91,12 +90,12 @@ func testPlanSession(t *testing.T, open func(t *testing.T) *store.Store) {
 			req: app.PlanRequest{Routine: "full_body", MayAsk: true}, wantErr: app.ErrNotReady},
 		{name: "a wait answer holds the session", answers: []answer{{"ann", 5, readiness.Crying, 0}},
 			req: app.PlanRequest{Routine: "full_body", MayAsk: true}, wantErr: app.ErrNotReady},
-		{name: "a partner's later not today wins over a named go", answers: []answer{{"ann", 10, readiness.QuietAlert, 0}, {"bob", 5, readiness.QuietAlert, 3}},
-			req: app.PlanRequest{Routine: "full_body", MayAsk: true}, nameAns: 1, wantErr: app.ErrNotReady},
+		{name: "a partner's later not today wins over an earlier go", answers: []answer{{"ann", 10, readiness.QuietAlert, 0}, {"bob", 5, readiness.QuietAlert, 3}},
+			req: app.PlanRequest{Routine: "full_body", MayAsk: true}, wantErr: app.ErrNotReady},
 		{name: "a partner's go answer counts for the baby", answers: []answer{{"bob", 5, readiness.QuietAlert, 0}},
 			req: app.PlanRequest{Routine: "full_body"}, wantCheck: 1},
-		{name: "a named older go gives way to the latest, with its adjustments", answers: []answer{{"ann", 20, readiness.QuietAlert, 0}, {"bob", 5, readiness.QuietAlert, 72}},
-			req: app.PlanRequest{Routine: "full_body"}, nameAns: 1, wantCheck: 2,
+		{name: "an older go gives way to the latest, with its adjustments", answers: []answer{{"ann", 20, readiness.QuietAlert, 0}, {"bob", 5, readiness.QuietAlert, 72}},
+			req: app.PlanRequest{Routine: "full_body"}, wantCheck: 2,
 			want: func(t *testing.T, w *planWorld, p app.SessionPlan) {
 				if !slices.Contains(p.Adjust, readiness.CodeAvoidInjectionSite) {
 					t.Errorf("the latest answer's injection site is lost: %v", p.Adjust)
@@ -173,11 +172,7 @@ func testPlanSession(t *testing.T, open func(t *testing.T) *store.Store) {
 				}
 				ids = append(ids, chk.ID)
 			}
-			req := tc.req
-			if tc.nameAns > 0 {
-				req.CheckID = ids[tc.nameAns-1]
-			}
-			p, err := w.cases.PlanSession(ctx, w.ann, baby, req)
+			p, err := w.cases.PlanSession(ctx, w.ann, baby, tc.req)
 			if tc.wantErr != nil || err != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("error %v, want %v", err, tc.wantErr)

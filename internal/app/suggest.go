@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 
@@ -37,8 +36,7 @@ type Suggestion struct {
 // every stroke of the current week (course.Progress.Fit).
 func (c *Cases) Suggest(ctx context.Context, f domain.Family, baby domain.Baby, caregiverID string, minutes int, purpose string) (Suggestion, error) {
 	loc, now := f.Location(), c.Now()
-	from, to, _ := insights.Window(now, loc, SuggestionDays)
-	sessions, err := c.Store.SessionsBetween(ctx, f.ID, baby.ID, from, to)
+	sessions, err := c.recentSessions(ctx, f, baby)
 	if err != nil {
 		return Suggestion{}, err
 	}
@@ -51,20 +49,28 @@ func (c *Cases) Suggest(ctx context.Context, f domain.Family, baby domain.Baby, 
 		Stats: stats, BodyParts: insights.BodyPartStats(stats, c.Library.BodyParts()),
 	}
 	out := Suggestion{Purpose: purpose, AgeWeeks: weeks, CorrectedAgeWeeks: floorDiv(baby.CorrectedAgeDays(now, loc), 7)}
+	// Most caregivers never start the course: one read says so, and only
+	// a course under way is fitted, from the sessions already read.
 	if caregiverID != "" {
-		p, err := c.Course(ctx, f, baby, caregiverID)
-		if err != nil && !errors.Is(err, ErrNotMember) {
+		st, err := c.Store.CourseState(ctx, f.ID, baby.ID, caregiverID)
+		if err != nil {
 			return out, err
 		}
-		if err == nil && p.Running() {
-			out.Suggestion = p.Fit(routine.Suggest(courseStrokes(c.strokeList, p), req), c.strokes)
-			out.CourseWeek = p.Week
-			for _, id := range p.New() {
-				if slices.ContainsFunc(out.Steps, func(st content.Step) bool { return st.StrokeID == id }) {
-					out.New = append(out.New, id)
-				}
+		if st.Started && !st.Paused {
+			p, err := c.progress(ctx, f, baby, caregiverID, c.courseWeeks(f, baby, sessions))
+			if err != nil {
+				return out, err
 			}
-			return out, nil
+			if p.Running() {
+				out.Suggestion = p.Fit(routine.Suggest(courseStrokes(c.strokeList, p), req), c.strokes)
+				out.CourseWeek = p.Week
+				for _, id := range p.New() {
+					if slices.ContainsFunc(out.Steps, func(st content.Step) bool { return st.StrokeID == id }) {
+						out.New = append(out.New, id)
+					}
+				}
+				return out, nil
+			}
 		}
 	}
 	out.Suggestion = routine.Suggest(c.strokeList, req)

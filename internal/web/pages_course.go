@@ -64,6 +64,11 @@ type courseSummary struct {
 }
 
 func (s *Server) courseSummary(r *http.Request, id domain.Identity, v *view, baby domain.Baby) (*courseSummary, error) {
+	// The baby's page is the most visited: a course never started costs
+	// one read, not the weeks and every past session.
+	if st, err := s.Store.CourseState(r.Context(), id.Family.ID, baby.ID, id.User.ID); err != nil || !st.Started {
+		return &courseSummary{}, err
+	}
 	p, err := s.cases.Course(r.Context(), id.Family, baby, id.User.ID)
 	if err != nil {
 		return nil, err
@@ -78,11 +83,24 @@ func (s *Server) coursePage(w http.ResponseWriter, r *http.Request, id domain.Id
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.cases.Course(r.Context(), id.Family, bd.Baby, id.User.ID)
+	members, err := s.Store.Members(r.Context(), id.Family.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	// The caller's course and every other caregiver's, fitted once.
+	ids := []string{id.User.ID}
+	for _, m := range members {
+		if m.UserID != id.User.ID && m.Role.CanWrite() {
+			ids = append(ids, m.UserID)
+		}
+	}
+	all, err := s.cases.Courses(r.Context(), id.Family, bd.Baby, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := all[id.User.ID]
 	answers, err := s.cases.StrokeAnswers(r.Context(), id.Family, bd.Baby)
 	if err != nil {
 		s.fail(w, r, err)
@@ -118,21 +136,10 @@ func (s *Server) coursePage(w http.ResponseWriter, r *http.Request, id domain.Id
 		t, _ := s.Library.CourseWeekText(p.Week+1, v.Lang)
 		d.Next = t.Title
 	}
-	members, err := s.Store.Members(r.Context(), id.Family.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	for _, m := range members {
-		if m.UserID == id.User.ID || !m.Role.CanWrite() {
-			continue
+		if op, ok := all[m.UserID]; ok && m.UserID != id.User.ID {
+			d.Others = append(d.Others, otherCourse{UserID: m.UserID, Name: m.Name, Week: op.Week, Started: op.Started})
 		}
-		op, err := s.cases.Course(r.Context(), id.Family, bd.Baby, m.UserID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		d.Others = append(d.Others, otherCourse{UserID: m.UserID, Name: m.Name, Week: op.Week, Started: op.Started})
 	}
 	v.Data = d
 	s.render(w, r, http.StatusOK, "course", v)

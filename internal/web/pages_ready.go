@@ -104,7 +104,7 @@ func (s *Server) readyForm(w http.ResponseWriter, r *http.Request, id domain.Ide
 		return
 	}
 	// A parent sent here from Start learns why: an earlier answer holds.
-	if chk, err := s.cases.CurrentCheck(r.Context(), id, d.Baby.ID, ""); err == nil && !chk.Go() {
+	if chk, err := s.cases.CurrentCheck(r.Context(), id, d.Baby.ID); err == nil && !chk.Go() {
 		who := v.T("session.ready.someone")
 		if chk.UserID == id.User.ID {
 			who = v.T("session.ready.you")

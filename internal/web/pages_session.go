@@ -272,7 +272,7 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	}
 	minutes, _ := strconv.Atoi(ask.Minutes)
 	plan, err := s.cases.PlanSession(r.Context(), id, bd.Baby, app.PlanRequest{Routine: ask.Routine, Minutes: minutes, Purpose: ask.Purpose,
-		CheckID: q.Get("check"), MayAsk: true, AlwaysAsk: q.Get("ask") == "1"})
+		MayAsk: true, AlwaysAsk: q.Get("ask") == "1"})
 	switch {
 	case errors.Is(err, app.ErrNotReady):
 		http.Redirect(w, r, "/babies/"+bd.Baby.ID+"/ready?"+ask.Query(), http.StatusSeeOther)

@@ -22,8 +22,9 @@ func (s *Store) DeleteBaby(ctx context.Context, familyID, babyID string) error {
 }
 
 // deleteUsers removes user accounts with their sessions, tokens, resets
-// and login failures. Entries they made stay with the family: they belong
-// to the baby's story, and carry only the user id.
+// login failures, course choices and recorded voice. Entries they made
+// stay with the family: they belong to the baby's story, and carry only
+// the user id.
 func (s *Store) deleteUsers(ctx context.Context, tx *txn, ids []string) error {
 	for _, id := range ids {
 		var email string
@@ -37,6 +38,10 @@ func (s *Store) deleteUsers(ctx context.Context, tx *txn, ids []string) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM course_states WHERE user_id = ?`), id); err != nil {
+			return err
+		}
+		// A voice is the person's own: it goes with them.
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM voice_recordings WHERE user_id = ?`), id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM users WHERE id = ?`), id); err != nil {

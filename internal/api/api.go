@@ -67,6 +67,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	h.libraryRoutes(mux)
 	h.insightsRoutes(mux)
 	h.courseRoutes(mux)
+	h.voiceRoutes(mux)
 	h.openapiRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")

@@ -207,6 +207,26 @@ func (a *App) API(method, path, token string, body any) Response {
 	return res
 }
 
+// Request sends a request with the given headers and raw body (an
+// upload, a conditional or ranged GET), checked against the contract
+// like API's.
+func (a *App) Request(method, path, token string, header http.Header, body []byte) Response {
+	a.T.Helper()
+	req, err := http.NewRequest(method, a.URL+path, bytes.NewReader(body))
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res := a.do(http.DefaultClient, req)
+	a.checkContract(method, path, res)
+	return res
+}
+
 // contract is the OpenAPI document, loaded once per test binary.
 var contract struct {
 	once   sync.Once

@@ -93,17 +93,26 @@ func (s *Store) PutRecording(ctx context.Context, familyID, userID, key, content
 			r.ID = uuid.NewString()
 			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO voice_recordings (`+recordingCols+`, audio) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`),
 				r.ID, familyID, userID, key, contentType, len(audio), r.SHA256, ms(r.RecordedAt), audio)
-			return err
-		case err != nil:
+		case err == nil:
+			r.Chosen = chosen != 0
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE voice_recordings SET content_type = ?, bytes = ?, sha256 = ?, recorded_at = ?, audio = ? WHERE id = ?`),
+				contentType, len(audio), r.SHA256, ms(r.RecordedAt), audio, r.ID)
+		}
+		if err != nil {
 			return err
 		}
-		r.Chosen = chosen != 0
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE voice_recordings SET content_type = ?, bytes = ?, sha256 = ?, recorded_at = ?, audio = ? WHERE id = ?`),
-			contentType, len(audio), r.SHA256, ms(r.RecordedAt), audio, r.ID)
-		return err
+		var playing string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM voice_recordings WHERE family_id = ? AND phrase_key = ?`+inUseOrder), familyID, key).Scan(&playing); err != nil {
+			return err
+		}
+		r.InUse = playing == r.ID
+		return nil
 	})
 	return r, err
 }
+
+// inUseOrder puts first the recording of a key the player plays.
+const inUseOrder = ` ORDER BY chosen DESC, recorded_at DESC, user_id LIMIT 1`
 
 // Recordings lists the family's recordings without their audio, by key
 // then by who, each marked InUse when it is the one the player plays.
@@ -140,7 +149,7 @@ func (s *Store) Recording(ctx context.Context, familyID, key, userID string) (Re
 		q += ` AND user_id = ?`
 		args = append(args, userID)
 	}
-	q += ` ORDER BY chosen DESC, recorded_at DESC, user_id LIMIT 1`
+	q += inUseOrder
 	r, err := scanRecording(s.r.QueryRowContext(ctx, s.q(q), args...), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound

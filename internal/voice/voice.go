@@ -113,3 +113,14 @@ func Sniff(t string, audio []byte) bool {
 	}
 	return false
 }
+
+// URL is where a recording is heard: the one in use for key (caregiverID
+// "") or a member's, naming its content hash (hex SHA-256) so a copy may
+// be kept until the recording changes.
+func URL(key, hash, caregiverID string) string {
+	u := "/api/v1/voice/" + key + "?v=" + hash[:min(16, len(hash))]
+	if caregiverID != "" {
+		u += "&caregiver=" + caregiverID
+	}
+	return u
+}

@@ -24,6 +24,8 @@ type familyData struct {
 	InviteExpires time.Time
 	ResetURL      string
 	ResetName     string
+	// VoiceDone of VoiceTotal prompts have a recording.
+	VoiceDone, VoiceTotal int
 }
 
 func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) (*view, error) {
@@ -47,6 +49,9 @@ func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) 
 		}
 	}
 	d.Roles, d.Relations = domain.Roles, domain.Relations
+	if d.VoiceDone, d.VoiceTotal, err = s.voiceProgress(r, id); err != nil {
+		return nil, err
+	}
 	return s.newView(r, "family.title", d), nil
 }
 

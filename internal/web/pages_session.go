@@ -13,6 +13,8 @@ import (
 	"nurture/internal/domain"
 	"nurture/internal/readiness"
 	"nurture/internal/route"
+	"nurture/internal/store"
+	"nurture/internal/voice"
 )
 
 // sessionRoutes registers the readiness check, the guided session player
@@ -112,6 +114,16 @@ type planStep struct {
 	// New marks a stroke the caregiver's course introduces today: marked,
 	// drawn and said a little slower.
 	New bool `json:"new,omitempty"`
+	// Clips are what is said in the main language, piece by piece: each
+	// plays the family's recording of its key when there is one, and is
+	// spoken by the device otherwise.
+	Clips []clip `json:"clips,omitempty"`
+}
+
+// clip is one piece of what the player says.
+type clip struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
 }
 
 // plan is the whole session, rendered into the page as JSON.
@@ -132,6 +144,11 @@ type plan struct {
 	CheckID      string `json:"check_id,omitempty"`
 	Ask          bool   `json:"ask"`
 	ReadinessURL string `json:"readiness_url"`
+	// Voice maps the keys this session says to the family's recording in
+	// use (its URL names its content hash); Phrases the player's own lines
+	// to their keys.
+	Voice   map[string]string `json:"voice"`
+	Phrases map[string]string `json:"phrases"`
 }
 
 type sessionPageData struct {
@@ -170,7 +187,12 @@ func speechLang(l string) string {
 // names the body part when it changes ("Now your feet."), then the stroke,
 // its first instruction and the line to say to the baby; a bilingual family
 // hears the part and the line in the second language too.
-func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.Step, fresh []string, fam domain.Family, speed float64) plan {
+//
+// Each piece is also a clip: a body part's key, the stroke's key (whose
+// recording says its name and the line to the baby, the instruction
+// staying on screen), and the player's phrases; recorded holds the
+// family's recordings in use.
+func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.Step, fresh []string, fam domain.Family, speed float64, recorded []store.Recording) plan {
 	langs := fam.Languages
 	if len(langs) == 0 {
 		langs = []string{v.Lang}
@@ -204,20 +226,23 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 			continue
 		}
 		text, _ := s.Library.StrokeText(st.ID, main)
-		part, _ := s.Library.BodyPartText(st.BodyPart, main)
 		shown, _ := s.Library.StrokeText(st.ID, v.Lang)
 		shownPart, _ := s.Library.BodyPartText(st.BodyPart, v.Lang)
-		var b strings.Builder
+		var clips []clip
 		if st.BodyPart != prevPart && st.BodyPart != content.BodyPartWholeBody {
-			b.WriteString(say.T("session.spoken.now", "Part", part.Your) + " ")
+			clips = append(clips, clip{voice.Key{Kind: voice.KindPart, Name: st.BodyPart}.String(), s.cases.PartWords(say, main, st.BodyPart)})
 		}
-		b.WriteString(text.Name + ". ")
+		words := text.Name + ". "
 		if len(text.Steps) > 0 {
-			b.WriteString(text.Steps[0] + " ")
+			words += text.Steps[0] + " "
 		}
-		b.WriteString(text.Say)
+		clips = append(clips, clip{voice.Key{Kind: voice.KindStroke, Name: st.ID}.String(), strings.TrimSpace(words + text.Say)})
+		spoken := make([]string, len(clips))
+		for i, c := range clips {
+			spoken[i] = c.Text
+		}
 		ps := planStep{StrokeID: st.ID, Seconds: step.Seconds, Still: st.Still, WaitTap: st.ID == content.TouchRelaxationID,
-			Part: shownPart.Name, Stroke: shown.Name, Speak: strings.TrimSpace(b.String())}
+			Part: shownPart.Name, Stroke: shown.Name, Speak: strings.Join(spoken, " "), Clips: clips}
 		if second != "" {
 			t2, _ := s.Library.StrokeText(st.ID, second)
 			p2, _ := s.Library.BodyPartText(st.BodyPart, second)
@@ -240,10 +265,27 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 		"pause":        v.T("session.player.pause"),
 		"resume":       v.T("session.player.resume"),
 		"ask_failed":   v.T("session.ask.failed"),
-		"break_spoken": say.T("session.spoken.break"),
-		"end_spoken":   say.T("session.spoken.end"),
-		"thanks":       say.T("session.spoken.thanks"),
-		"relax_wait":   say.T("session.spoken.relax_wait"),
+		"break_spoken": app.PhraseWords(say, "break"),
+		"end_spoken":   app.PhraseWords(say, "end"),
+		"thanks":       app.PhraseWords(say, "thanks"),
+		"relax_wait":   app.PhraseWords(say, "relax_wait"),
+	}
+	p.Phrases = map[string]string{"break_spoken": "phrase:break", "end_spoken": "phrase:end", "thanks": "phrase:thanks", "relax_wait": "phrase:relax_wait"}
+	// Only the recordings this session says are fetched and kept offline.
+	said := map[string]bool{}
+	for _, k := range p.Phrases {
+		said[k] = true
+	}
+	for _, st := range p.Steps {
+		for _, c := range st.Clips {
+			said[c.Key] = true
+		}
+	}
+	p.Voice = map[string]string{}
+	for _, r := range recorded {
+		if r.InUse && said[r.Key] {
+			p.Voice[r.Key] = voice.URL(r.Key, r.SHA256, "")
+		}
 	}
 	return p
 }
@@ -295,7 +337,12 @@ func (s *Server) sessionPlayer(w http.ResponseWriter, r *http.Request, id domain
 	if sp, err := strconv.ParseFloat(q.Get("speed"), 64); err == nil && sp >= 0.1 && sp <= 1000 {
 		speed = sp
 	}
-	d.Plan = s.buildPlan(v, bd.Baby.ID, plan.RoutineID, plan.Steps, plan.New, id.Family, speed)
+	recorded, err := s.Store.Recordings(r.Context(), id.Family.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Plan = s.buildPlan(v, bd.Baby.ID, plan.RoutineID, plan.Steps, plan.New, id.Family, speed, recorded)
 	for _, sid := range plan.New {
 		st, ok := s.Library.Stroke(sid)
 		if !ok {

@@ -103,6 +103,7 @@ func (s *Server) Routes(mux *route.Mux) {
 	s.libraryRoutes(mux)
 	s.sessionRoutes(mux)
 	s.courseRoutes(mux)
+	s.voiceRoutes(mux)
 	s.logRoutes(mux)
 	s.dataRoutes(mux)
 	s.insightsRoutes(mux)

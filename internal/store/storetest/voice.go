@@ -52,7 +52,12 @@ func testVoiceRecordings(t *testing.T, s *store.Store) {
 		return r
 	}
 	first := put(mum, "part:legs", ogg(100, 1), t0)
-	put(gran, "part:legs", ogg(200, 2), t0.Add(time.Minute))
+	if !first.InUse {
+		t.Fatal("the only recording of a key is not in use")
+	}
+	if r := put(gran, "part:legs", ogg(200, 2), t0.Add(time.Minute)); !r.InUse {
+		t.Fatal("the newest recording is not in use")
+	}
 	put(mum, "stroke:sun_moon", ogg(50, 3), t0)
 
 	playing := func(key string) store.Recording {
@@ -74,7 +79,7 @@ func testVoiceRecordings(t *testing.T, s *store.Store) {
 	}
 	// Mum records again: the same recording, still chosen, new audio.
 	again := put(mum, "part:legs", ogg(120, 4), t0.Add(2*time.Minute))
-	if again.ID != first.ID || !again.Chosen {
+	if again.ID != first.ID || !again.Chosen || !again.InUse {
 		t.Fatalf("a redo should keep its id and choice: %+v vs %s", again, first.ID)
 	}
 	if r := playing("part:legs"); !bytes.Equal(r.Audio, ogg(120, 4)) {

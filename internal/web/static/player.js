@@ -14,7 +14,9 @@
   var speed = plan.speed > 0 ? plan.speed : 1;
   var text = plan.text || {};
   var hasSpeech = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function";
-  if (!hasSpeech) { root.classList.add("nospeech"); }
+  // The family's own recordings speak even where the device cannot.
+  var ownVoice = Object.keys(plan.voice || {}).length > 0;
+  if (!hasSpeech && !ownVoice) { root.classList.add("nospeech"); }
 
   // Speech, the chime and a short vibration are additions to the words on
   // screen; each can be turned off, and the choice stays on this device.
@@ -33,7 +35,7 @@
       if (k === "speech" && !box.checked) { hush(); }
     });
   });
-  if (!hasSpeech) { var sp = document.getElementById("sound-speech-row"); if (sp) { sp.hidden = true; } }
+  if (!hasSpeech && !ownVoice) { var sp = document.getElementById("sound-speech-row"); if (sp) { sp.hidden = true; } }
   if (!("vibrate" in navigator)) { var vb = document.getElementById("sound-vibrate-row"); if (vb) { vb.hidden = true; } }
 
   // Per step: "" not reached, then neutral, engaged or disengaged.
@@ -88,19 +90,93 @@
     return exact || near;
   }
 
-  function say(words, lang, slow) {
-    if (!hasSpeech || !words || !sound.speech) { return; }
+  // The family's recordings this session says (plan.voice: key → URL) are
+  // fetched as the page opens, so they play even if the connection drops
+  // later (the service worker keeps them for the next time), and decoded
+  // once the first tap has allowed sound.
+  var voice = plan.voice || {};
+  var fetched = {};
+  var decoded = {};
+  Object.keys(voice).forEach(function (k) {
+    fetched[k] = window.fetch ? window.fetch(voice[k], { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.arrayBuffer() : null;
+    }).catch(function () { return null; }) : Promise.resolve(null);
+  });
+
+  function recording(key) {
+    if (!key || !fetched[key]) { return Promise.resolve(null); }
+    if (!decoded[key]) {
+      decoded[key] = fetched[key].then(function (buf) {
+        if (!buf || !audio) { return null; }
+        return new Promise(function (done) {
+          try {
+            var p = audio.decodeAudioData(buf.slice(0), done, function () { done(null); });
+            if (p && p.catch) { p.catch(function () { done(null); }); }
+          } catch (e) { done(null); }
+        });
+      });
+    }
+    return decoded[key];
+  }
+
+  // talk counts what has been said: hush moves it on, so a piece still
+  // waiting for its recording knows it is no longer wanted.
+  var talk = 0;
+  var playing = null;
+  var utterance = null; // held, or some browsers drop it before "end"
+
+  function synth(words, lang, slow, then) {
+    if (!hasSpeech || !words || !sound.speech) { then(); return; }
     try {
       var u = new window.SpeechSynthesisUtterance(words);
       u.lang = lang || plan.lang;
       u.rate = slow ? 0.75 : 0.9; // a stroke met for the first time, slower
       var v = voiceFor(u.lang);
       if (v) { u.voice = v; }
+      var went = false;
+      var go = function () { if (!went) { went = true; then(); } };
+      u.onend = go;
+      u.onerror = go;
+      utterance = u;
       window.speechSynthesis.speak(u);
-    } catch (e) { /* the text is on screen */ }
+      // "end" does not always come: go on after the time the words take.
+      setTimeout(go, 2500 + words.length * 90);
+    } catch (e) { then(); /* the text is on screen */ }
+  }
+
+  // sayAll says pieces ({key, text, lang, slow}) one after another: the
+  // family's recording of a piece when there is one, the device's voice
+  // otherwise, the words on screen always.
+  function sayAll(pieces) {
+    var my = talk;
+    var i = 0;
+    function more() {
+      if (my !== talk || i >= pieces.length) { return; }
+      var p = pieces[i++];
+      recording(p.key).then(function (buf) {
+        if (my !== talk) { return; }
+        if (buf && sound.speech && audio) {
+          try {
+            var src = audio.createBufferSource();
+            src.buffer = buf;
+            src.playbackRate.value = p.slow ? 0.9 : 1;
+            src.connect(audio.destination);
+            src.onended = function () { if (playing === src) { playing = null; } more(); };
+            playing = src;
+            root.setAttribute("data-heard", p.key);
+            src.start();
+            return;
+          } catch (e) { /* speak it instead */ }
+        }
+        synth(p.text, p.lang, p.slow, more);
+      });
+    }
+    more();
   }
 
   function hush() {
+    talk++;
+    if (playing) { try { playing.stop(); } catch (e) { /* already over */ } playing = null; }
     if (hasSpeech) { try { window.speechSynthesis.cancel(); } catch (e) { /* nothing to stop */ } }
   }
 
@@ -206,9 +282,15 @@
 
   function speakStep(s) {
     hush();
-    say(s.speak, plan.lang, s.new);
-    if (s.speak2 && plan.lang2) { say(s.speak2, plan.lang2, s.new); }
-    if (s.wait_tap) { say(text.relax_wait, plan.lang); }
+    var pieces = (s.clips || [{ text: s.speak }]).map(function (c) { return { key: c.key, text: c.text, lang: plan.lang, slow: s.new }; });
+    if (s.speak2 && plan.lang2) { pieces.push({ text: s.speak2, lang: plan.lang2, slow: s.new }); }
+    if (s.wait_tap) { pieces.push(phrase("relax_wait")); }
+    sayAll(pieces);
+  }
+
+  // phrase is one of the player's own lines, as a piece to say.
+  function phrase(name) {
+    return { key: (plan.phrases || {})[name], text: text[name], lang: plan.lang };
   }
 
   function next() {
@@ -242,11 +324,7 @@
     if (!startedAt) { startedAt = endedAt; }
     hush();
     chime();
-    if (how === "baby_declined") {
-      say(text.thanks, plan.lang);
-    } else {
-      say(text.end_spoken, plan.lang);
-    }
+    sayAll([phrase(how === "baby_declined" ? "thanks" : "end_spoken")]);
     unlock();
     $("summary-done").hidden = how !== "completed";
     $("summary-thanks").hidden = how !== "baby_declined";
@@ -338,7 +416,7 @@
     $("break-twice").hidden = recent < 2;
     $("btn-end").hidden = recent < 2;
     hush();
-    say(text.break_spoken, plan.lang);
+    sayAll([phrase("break_spoken")]);
     show("break", "break-h");
   });
 

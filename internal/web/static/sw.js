@@ -1,7 +1,9 @@
 // The service worker, served as /sw.js after its configuration line
 // (self.NURTURE: the version and the precache list; see pages_offline.go).
 // Hashed assets: cache first. Pages: network first, the cached copy when
-// there is no connection, else the offline page. The API is never cached.
+// there is no connection, else the offline page. The API is never cached,
+// but for the family's recordings a player fetches by content hash (?v=):
+// kept with the pages, so a session offline still speaks in their voice.
 // Update rule: a new version takes over at once unless a tab shows a
 // session player or the crying companion; a later page load asks again.
 "use strict";
@@ -95,6 +97,18 @@ function page(req, url) {
   });
 }
 
+// A recording never changes under its hash: the kept copy first.
+function recording(req) {
+  return caches.open(PAGES).then(function (c) {
+    return c.match(req.url).then(function (m) {
+      return m || fetch(req).then(function (res) {
+        if (res.status === 200) { c.put(req.url, res.clone()); }
+        return res;
+      });
+    });
+  });
+}
+
 self.addEventListener("fetch", function (ev) {
   var req = ev.request, url = new URL(req.url);
   if (req.method !== "GET" || url.origin !== self.location.origin) { return; }
@@ -102,5 +116,7 @@ self.addEventListener("fetch", function (ev) {
     ev.respondWith(caches.match(req).then(function (m) { return m || fetch(req); }));
   } else if (req.mode === "navigate" && url.pathname.indexOf("/api/") !== 0) {
     ev.respondWith(page(req, url));
+  } else if (/^\/api\/v1\/voice\/[^/]+$/.test(url.pathname) && url.searchParams.get("v") && !req.headers.has("range")) {
+    ev.respondWith(recording(req));
   }
 });

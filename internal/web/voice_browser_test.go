@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -158,4 +161,56 @@ func voiceItems(t *testing.T, a *apptest.App, token string) []voiceItem {
 		t.Fatalf("list: %v %s", err, r.Body)
 	}
 	return b.Items
+}
+
+// wavTone is a short WAV file (a tone), real audio a browser decodes.
+func wavTone(ms int) []byte {
+	const rate = 8000
+	n := rate * ms / 1000
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + 2*n))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1)) // PCM
+	le(uint16(1)) // mono
+	le(uint32(rate))
+	le(uint32(2 * rate))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(2 * n))
+	for i := range n {
+		le(int16(8000 * math.Sin(2*math.Pi*440*float64(i)/rate)))
+	}
+	return b.Bytes()
+}
+
+// TestBrowserOfflineVoice: the kept player keeps the family's recordings
+// it says, without the player ever being opened online, so a session with
+// no connection still speaks in the family's voice.
+func TestBrowserOfflineVoice(t *testing.T) {
+	a := apptest.New(t)
+	ann := a.Signup("ann@example.org", "Ann", "Martin")
+	baby := a.Baby(ann, "Lou", sesDaysAgo(100))
+	if r := a.Request("PUT", "/api/v1/voice/part:legs", ann.Token, http.Header{"Content-Type": {"audio/wav"}}, wavTone(400)); r.Status != http.StatusOK {
+		t.Fatalf("recording: %d %s", r.Status, r.Body)
+	}
+	link, pa := offbProxy(t, a)
+	ctx := sesBrowser(t, pa, "ann@example.org")
+	offbReady(t, ctx, pa, baby)
+	offbUntil(t, ctx, "the recording kept", `caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys())))).then(ls => ls.flat().some(r => r.url.includes("/api/v1/voice/part:legs?v=")))`, 20*time.Second)
+
+	offbNetwork(t, ctx, link, true)
+	offbGo(t, ctx, pa.URL+"/babies/"+baby+"/session?routine=quick_legs_feet&ask=1")
+	sesWaitVisible(t, ctx, "#btn-ask-yes", 10*time.Second)
+	sesClick(t, ctx, "#btn-ask-yes")
+	sesWaitVisible(t, ctx, "#btn-yes", 10*time.Second)
+	sesClick(t, ctx, "#btn-yes")
+	sesWaitVisible(t, ctx, "#screen-step", 5*time.Second)
+	sesClick(t, ctx, "#btn-skip")
+	sesWantText(t, ctx, "#step-part", "Legs")
+	offbUntil(t, ctx, "the recording played offline", `Promise.resolve(document.getElementById("player").getAttribute("data-heard") === "part:legs")`, 10*time.Second)
+	offbConsole(t, ctx)
 }

@@ -19,10 +19,25 @@ function busy() {
 function take() { return busy().then(function (b) { if (!b) { return self.skipWaiting(); } }); }
 
 // Each page on its own, so one failing page does not fail the install.
+// A kept player keeps the family's recordings it says too.
 function keepPage(url) {
   return fetch(url, { credentials: "same-origin" }).then(function (res) {
-    if (res.ok && !res.redirected) { return caches.open(PAGES).then(function (c) { return c.put(url, res); }); }
+    if (res.ok && !res.redirected) {
+      var copy = res.clone();
+      return caches.open(PAGES).then(function (c) { return c.put(url, res); }).then(function () {
+        return /\/session\?/.test(url) ? keepVoice(copy) : null;
+      });
+    }
   }).catch(function () { /* offline: the next visit caches it */ });
+}
+
+function keepVoice(res) {
+  return res.text().then(function (html) {
+    var re = /\/api\/v1\/voice\/[a-z0-9_:]+\?v=[0-9a-f]+/g, m, got = [];
+    html = html.replace(/\\\//g, "/");
+    while ((m = re.exec(html))) { got.push(recording(new Request(m[0], { credentials: "same-origin" }))); }
+    return Promise.all(got);
+  });
 }
 
 self.addEventListener("install", function (ev) {

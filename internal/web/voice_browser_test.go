@@ -65,6 +65,8 @@ func TestBrowserVoice(t *testing.T) {
 	sesGo(t, player, a.URL+"/babies/"+baby+"/session?routine=quick_legs_feet&ask=1", 200)
 	sesClick(t, player, "#btn-ask-yes")
 	sesWaitVisible(t, player, "#btn-yes", 10*time.Second)
+	sesWantText(t, player, "#own-voice", "1 phrase of this session is in your family's own voice")
+	sesPage(t, player, "voice-player-start")
 	sesClick(t, player, "#btn-yes")
 	sesWaitVisible(t, player, "#screen-step", 5*time.Second)
 	// Resting hands first (nothing recorded: the device says it), then

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"nurture/internal/domain"
+	"nurture/internal/voice"
 )
 
 // How an import is applied.
@@ -44,6 +45,10 @@ import (
 // ImportBatch is how many records one transaction of an import writes.
 const ImportBatch = 500
 
+// importBatchAudio ends a batch early once its recordings hold this many
+// bytes, so an import never holds much audio at once.
+const importBatchAudio = 4 << 20
+
 // MaxImportsRunning is how many imports one server process runs at once.
 const MaxImportsRunning = 2
 
@@ -67,6 +72,7 @@ type ImportRecord struct {
 	Session *domain.Session
 	Entry   *domain.Entry
 	Moment  *Moment
+	Voice   *Recording // with its audio
 }
 
 // ImportSource gives the checked records of an import in file order
@@ -241,7 +247,7 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 		}
 	}
 	batch := make([]ImportRecord, 0, ImportBatch)
-	first, n := 0, 0 // index of batch[0]; records seen
+	first, n, audio := 0, 0, 0 // index of batch[0]; records seen; bytes of audio in batch
 	flush := func() error {
 		var added, copied []int
 		err := s.tx(ctx, func(tx *txn) error {
@@ -277,7 +283,8 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 			}
 		}
 		first += len(batch)
-		batch = batch[:0]
+		clear(batch) // let the audio go
+		batch, audio = batch[:0], 0
 		return nil
 	}
 	err := src.Each(func(rec ImportRecord) error {
@@ -286,7 +293,10 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 		}
 		batch = append(batch, rec)
 		n++
-		if len(batch) == ImportBatch {
+		if rec.Voice != nil {
+			audio += len(rec.Voice.Audio)
+		}
+		if len(batch) == ImportBatch || audio >= importBatchAudio {
 			return flush()
 		}
 		return nil
@@ -438,8 +448,63 @@ func (r *importRun) apply(ctx context.Context, tx *txn, rec ImportRecord) (added
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO massage_moments (id, family_id, baby_id, label, weekdays, time_of_day, duration_min, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), m.ID, r.family, m.BabyID, m.Label, encodeWeekdays(m.Weekdays), m.TimeOfDay, m.DurationMin, m.CreatedBy, ms(m.CreatedAt))
 		return err == nil, copied, wrap(err)
+	case rec.Voice != nil:
+		v := *rec.Voice
+		v.FamilyID = r.family
+		v.UserID = r.who(v.UserID)
+		if v.ID, copied, err = r.idHere(ctx, tx, "voice_recordings", v.ID); err != nil {
+			return false, false, err
+		}
+		fam, err := r.ownerOf(ctx, tx, "voice_recordings", v.ID)
+		switch {
+		case err != nil:
+			return false, false, err
+		case fam == r.family:
+			return false, copied, nil
+		case fam != "":
+			return false, false, wrap(ErrConflict)
+		}
+		added, err := s.addImportedRecording(ctx, tx, v)
+		return added, copied, wrap(err)
 	}
 	return false, false, nil
+}
+
+// addImportedRecording stores a recording of an import unless its member
+// has one of the key already (an import never replaces what is kept),
+// within the family's limit (ErrVoiceFull). It stays the family's choice
+// only when no other voice of the key is chosen. The size and hash are
+// the audio's own, whatever the file said.
+func (s *Store) addImportedRecording(ctx context.Context, tx *txn, v Recording) (bool, error) {
+	if err := s.lockFamily(ctx, tx, v.FamilyID); err != nil {
+		return false, err
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM voice_recordings WHERE family_id = ? AND phrase_key = ? AND user_id = ?`),
+		v.FamilyID, v.Key, v.UserID).Scan(&n)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	used, err := s.voiceUsed(ctx, tx, v.FamilyID, "", "")
+	if err != nil {
+		return false, err
+	}
+	if used+int64(len(v.Audio)) > voice.MaxFamilyBytes {
+		return false, ErrVoiceFull
+	}
+	chosen := 0
+	if v.Chosen {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM voice_recordings WHERE family_id = ? AND phrase_key = ? AND chosen = 1`),
+			v.FamilyID, v.Key).Scan(&n); err != nil {
+			return false, err
+		}
+		if n == 0 {
+			chosen = 1
+		}
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO voice_recordings (`+recordingCols+`, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		v.ID, v.FamilyID, v.UserID, v.Key, v.ContentType, len(v.Audio), AudioHash(v.Audio), chosen, ms(v.RecordedAt), v.Audio)
+	return err == nil, err
 }
 
 // undo deletes, in batches, every record this import added, reading the
@@ -500,6 +565,8 @@ func (r *importRun) undo(src ImportSource) error {
 			dels = append(dels, del{tbl, id(rec.Entry.ID)})
 		case rec.Moment != nil:
 			dels = append(dels, del{"massage_moments", id(rec.Moment.ID)})
+		case rec.Voice != nil:
+			dels = append(dels, del{"voice_recordings", id(rec.Voice.ID)})
 		}
 		if len(dels) == ImportBatch {
 			return flush()

@@ -17,11 +17,34 @@ type Snapshot struct {
 	Sessions []domain.Session
 	Entries  []domain.Entry // touch, sleep and crying
 	Moments  []Moment       // massage moments for the calendar
+	Voice    []Recording    // the family's recorded prompts
 }
 
 // Export reads a family's whole data in one read transaction, so the
-// snapshot is consistent even while others write.
+// snapshot is consistent even while others write; the recordings come
+// with their audio.
 func (s *Store) Export(ctx context.Context, familyID string) (Snapshot, error) {
+	return s.export(ctx, familyID, true)
+}
+
+// ExportWithoutAudio is Export with the recordings' audio left out: the
+// export file reads each with ExportedRecording as it writes it, so that a
+// family's megabytes of audio are never held at once.
+func (s *Store) ExportWithoutAudio(ctx context.Context, familyID string) (Snapshot, error) {
+	return s.export(ctx, familyID, false)
+}
+
+// ExportedRecording reads one of the family's recordings with its audio,
+// by id; ErrNotFound when it was deleted since.
+func (s *Store) ExportedRecording(ctx context.Context, familyID, id string) (Recording, error) {
+	r, err := scanRecording(s.r.QueryRowContext(ctx, s.q(`SELECT `+recordingCols+`, audio FROM voice_recordings WHERE family_id = ? AND id = ?`), familyID, id), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return r, err
+}
+
+func (s *Store) export(ctx context.Context, familyID string, audio bool) (Snapshot, error) {
 	var snap Snapshot
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d == Postgres {
@@ -96,6 +119,26 @@ func (s *Store) Export(ctx context.Context, familyID string) (Snapshot, error) {
 		snap.Moments = append(snap.Moments, m)
 	}
 	rows.Close()
+	cols := recordingCols
+	if audio {
+		cols += `, audio`
+	}
+	rows, err = tx.QueryContext(ctx, s.q(`SELECT `+cols+` FROM voice_recordings WHERE family_id = ? ORDER BY recorded_at, id`), familyID)
+	if err != nil {
+		return snap, err
+	}
+	for rows.Next() {
+		r, err := scanRecording(rows, audio)
+		if err != nil {
+			rows.Close()
+			return snap, err
+		}
+		snap.Voice = append(snap.Voice, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return snap, err
+	}
 	return snap, tx.Commit()
 }
 
@@ -215,6 +258,11 @@ func (src snapshotSource) Each(fn func(ImportRecord) error) error {
 	}
 	for i := range sn.Moments {
 		if err := fn(ImportRecord{Where: fmt.Sprintf("moments[%d]", i), Moment: &sn.Moments[i]}); err != nil {
+			return err
+		}
+	}
+	for i := range sn.Voice {
+		if err := fn(ImportRecord{Where: fmt.Sprintf("voice[%d]", i), Voice: &sn.Voice[i]}); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,7 @@ func (h *Handler) exportFamily(w http.ResponseWriter, r *http.Request, id domain
 	case "", "json":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
-		if err := export.Write(w, doc); err != nil {
+		if err := export.Write(w, doc, h.Cases.ExportAudio(r.Context(), id.Family.ID)); err != nil {
 			h.Log.Error("export", "err", err)
 		}
 	case "csv":

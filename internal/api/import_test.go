@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,6 +25,7 @@ import (
 	"nurture/internal/export"
 	"nurture/internal/route"
 	"nurture/internal/store"
+	"nurture/internal/voice"
 )
 
 // peakHeap runs fn and returns how far the heap grew above where it was,
@@ -142,6 +145,113 @@ func TestImportHostileFileMemoryBounded(t *testing.T) {
 	}
 	if r := a.API("GET", "/api/v1/babies", f.Token, nil); strings.Contains(r.Body, "Lou") {
 		t.Fatal("a refused import left a baby")
+	}
+}
+
+// Recordings are the longest records, and a file's may add up to more
+// than a family keeps: a file of forty 1 MiB recordings (56 MB) is refused
+// at the one past the family's 32 MiB, one 60 MB recording at once, and
+// the heap grows by a few recordings' worth, never by the file's audio.
+func TestImportHostileVoiceMemoryBounded(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(10)) // little slack: the peak is what is held
+	a := apptest.New(t)
+	f := a.Signup("ann@example.org", "Ann", "Martin")
+	audio := make([]byte, voice.MaxBytes)
+	copy(audio, "OggS")
+	record := func(w *bufio.Writer, b64 func(w *bufio.Writer)) {
+		fmt.Fprintf(w, `{"id":"%s","key":"part:legs","caregiver_id":"%s","content_type":"audio/ogg","chosen":false,"recorded_at":"2026-01-01T00:00:00Z","audio":"`,
+			uuid.NewString(), f.UserID)
+		b64(w)
+		w.WriteString(`"}`)
+	}
+	cases := []struct {
+		name, want string
+		body       func(w *bufio.Writer)
+	}{
+		{"more than a family keeps", "voice[32].audio", func(w *bufio.Writer) {
+			for i := range 40 {
+				if i > 0 {
+					w.WriteByte(',')
+				}
+				record(w, func(w *bufio.Writer) {
+					e := base64.NewEncoder(base64.StdEncoding, w)
+					e.Write(audio)
+					e.Close()
+				})
+			}
+			w.WriteString("]}")
+		}},
+		{"one huge recording", "voice[0]", func(w *bufio.Writer) {
+			record(w, func(w *bufio.Writer) {
+				w.WriteString("T2dnUw") // OggS
+				for range 60 << 20 {
+					w.WriteByte('A')
+				}
+			})
+			w.WriteString("]}")
+		}},
+	}
+	for _, tc := range cases {
+		var status int
+		var body string
+		grew := peakHeap(func() {
+			req, _ := http.NewRequest("POST", a.URL+"/api/v1/import", hostile(`{"format":"nurture-export","version":1,"voice":[`, tc.body))
+			req.Header.Set("Authorization", "Bearer "+f.Token)
+			req.Header.Set("Content-Type", "application/json")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			status, body = res.StatusCode, string(b)
+		})
+		t.Logf("%s: heap grew by %.1f MiB at most; %d %.160s", tc.name, float64(grew)/(1<<20), status, body)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s, want 422 naming %s", tc.name, status, body, tc.want)
+		}
+		// A few recordings' worth, not the 32 MiB of audio the first file
+		// holds before the one refused.
+		if grew > 16<<20 {
+			t.Errorf("%s: the heap grew by %d MiB (16 MiB at most)", tc.name, grew>>20)
+		}
+	}
+	if used, err := a.Store.VoiceUsed(context.Background(), f.FamilyID); err != nil || used != 0 {
+		t.Fatalf("a refused import left %d bytes of recordings (%v)", used, err)
+	}
+}
+
+// The export of a family with its 32 MiB of recordings writes them one at
+// a time: the heap grows by a few recordings' worth, where the whole
+// document with its base64 and indented copies was over 100 MiB.
+func TestExportVoiceMemoryBounded(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(10)) // little slack: the peak is what is held
+	a := apptest.New(t)
+	f := a.Signup("ann@example.org", "Ann", "Martin")
+	audio := make([]byte, voice.MaxBytes)
+	copy(audio, "OggS")
+	for i := range voice.MaxFamilyBytes / voice.MaxBytes {
+		if _, err := a.Store.PutRecording(context.Background(), f.FamilyID, f.UserID, fmt.Sprintf("phrase:p%d", i), "audio/ogg", audio, apptest.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int64
+	grew := peakHeap(func() {
+		req, _ := http.NewRequest("GET", a.URL+"/api/v1/export", nil)
+		req.Header.Set("Authorization", "Bearer "+f.Token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	})
+	t.Logf("export of %.1f MB: heap grew by %.1f MiB at most", float64(n)/1e6, float64(grew)/(1<<20))
+	if n < voice.MaxFamilyBytes*4/3 {
+		t.Fatalf("the export is %d bytes, less than its recordings in base64", n)
+	}
+	if grew > 16<<20 {
+		t.Errorf("the heap grew by %d MiB (16 MiB at most)", grew>>20)
 	}
 }
 

@@ -70,12 +70,20 @@ func (c *Cases) DeleteEntry(ctx context.Context, t domain.EntryType, familyID, b
 }
 
 // Export is everything the family owns, as the export document, and the
-// day it was made in the family's time zone (for the file's name).
+// day it was made in the family's time zone (for the file's name). The
+// recordings come without their audio: export.Write reads each with
+// ExportAudio as it writes it.
 func (c *Cases) Export(ctx context.Context, f domain.Family) (export.Document, string, error) {
-	snap, err := c.Store.Export(ctx, f.ID)
+	snap, err := c.Store.ExportWithoutAudio(ctx, f.ID)
 	if err != nil {
 		return export.Document{}, "", err
 	}
 	now := c.Now()
 	return export.Build(snap, now), now.In(f.Location()).Format(time.DateOnly), nil
+}
+
+// ExportAudio reads the family's recordings one at a time for
+// export.Write.
+func (c *Cases) ExportAudio(ctx context.Context, familyID string) export.AudioFunc {
+	return func(id string) (store.Recording, error) { return c.Store.ExportedRecording(ctx, familyID, id) }
 }

@@ -19,10 +19,11 @@ const MaxImport = 64 << 20
 // Checks are what an imported document is checked against.
 func (c *Cases) Checks() export.Checks {
 	return export.Checks{
-		KnownStroke:  func(id string) bool { _, ok := c.Library.Stroke(id); return ok },
-		KnownRoutine: func(id string) bool { _, ok := c.Library.Routine(id); return ok },
-		Locales:      c.Locales,
-		Now:          c.Now(),
+		KnownStroke:   func(id string) bool { _, ok := c.Library.Stroke(id); return ok },
+		KnownRoutine:  func(id string) bool { _, ok := c.Library.Routine(id); return ok },
+		KnownVoiceKey: c.KnownVoiceKey,
+		Locales:       c.Locales,
+		Now:           c.Now(),
 	}
 }
 
@@ -105,6 +106,8 @@ func ImportText(p *i18n.Printer, f domain.Family, err error, now time.Time) (msg
 		return p.T("export.error.at", "Where", ie.Record, "What", OverlapText(p, f, o, now)), true
 	case errors.As(err, &ie) && errors.Is(err, store.ErrConflict):
 		return p.T("export.error.at", "Where", ie.Record, "What", p.T("api.id_taken")), true
+	case errors.As(err, &ie) && errors.Is(err, store.ErrVoiceFull):
+		return p.T("export.error.at", "Where", ie.Record, "What", p.T("export.error.voice_full")), true
 	case errors.As(err, &ie) && errors.Is(err, store.ErrNotFound):
 		return p.T("export.error.at", "Where", ie.Record, "What", p.T("export.error.unknown_baby")), true
 	}

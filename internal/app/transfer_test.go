@@ -45,6 +45,8 @@ func TestImportFaults(t *testing.T) {
 		{&export.Problem{Where: "touch[3].started_at", What: "error.required"}, app.ImportInvalid, "touch[3].started_at", "touch[3].started_at"},
 		{&store.ImportError{Record: "touch 3f1e", Err: overlap}, app.ImportInvalid, "from yesterday, 08:00 to 08:40", "(hier à 08:00 – 08:40)"},
 		{&store.ImportError{Record: "sessions[1]", Err: store.ErrConflict}, app.ImportInvalid, "sessions[1]", "sessions[1]"},
+		{&store.ImportError{Record: "voice[4]", Err: store.ErrVoiceFull}, app.ImportInvalid, "voice[4]: The family's recordings would take more than the 32 MB", "voice[4] : Les enregistrements de la famille dépasseraient les 32 Mo"},
+		{&export.Problem{Where: "voice[40].audio", What: "export.error.voice_too_much"}, app.ImportInvalid, "more than 32 MB of recordings", "plus de 32 Mo d’enregistrements"},
 		{errors.New("disk full"), app.ImportInternal, "", ""},
 	}
 	for _, tc := range tests {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"nurture/internal/app"
 	"nurture/internal/config"
 	"nurture/internal/content"
 	"nurture/internal/export"
@@ -56,7 +57,7 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	snap, err := st.Export(ctx, familyID)
+	snap, err := st.ExportWithoutAudio(ctx, familyID)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no family with id %s", familyID)
 	} else if err != nil {
@@ -73,7 +74,7 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 	if csv {
 		err = export.WriteCSVZip(w, doc)
 	} else {
-		err = export.Write(w, doc)
+		err = export.Write(w, doc, func(id string) (store.Recording, error) { return st.ExportedRecording(ctx, familyID, id) })
 	}
 	bar.Finish()
 	if err := errors.Join(err, f.Sync(), f.Close()); err != nil {
@@ -102,11 +103,7 @@ func importCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	ck := export.Checks{
-		KnownStroke:  func(id string) bool { _, ok := lib.Stroke(id); return ok },
-		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
-		Locales:      cat.Locales(), Now: time.Now(),
-	}
+	ck := app.New(nil, lib, cat.Locales(), time.Now).Checks()
 	// Checked whole first, record by record into a temporary file, so a
 	// file of any size is read in little memory and refused before
 	// anything is stored.

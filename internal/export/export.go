@@ -4,7 +4,11 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"time"
 
@@ -33,6 +37,21 @@ type Document struct {
 	Sleep      []Entry   `json:"sleep"`
 	Crying     []Entry   `json:"crying"`
 	Moments    []Moment  `json:"moments"`
+	// Voice is the family's recorded prompts, absent in files made before
+	// them. Write puts it last, one record at a time.
+	Voice []Voice `json:"voice,omitempty"`
+}
+
+// Voice is a member's recording of one prompt ("part:legs",
+// "stroke:…", "phrase:…"); Audio is base64 in the file.
+type Voice struct {
+	ID          string `json:"id"`
+	Key         string `json:"key"`
+	CaregiverID string `json:"caregiver_id"`
+	ContentType string `json:"content_type"`
+	Chosen      bool   `json:"chosen"`
+	RecordedAt  string `json:"recorded_at"`
+	Audio       []byte `json:"audio"`
 }
 
 // Moment is a chosen massage moment, shared in the calendar feed.
@@ -187,7 +206,14 @@ func Build(snap store.Snapshot, now time.Time) Document {
 		}
 		d.Moments = append(d.Moments, x)
 	}
+	for _, r := range snap.Voice {
+		d.Voice = append(d.Voice, voiceOf(r))
+	}
 	return d
+}
+
+func voiceOf(r store.Recording) Voice {
+	return Voice{ID: r.ID, Key: r.Key, CaregiverID: r.UserID, ContentType: r.ContentType, Chosen: r.Chosen, RecordedAt: ts(r.RecordedAt), Audio: r.Audio}
 }
 
 func nonNil(s []string) []string {
@@ -197,11 +223,64 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// Write encodes the document, indented so a person can read it.
-func Write(w io.Writer, d Document) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
+// AudioFunc reads one of the family's recordings again, with its audio
+// (store.ExportedRecording); store.ErrNotFound when it is gone.
+type AudioFunc func(id string) (store.Recording, error)
+
+// Write encodes the document, indented so a person can read it. The
+// voice records come last, one at a time: with audio not nil, each is read
+// again with its audio just before it is written (one deleted since is
+// left out), and its base64 goes straight to w, so that the family's
+// megabytes of audio are never all held nor copied; with nil, d.Voice is
+// written as it is.
+func Write(w io.Writer, d Document, audio AudioFunc) error {
+	list := d.Voice
+	d.Voice = nil
+	head, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	// head ends with "\n}": the voice section goes before the brace.
+	bw := bufio.NewWriter(w)
+	bw.Write(head[:len(head)-2])
+	bw.WriteString(",\n  \"voice\": [")
+	n := 0
+	for _, v := range list {
+		if audio != nil {
+			r, err := audio(v.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			v = voiceOf(r)
+		}
+		sound := v.Audio
+		v.Audio = []byte{}
+		b, err := json.MarshalIndent(v, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		// Audio is the last field: its empty string is the last "".
+		i := bytes.LastIndex(b, []byte(`""`)) + 1
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		n++
+		bw.WriteString("\n    ")
+		bw.Write(b[:i])
+		enc := base64.NewEncoder(base64.StdEncoding, bw)
+		enc.Write(sound)
+		enc.Close()
+		if _, err := bw.Write(b[i:]); err != nil {
+			return err
+		}
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 // Problem is the first thing wrong with a file, with where it is.
@@ -215,8 +294,11 @@ func (p *Problem) Error() string { return p.Where + ": " + p.What }
 // Checks are what a document is checked against.
 type Checks struct {
 	KnownStroke, KnownRoutine func(id string) bool
-	Locales                   []string // languages the app supports
-	Now                       time.Time
+	// KnownVoiceKey says whether a recording's key names a prompt the
+	// app says (voice.Known over the library).
+	KnownVoiceKey func(key string) bool
+	Locales       []string // languages the app supports
+	Now           time.Time
 }
 
 // checker collects the first problem while converting.

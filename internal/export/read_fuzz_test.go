@@ -2,11 +2,13 @@ package export_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
+	"nurture/internal/app"
 	"nurture/internal/apptest"
 	"nurture/internal/content"
 	"nurture/internal/export"
@@ -23,6 +25,9 @@ func FuzzRead(f *testing.F) {
 	a.Join(fam, "bob@example.org", "Bob", "caregiver", "father")
 	baby := a.Baby(fam, "Lou", "2026-09-01")
 	a.SeedLogs(fam, baby, 1)
+	if _, err := a.Store.PutRecording(context.Background(), fam.FamilyID, fam.UserID, "phrase:end", "audio/ogg", []byte("OggS\x00tiny"), apptest.Now()); err != nil {
+		f.Fatal(err)
+	}
 	r := a.API("GET", "/api/v1/export", fam.Token, nil)
 	if r.Status != http.StatusOK {
 		f.Fatalf("export: %d %s", r.Status, r.Body)
@@ -56,11 +61,7 @@ func FuzzRead(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	ck := export.Checks{
-		KnownStroke:  func(id string) bool { _, ok := lib.Stroke(id); return ok },
-		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
-		Locales:      cat.Locales(), Now: apptest.Now(),
-	}
+	ck := app.New(nil, lib, cat.Locales(), apptest.Now).Checks()
 	f.Fuzz(func(t *testing.T, at uint32, cut uint16, insert []byte, whole bool) {
 		b := insert
 		if !whole {
@@ -77,16 +78,17 @@ func FuzzRead(f *testing.F) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := export.Write(&buf, d); err != nil {
+		if err := export.Write(&buf, d, nil); err != nil {
 			t.Fatalf("write an accepted document: %v", err)
 		}
 		_, again, err := export.Read(&buf, ck)
 		if err != nil {
 			t.Fatalf("an accepted document does not read back: %v\n%s", err, buf.Bytes())
 		}
-		if len(again.Babies) != len(snap.Babies) || len(again.Sessions) != len(snap.Sessions) || len(again.Entries) != len(snap.Entries) || len(again.Members) != len(snap.Members) {
-			t.Fatalf("read back %d/%d/%d/%d records, want %d/%d/%d/%d", len(again.Babies), len(again.Sessions), len(again.Entries), len(again.Members),
-				len(snap.Babies), len(snap.Sessions), len(snap.Entries), len(snap.Members))
+		if len(again.Babies) != len(snap.Babies) || len(again.Sessions) != len(snap.Sessions) || len(again.Entries) != len(snap.Entries) || len(again.Members) != len(snap.Members) ||
+			len(again.Voice) != len(snap.Voice) {
+			t.Fatalf("read back %d/%d/%d/%d/%d records, want %d/%d/%d/%d/%d", len(again.Babies), len(again.Sessions), len(again.Entries), len(again.Members), len(again.Voice),
+				len(snap.Babies), len(snap.Sessions), len(snap.Entries), len(snap.Members), len(snap.Voice))
 		}
 	})
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"nurture/internal/app"
 	"nurture/internal/apptest"
 	"nurture/internal/content"
 	"nurture/internal/export"
@@ -22,18 +24,14 @@ func checks(t *testing.T) export.Checks {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return export.Checks{
-		KnownStroke:  func(id string) bool { _, ok := lib.Stroke(id); return ok },
-		KnownRoutine: func(id string) bool { _, ok := lib.Routine(id); return ok },
-		Locales:      cat.Locales(), Now: apptest.Now(),
-	}
+	return app.New(nil, lib, cat.Locales(), apptest.Now).Checks()
 }
 
 // seeded makes a family with two caregivers, two babies (one archived)
 // and a few days of every log.
 func seeded(t *testing.T, a *apptest.App) apptest.Family {
 	f := a.Signup("ann@example.org", "Ann", "Martin")
-	a.Join(f, "bob@example.org", "Bob", "caregiver", "father")
+	bob := a.Join(f, "bob@example.org", "Bob", "caregiver", "father")
 	b1 := a.Baby(f, "Lou", "2026-09-01")
 	b2 := a.Baby(f, "Max", "2025-01-01")
 	a.SeedLogs(f, b1, 3)
@@ -51,7 +49,35 @@ func seeded(t *testing.T, a *apptest.App) apptest.Family {
 	if r := b.Post("/babies/"+b1+"/reminders", map[string][]string{"label": {"after the bath"}, "days": {"MO", "TH"}, "time": {"19:30"}, "duration": {"15"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("add moment: %d %s", r.Status, r.Body)
 	}
+	// Recordings of both voices, Bob's chosen, one longer than any other
+	// record may be.
+	ctx := context.Background()
+	for _, v := range voices(bob.UserID, f.UserID) {
+		if _, err := a.Store.PutRecording(ctx, f.FamilyID, v.user, v.key, v.typ, v.audio, apptest.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Store.ChooseVoice(ctx, f.FamilyID, bob.UserID, "part:legs"); err != nil {
+		t.Fatal(err)
+	}
 	return f
+}
+
+type recorded struct {
+	user, key, typ string
+	audio          []byte
+}
+
+// voices are the recordings seeded puts: byte patterns of the declared
+// types, one of 300 KiB.
+func voices(bob, ann string) []recorded {
+	long := append([]byte{0x1A, 0x45, 0xDF, 0xA3}, bytes.Repeat([]byte{0, 1, 2, 0xFF, '"', '\\'}, 50<<10)...)
+	return []recorded{
+		{ann, "part:legs", "audio/webm", long},
+		{bob, "part:legs", "audio/ogg", []byte("OggS bob's legs")},
+		{ann, "stroke:toe_roll", "audio/mpeg", []byte("ID3 toe roll")},
+		{ann, "phrase:end", "audio/wav", []byte("RIFF\x00\x00\x00\x00WAVE the end")},
+	}
 }
 
 // exported fetches the JSON export without its export time.
@@ -78,6 +104,16 @@ func roundTrip(t *testing.T, from, to func(t testing.TB) *store.Store) {
 	doc, snap, err := export.Read(bytes.NewReader(raw), checks(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The recordings come back byte for byte.
+	if len(doc.Voice) != 4 || len(snap.Voice) != 4 {
+		t.Fatalf("%d voice records read, want 4", len(doc.Voice))
+	}
+	for _, v := range voices(snap.Members[1].UserID, snap.Members[0].UserID) {
+		i := slices.IndexFunc(snap.Voice, func(r store.Recording) bool { return r.UserID == v.user && r.Key == v.key })
+		if i < 0 || !bytes.Equal(snap.Voice[i].Audio, v.audio) || snap.Voice[i].ContentType != v.typ || snap.Voice[i].Chosen != (v.user == snap.Members[1].UserID) {
+			t.Fatalf("%s of %s read back as %+v", v.key, v.user, snap.Voice)
+		}
 	}
 	res, err := dst.Import(context.Background(), doc.Family.ID, snap, true, nil)
 	if err != nil {
@@ -109,7 +145,7 @@ func roundTrip(t *testing.T, from, to func(t testing.TB) *store.Store) {
 	if !bytes.Equal(a, c) {
 		t.Fatalf("exports differ after a round trip:\n%s\n---\n%s", a, c)
 	}
-	if !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) || !strings.Contains(string(a), `"readiness": "go"`) || !strings.Contains(string(a), `"after the bath"`) {
+	if !strings.Contains(string(a), `"phrase:end"`) || !strings.Contains(string(a), `"toe_roll"`) || !strings.Contains(string(a), `"needs_checked"`) || !strings.Contains(string(a), `"readiness": "go"`) || !strings.Contains(string(a), `"after the bath"`) {
 		t.Fatalf("export misses data:\n%.500s", a)
 	}
 }

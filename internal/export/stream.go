@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
@@ -14,19 +15,25 @@ import (
 	"nurture/internal/calendar"
 	"nurture/internal/domain"
 	"nurture/internal/store"
+	"nurture/internal/voice"
 )
 
 // Limits of an import file. The reader decodes one record at a time and
 // never holds more than a few records' bytes, so what an import costs in
-// memory does not grow with the file: see TestReadHostileFilesBounded.
+// memory does not grow with the file: see TestImportHostileFileMemoryBounded
+// in package api.
 const (
-	// MaxRecords is the most records (members, babies, sessions, entries
-	// and moments together) one file may hold: years of a busy family's
-	// logging are a few tens of thousands.
+	// MaxRecords is the most records (members, babies, sessions, entries,
+	// moments and recordings together) one file may hold: years of a busy
+	// family's logging are a few tens of thousands.
 	MaxRecords = 200_000
 	// MaxRecordBytes is the longest one record (or any one value: a key,
 	// the family, a run of spaces) may be in the file.
 	MaxRecordBytes = 64 << 10
+	// MaxVoiceRecordBytes is the longest one voice record may be: its
+	// audio in base64 and a little more for the other fields. The audio
+	// of all of them is bounded by voice.MaxFamilyBytes.
+	MaxVoiceRecordBytes = (voice.MaxBytes+2)/3*4 + 4<<10
 	// MaxBabies and MaxMembers bound what the reader remembers while it
 	// checks the records naming them.
 	MaxBabies  = 1_000
@@ -121,6 +128,8 @@ type streamer struct {
 	babies  map[string]bool
 	pending map[string]ref // babies named before they came
 	records int
+	audio   int   // bytes of recordings so far
+	max     int64 // the longest the next value may be
 	fn      func(raw any, rec store.ImportRecord) error
 }
 
@@ -148,7 +157,7 @@ func (st *streamer) babyRef(c *checker, where, id string) {
 }
 
 // arm lets the decoder read the next value.
-func (st *streamer) arm() { st.w.limit = st.dec.InputOffset() + MaxRecordBytes }
+func (st *streamer) arm() { st.w.limit = st.dec.InputOffset() + st.max }
 
 // problem turns a decoding error at where into what the caller reports.
 func (st *streamer) problem(where string, err error) error {
@@ -195,7 +204,7 @@ func stream(r io.Reader, ck Checks, fn func(raw any, rec store.ImportRecord) err
 	w := &window{r: r}
 	dec := json.NewDecoder(w)
 	dec.DisallowUnknownFields()
-	st := &streamer{dec: dec, w: w, ck: ck, seen: map[string]bool{}, babies: map[string]bool{}, pending: map[string]ref{}, fn: fn}
+	st := &streamer{dec: dec, w: w, ck: ck, seen: map[string]bool{}, babies: map[string]bool{}, pending: map[string]ref{}, max: MaxRecordBytes, fn: fn}
 	err := st.document()
 	return st.fam, st.family, err
 }
@@ -258,7 +267,7 @@ func (st *streamer) document() error {
 			if err := st.checkFamily(); err != nil {
 				return err
 			}
-		case "members", "babies", "sessions", "touch", "sleep", "crying", "moments":
+		case "members", "babies", "sessions", "touch", "sleep", "crying", "moments", "voice":
 			if err := st.section(key); err != nil {
 				return err
 			}
@@ -366,6 +375,12 @@ func (st *streamer) section(key string) error {
 			if err = st.decode(where, &m); err == nil {
 				raw = m
 				rec, err = st.moment(where, m)
+			}
+		case "voice":
+			var v Voice
+			if err = st.decodeVoice(where, &v); err == nil {
+				raw = v
+				rec, err = st.voice(where, v)
 			}
 		}
 		if err != nil {
@@ -488,6 +503,49 @@ func (st *streamer) moment(w string, m Moment) (store.ImportRecord, error) {
 	return c.done(store.ImportRecord{Where: w, Moment: x})
 }
 
+// decodeVoice reads a voice record, which may be as long as its audio.
+func (st *streamer) decodeVoice(where string, v *Voice) error {
+	st.max = MaxVoiceRecordBytes
+	defer func() { st.max = MaxRecordBytes }()
+	st.arm()
+	err := st.dec.Decode(v)
+	var b64 base64.CorruptInputError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &b64):
+		return &Problem{where + ".audio", "export.error.voice_audio"}
+	case errors.Is(err, errTooLong) && st.w.err == nil:
+		return &Problem{where, "export.error.voice_large"}
+	}
+	return st.problem(where, err)
+}
+
+func (st *streamer) voice(w string, v Voice) (store.ImportRecord, error) {
+	c := &checker{}
+	c.id(w+".id", v.ID)
+	if st.ck.KnownVoiceKey == nil || !st.ck.KnownVoiceKey(v.Key) {
+		c.fail(w+".key", "export.error.voice_key")
+	}
+	c.id(w+".caregiver_id", v.CaregiverID)
+	if !slices.Contains(voice.Types, v.ContentType) {
+		c.fail(w+".content_type", "export.error.voice_type")
+	}
+	switch {
+	case len(v.Audio) > voice.MaxBytes:
+		c.fail(w+".audio", "export.error.voice_large")
+	case !voice.Sniff(v.ContentType, v.Audio):
+		c.fail(w+".audio", "export.error.voice_audio")
+	}
+	// Bounds what the spool may hold, whatever the number of records.
+	if st.audio += len(v.Audio); st.audio > voice.MaxFamilyBytes {
+		c.fail(w+".audio", "export.error.voice_too_much")
+	}
+	x := &store.Recording{ID: v.ID, FamilyID: st.family.ID, UserID: v.CaregiverID, Key: v.Key, ContentType: v.ContentType,
+		Bytes: len(v.Audio), SHA256: store.AudioHash(v.Audio), Chosen: v.Chosen, RecordedAt: c.time(w+".recorded_at", v.RecordedAt), Audio: v.Audio}
+	return c.done(store.ImportRecord{Where: w, Voice: x})
+}
+
 // Read decodes a document and checks it whole, keeping every record in
 // memory: for tests and trusted files. An import reads with ReadSpool.
 // The error is a *Problem naming the first problem found, or a
@@ -519,6 +577,9 @@ func Read(r io.Reader, ck Checks) (Document, store.Snapshot, error) {
 		case Moment:
 			d.Moments = append(d.Moments, v)
 			snap.Moments = append(snap.Moments, *rec.Moment)
+		case Voice:
+			d.Voice = append(d.Voice, v)
+			snap.Voice = append(snap.Voice, *rec.Voice)
 		}
 		return nil
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"nurture/internal/app"
@@ -66,6 +67,9 @@ func (h *Handler) voiceError(w http.ResponseWriter, r *http.Request, err error) 
 		h.invalid(w, r, domain.FieldErrors{"audio": "voice.error.not_audio"})
 	case errors.Is(err, app.ErrRecordingTooLarge) || route.TooLarge(err):
 		h.error(w, r, http.StatusRequestEntityTooLarge, "voice.error.too_large", "MiB", voice.MaxBytes>>20)
+	case errors.Is(err, app.ErrUploadsBusy):
+		w.Header().Set("Retry-After", "5")
+		h.error(w, r, http.StatusServiceUnavailable, "voice.error.busy")
 	case errors.Is(err, store.ErrVoiceFull):
 		h.error(w, r, http.StatusRequestEntityTooLarge, "voice.error.full", "MiB", voice.MaxFamilyBytes>>20)
 	case errors.Is(err, app.ErrNotMember):
@@ -79,7 +83,8 @@ func (h *Handler) voiceError(w http.ResponseWriter, r *http.Request, err error) 
 
 // getVoice serves a recording: the one the player plays, or a member's
 // (?caregiver=). With ?v= naming its content hash it may be cached for
-// good; otherwise the browser asks again with its ETag. Ranges are served
+// good (another hash is 404); otherwise the browser asks again with its
+// ETag. Ranges are served
 // (Safari plays audio only through them).
 func (h *Handler) getVoice(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 	key := r.PathValue("key")
@@ -92,12 +97,19 @@ func (h *Handler) getVoice(w http.ResponseWriter, r *http.Request, id domain.Ide
 		h.fail(w, r, err)
 		return
 	}
+	// A URL naming another hash is an older recording: gone, so a cache
+	// never keeps this one under that name.
+	v := r.URL.Query().Get("v")
+	if v != "" && !strings.HasPrefix(rec.SHA256, v) {
+		h.error(w, r, http.StatusNotFound, "api.not_found")
+		return
+	}
 	hd := w.Header()
 	hd.Set("Content-Type", rec.ContentType)
 	hd.Set("ETag", `"`+rec.SHA256+`"`)
 	// A family's recording is never a page: nothing in it may run.
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	if v := r.URL.Query().Get("v"); v != "" && len(v) <= len(rec.SHA256) && rec.SHA256[:len(v)] == v {
+	if v != "" {
 		hd.Set("Cache-Control", "private, max-age=31536000, immutable")
 	} else {
 		hd.Set("Cache-Control", "private, no-cache")

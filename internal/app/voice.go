@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"time"
 
 	"nurture/internal/content"
 	"nurture/internal/domain"
@@ -22,7 +23,19 @@ var (
 	ErrNotAudio = errors.New("app: the body is not audio of its declared type")
 	// ErrRecordingTooLarge: over voice.MaxBytes.
 	ErrRecordingTooLarge = errors.New("app: the recording is too large")
+	// ErrUploadsBusy: MaxUploadsRunning recordings are arriving already.
+	ErrUploadsBusy = errors.New("app: too many recordings are arriving at once")
 )
+
+// MaxUploadsRunning is how many recordings one server reads at once: each
+// holds up to voice.MaxBytes while it waits for the database, so a burst
+// of uploads cannot take the memory of the server.
+const MaxUploadsRunning = 4
+
+var uploads = make(chan struct{}, MaxUploadsRunning)
+
+// uploadWait is how long an upload waits for its turn (tests shorten it).
+var uploadWait = 10 * time.Second
 
 // KnownVoiceKey reports whether key names a prompt the session says: a
 // body part it announces, a stroke of the library, or a player phrase.
@@ -110,8 +123,9 @@ func (c *Cases) VoiceScript(say *i18n.Printer, lang string) []VoiceGroup {
 
 // RecordVoice stores the caller's recording of key from body, declared as
 // contentType (a Content-Type header). Errors: ErrUnknownKey,
-// ErrAudioType, ErrRecordingTooLarge, ErrNotAudio, store.ErrVoiceFull, or
-// the body's own (a body over the server's limit, a slow client).
+// ErrAudioType, ErrUploadsBusy, ErrRecordingTooLarge, ErrNotAudio,
+// store.ErrVoiceFull, store.ErrNotFound (no longer a member), or the
+// body's own (a body over the server's limit, a slow client).
 func (c *Cases) RecordVoice(ctx context.Context, id domain.Identity, key, contentType string, body io.Reader) (store.Recording, error) {
 	if !c.KnownVoiceKey(key) {
 		return store.Recording{}, ErrUnknownKey
@@ -119,6 +133,17 @@ func (c *Cases) RecordVoice(ctx context.Context, id domain.Identity, key, conten
 	typ, ok := voice.Type(contentType)
 	if !ok {
 		return store.Recording{}, ErrAudioType
+	}
+	// Wait a little for a turn: recordings are small and quick to store.
+	wait := time.NewTimer(uploadWait)
+	defer wait.Stop()
+	select {
+	case uploads <- struct{}{}:
+		defer func() { <-uploads }()
+	case <-wait.C:
+		return store.Recording{}, ErrUploadsBusy
+	case <-ctx.Done():
+		return store.Recording{}, ctx.Err()
 	}
 	audio, err := io.ReadAll(io.LimitReader(body, voice.MaxBytes+1))
 	switch {

@@ -543,6 +543,11 @@ func (st *streamer) voice(w string, v Voice) (store.ImportRecord, error) {
 	}
 	x := &store.Recording{ID: v.ID, FamilyID: st.family.ID, UserID: v.CaregiverID, Key: v.Key, ContentType: v.ContentType,
 		Bytes: len(v.Audio), SHA256: store.AudioHash(v.Audio), Chosen: v.Chosen, RecordedAt: c.time(w+".recorded_at", v.RecordedAt), Audio: v.Audio}
+	// The newest recording of a key plays: a date to come would keep an
+	// imported one ahead of every later recording.
+	if !st.ck.Now.IsZero() && x.RecordedAt.After(st.ck.Now) {
+		x.RecordedAt = st.ck.Now.UTC()
+	}
 	return c.done(store.ImportRecord{Where: w, Voice: x})
 }
 

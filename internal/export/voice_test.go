@@ -221,3 +221,21 @@ func TestVoiceFileBoundedByTheFamilyLimit(t *testing.T) {
 		t.Fatalf("at the limit: %v", err)
 	}
 }
+
+// A recording dated after the import is dated at the import: the newest
+// take plays, and a date to come would keep it ahead of every later one.
+func TestVoiceFutureDateClamped(t *testing.T) {
+	d := voiceDoc()
+	d.Voice[0].RecordedAt = "2099-01-01T00:00:00Z"
+	ck := checks(t)
+	_, snap, err := export.Read(bytes.NewReader(written(t, d)), ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.Voice[0].RecordedAt; !got.Equal(ck.Now) {
+		t.Fatalf("a recording dated 2099 was kept at %v, want %v", got, ck.Now)
+	}
+	if got := snap.Voice[1].RecordedAt.Format(time.RFC3339); got != d.Voice[1].RecordedAt {
+		t.Fatalf("a past date moved: %s", got)
+	}
+}

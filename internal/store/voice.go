@@ -69,7 +69,8 @@ func (s *Store) voiceUsed(ctx context.Context, q querier, familyID, key, userID 
 
 // PutRecording stores a member's recording of a key, replacing theirs;
 // a replaced recording keeps its id and whether it was chosen. It fails
-// with ErrVoiceFull past the family's limit (checked under the family's
+// with ErrNotFound when userID is not a member, ErrVoiceFull past the
+// family's limit (checked under the family's
 // lock, so two uploads at once cannot both squeeze in).
 func (s *Store) PutRecording(ctx context.Context, familyID, userID, key, contentType string, audio []byte, now time.Time) (Recording, error) {
 	r := Recording{FamilyID: familyID, UserID: userID, Key: key, ContentType: contentType, Bytes: len(audio), SHA256: AudioHash(audio),
@@ -77,6 +78,12 @@ func (s *Store) PutRecording(ctx context.Context, familyID, userID, key, content
 	err := s.tx(ctx, func(tx *txn) error {
 		if err := s.lockFamily(ctx, tx, familyID); err != nil {
 			return err
+		}
+		// Checked here, under the lock a removal takes: an upload that
+		// began before its member left leaves nothing behind.
+		var one int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM members WHERE family_id = ? AND user_id = ?`), familyID, userID).Scan(&one); err != nil {
+			return notFound(err)
 		}
 		used, err := s.voiceUsed(ctx, tx, familyID, key, userID)
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"nurture/internal/app"
-	"nurture/internal/content"
 	"nurture/internal/domain"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -33,6 +32,9 @@ type voiceTake struct {
 	UserID, Name, URL string
 	RecordedAt        time.Time
 	InUse, Mine       bool
+	// Member: the voice of someone in the family now (an imported take of
+	// a former member can be heard, not chosen).
+	Member bool
 }
 
 type voiceLineView struct {
@@ -52,6 +54,7 @@ type voiceGroupView struct {
 type voiceWho struct {
 	UserID, Name   string
 	Takes, Playing int
+	Member         bool
 }
 
 type voiceData struct {
@@ -88,7 +91,8 @@ func (s *Server) voicePage(w http.ResponseWriter, r *http.Request, id domain.Ide
 		byKey[rec.Key] = append(byKey[rec.Key], rec)
 		used += int64(rec.Bytes)
 		if who[rec.UserID] == nil {
-			who[rec.UserID] = &voiceWho{UserID: rec.UserID, Name: names.who(v, rec.UserID)}
+			_, member := names.name[rec.UserID]
+			who[rec.UserID] = &voiceWho{UserID: rec.UserID, Name: names.who(v, rec.UserID), Member: member}
 			order = append(order, rec.UserID)
 		}
 		who[rec.UserID].Takes++
@@ -100,7 +104,7 @@ func (s *Server) voicePage(w http.ResponseWriter, r *http.Request, id domain.Ide
 		d.Voices = append(d.Voices, *who[u])
 	}
 	d.UsedMiB = strconv.FormatFloat(float64(used)/(1<<20), 'f', 1, 64)
-	lang := s.sayLang(id.Family)
+	lang := s.sayLang(id.Family, v.Lang)
 	for _, g := range s.cases.VoiceScript(s.Catalog.For(lang), lang) {
 		gv := voiceGroupView{ID: g.ID, Total: len(g.Lines)}
 		if k, ok := voiceGroupTitles[g.ID]; ok {
@@ -114,8 +118,9 @@ func (s *Server) voicePage(w http.ResponseWriter, r *http.Request, id domain.Ide
 			for _, rec := range byKey[l.Key] {
 				mine := rec.UserID == id.User.ID
 				lv.Mine = lv.Mine || mine
+				_, member := names.name[rec.UserID]
 				lv.Takes = append(lv.Takes, voiceTake{UserID: rec.UserID, Name: names.who(v, rec.UserID), URL: voice.URL(rec.Key, rec.SHA256, rec.UserID),
-					RecordedAt: rec.RecordedAt, InUse: rec.InUse, Mine: mine})
+					RecordedAt: rec.RecordedAt, InUse: rec.InUse, Mine: mine, Member: member})
 			}
 			if len(lv.Takes) > 0 {
 				gv.Done++
@@ -209,7 +214,7 @@ func (s *Server) voiceProgress(r *http.Request, id domain.Identity) (done, total
 	for _, rec := range recs {
 		have[rec.Key] = true
 	}
-	lang := s.sayLang(id.Family)
+	lang := s.sayLang(id.Family, s.lang(r, id))
 	for _, g := range s.cases.VoiceScript(s.Catalog.For(lang), lang) {
 		for _, l := range g.Lines {
 			total++
@@ -221,10 +226,11 @@ func (s *Server) voiceProgress(r *http.Request, id domain.Identity) (done, total
 	return done, total, nil
 }
 
-// sayLang is the language the session speaks: the family's first.
-func (s *Server) sayLang(f domain.Family) string {
+// sayLang is the language the session speaks: the family's first, else
+// the reader's (as buildPlan does).
+func (s *Server) sayLang(f domain.Family, reader string) string {
 	if len(f.Languages) == 0 {
-		return content.DefaultLocale
+		return s.Library.Locale(reader)
 	}
 	return s.Library.Locale(f.Languages[0])
 }

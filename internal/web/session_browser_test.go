@@ -18,14 +18,15 @@ import (
 
 // These tests run the guided session in a real Chromium at phone size, with
 // speech synthesis replaced by a recorder: every utterance lands in
-// window.__spoken as {text, lang}. Helpers are prefixed with "ses".
+// window.__spoken as {text, lang} (the empty one that unlocks speech on
+// iOS says nothing, so it is not kept). Helpers are prefixed with "ses".
 
 const sesSpeechStub = `(() => {
   window.__spoken = [];
   function Utterance(text) { this.text = text; this.lang = ""; this.rate = 1; this.voice = null; this.onend = null; }
   const synth = {
     speaking: false, pending: false, paused: false,
-    speak(u) { window.__spoken.push({text: u.text, lang: u.lang}); setTimeout(() => { if (u.onend) u.onend({}); }, 0); },
+    speak(u) { if (u.text) window.__spoken.push({text: u.text, lang: u.lang}); setTimeout(() => { if (u.onstart) u.onstart({}); if (u.onend) u.onend({}); }, 0); },
     cancel() {}, pause() {}, resume() {}, getVoices() { return []; },
     addEventListener() {}, removeEventListener() {}
   };

@@ -136,6 +136,10 @@ func testVoiceRecordings(t *testing.T, s *store.Store) {
 	if err := s.RemoveMember(ctx, f.ID, gran.ID, gran.ID); err != nil {
 		t.Fatal(err)
 	}
+	// An upload that arrives after she left stores nothing.
+	if _, err := s.PutRecording(ctx, f.ID, gran.ID, "part:feet", "audio/ogg", ogg(10, 5), t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a former member's late upload: %v", err)
+	}
 	if _, err := s.Recording(ctx, f.ID, "part:legs", ""); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a former member's voice still plays: %v", err)
 	}

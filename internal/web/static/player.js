@@ -133,14 +133,17 @@
       u.rate = slow ? 0.75 : 0.9; // a stroke met for the first time, slower
       var v = voiceFor(u.lang);
       if (v) { u.voice = v; }
-      var went = false;
-      var go = function () { if (!went) { went = true; then(); } };
+      var went = false, late = null;
+      var go = function () { if (!went) { went = true; clearTimeout(late); then(); } };
+      // "end" does not always come: go on after the time the words take,
+      // counted from when they start (queued speech may wait its turn).
+      var wait = function () { clearTimeout(late); late = setTimeout(go, 2000 + words.length * 110 / u.rate); };
+      u.onstart = wait;
       u.onend = go;
       u.onerror = go;
       utterance = u;
       window.speechSynthesis.speak(u);
-      // "end" does not always come: go on after the time the words take.
-      setTimeout(go, 2500 + words.length * 90);
+      wait();
     } catch (e) { then(); /* the text is on screen */ }
   }
 
@@ -200,9 +203,16 @@
     } catch (e) { /* silence is fine */ }
   }
 
+  // Sound is unlocked by the parent's tap: the audio context for the chime
+  // and the recordings, and speech (iOS speaks later utterances only if a
+  // first one began in a tap); recordings play even with the ring switch
+  // off where the browser lets a page say so.
   function startAudio() {
+    try { if (navigator.audioSession) { navigator.audioSession.type = "playback"; } } catch (e) { /* not offered */ }
+    if (hasSpeech && sound.speech) { try { window.speechSynthesis.speak(new window.SpeechSynthesisUtterance("")); } catch (e) { /* silent */ } }
     var A = window.AudioContext || window.webkitAudioContext;
-    if (!A || audio) { return; }
+    if (audio) { if (audio.resume) { audio.resume().catch(function () { /* stays suspended */ }); } return; }
+    if (!A) { return; }
     try { audio = new A(); } catch (e) { audio = null; }
   }
 

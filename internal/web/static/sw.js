@@ -117,7 +117,9 @@ function recording(req) {
   return caches.open(PAGES).then(function (c) {
     return c.match(req.url).then(function (m) {
       return m || fetch(req).then(function (res) {
-        if (res.status === 200) { c.put(req.url, res.clone()); }
+        // Kept only as the recording its address names.
+        var v = new URL(req.url).searchParams.get("v") || "";
+        if (res.status === 200 && (res.headers.get("ETag") || "").indexOf('"' + v) === 0) { c.put(req.url, res.clone()); }
         return res;
       });
     });

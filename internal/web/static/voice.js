@@ -49,11 +49,18 @@
     });
   }
 
+  // One line at a time records or sends; a tap on it while the microphone
+  // starts or the recording is sent does nothing.
   function record(line, btn) {
     if (busy && busy !== line) { status(line, t("busy")); return; }
-    if (busy === line && btn.rec) { btn.rec.stop(); return; }
+    if (busy === line) {
+      if (btn.rec && btn.rec.state === "recording") { btn.rec.stop(); }
+      return;
+    }
     busy = line;
-    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+    var stream = null;
+    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (s) {
+      stream = s;
       var type = recordType();
       var rec;
       try { rec = type ? new window.MediaRecorder(stream, { mimeType: type }) : new window.MediaRecorder(stream); } catch (e) { rec = new window.MediaRecorder(stream); }
@@ -84,6 +91,8 @@
       tick = setInterval(shown, 1000);
       cap = setTimeout(function () { if (rec.state === "recording") { rec.stop(); } }, maxMs);
     }).catch(function () {
+      if (stream) { stream.getTracks().forEach(function (tr) { tr.stop(); }); }
+      btn.rec = null;
       busy = null;
       status(line, t("denied"));
       showFilePick(line);

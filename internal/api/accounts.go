@@ -8,6 +8,7 @@ import (
 
 	"nurture/internal/auth"
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -150,10 +151,6 @@ func (h *Handler) createInvite(w http.ResponseWriter, r *http.Request, id domain
 		h.fail(w, r, err)
 		return
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"code": code, "url": scheme + "://" + r.Host + "/join/" + code,
+	writeJSON(w, http.StatusCreated, map[string]any{"code": code, "url": route.BaseURL(r) + "/join/" + code,
 		"expires_at": exp.Format(time.RFC3339)})
 }

@@ -68,6 +68,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	h.insightsRoutes(mux)
 	h.courseRoutes(mux)
 	h.voiceRoutes(mux)
+	h.shareRoutes(mux)
 	h.openapiRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")

@@ -142,13 +142,17 @@ type App struct {
 func New(t testing.TB) *App { return NewOn(t, OpenSQLite(t)) }
 
 // NewOn starts a server on the given store.
-func NewOn(t testing.TB, st *store.Store) *App {
+func NewOn(t testing.TB, st *store.Store) *App { return NewOnClock(t, st, Now) }
+
+// NewOnClock starts a server on the given store whose clock is now (a
+// test that lets time pass: a link expiring).
+func NewOnClock(t testing.TB, st *store.Store, now func() time.Time) *App {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("NURTURE_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := cli.Handler(st, log, false, Now)
+	h, err := cli.Handler(st, log, false, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,6 +357,16 @@ func (a *App) Browser() *Browser {
 func (b *Browser) Get(path string) Response {
 	b.app.T.Helper()
 	req, _ := http.NewRequest("GET", b.app.URL+path, nil)
+	return b.app.do(b.c, req)
+}
+
+// GetWith fetches a page with extra headers (a User-Agent).
+func (b *Browser) GetWith(path string, header http.Header) Response {
+	b.app.T.Helper()
+	req, _ := http.NewRequest("GET", b.app.URL+path, nil)
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 	return b.app.do(b.c, req)
 }
 

@@ -240,6 +240,18 @@ func (p *Printer) LongDate(t time.Time) string {
 	return monday.Format(t, "Monday 2 January", p.dateLocale())
 }
 
+// ShortDate writes a day briefly, for a chart or a table read on paper:
+// "Thu 3 Dec", "jeu. 3 déc.".
+func (p *Printer) ShortDate(t time.Time) string {
+	return monday.Format(t, "Mon 2 Jan", p.dateLocale())
+}
+
+// FullDate writes a day with its year, never relative to today (a page
+// that is printed): "3 December 2026", "3 décembre 2026".
+func (p *Printer) FullDate(t time.Time) string {
+	return monday.Format(t, "2 January 2006", p.dateLocale())
+}
+
 // Clock writes a time of day in the reader's hour cycle: "14:05", "2:05 PM".
 func (p *Printer) Clock(t time.Time) string {
 	loc := p.dateLocale()

@@ -78,7 +78,7 @@ func (r Request) Check(now time.Time, loc *time.Location, langs []string) (Plan,
 		if days < 1 || days > MaxDays {
 			fe.Add("days", "share.error.days")
 		} else {
-			p.From, p.To = addDays(today, -(days - 1)), today
+			p.From, p.To = addDays(today, -(days-1)), today
 		}
 	} else {
 		from, err1 := time.Parse(time.DateOnly, r.From)

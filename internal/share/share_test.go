@@ -62,7 +62,7 @@ func TestClient(t *testing.T) {
 	for ua, want := range map[string]string{
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1": "Safari, iPhone",
 		"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36":                       "Chrome, Android",
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0":                  "Edge, Windows",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0":                   "Edge, Windows",
 		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0":                                                     "Firefox, Mac",
 		"curl/8.5.0": "",
 		"":           "",
@@ -93,7 +93,7 @@ func TestSummarize(t *testing.T) {
 	}
 	in := Input{From: "2026-11-10", To: "2026-11-12", Loc: paris, Now: at(20, 12, 0), Shows: Shows,
 		Sessions: []domain.Session{
-			session(at(9, 10, 0), 15, domain.Completed),                 // before the period
+			session(at(9, 10, 0), 15, domain.Completed),                  // before the period
 			session(at(10, 10, 0), 20, domain.Completed, domain.Engaged), // in
 			session(at(12, 23, 50), 10, domain.BabyDeclined),             // in (the 12th, Paris time)
 			session(at(13, 0, 10), 10, domain.StoppedEarly),              // after

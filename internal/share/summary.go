@@ -108,6 +108,12 @@ type Touch struct {
 	AvgPerDay float64
 }
 
+// MaxStrokes is how many enjoyed (and turned-away) strokes a summary
+// names: the clearest, best first.
+const MaxStrokes = 5
+
+func first[T any](s []T, n int) []T { return s[:min(n, len(s))] }
+
 // Bands of the day, in order.
 var Bands = []string{"night", "morning", "afternoon", "evening"}
 
@@ -131,7 +137,7 @@ func Summarize(in Input) Summary {
 	within := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
 
 	if slices.Contains(in.Shows, ShowSessions) {
-		p := &Sessions{Enjoyed: ins.FavoriteStrokes, SaidNo: ins.AvoidStrokes}
+		p := &Sessions{Enjoyed: first(ins.FavoriteStrokes, MaxStrokes), SaidNo: first(ins.AvoidStrokes, MaxStrokes)}
 		perDay := map[string]float64{}
 		for _, s := range in.Sessions {
 			if !within(s.StartedAt) {

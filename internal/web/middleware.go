@@ -107,7 +107,7 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		h.ServeHTTP(sw, r)
 		path := r.URL.Path
 		// Secrets travel in some paths; keep them out of the log.
-		for _, p := range []string{"/join/", "/reset/", "/cal/"} {
+		for _, p := range []string{"/join/", "/reset/", "/cal/", "/s/"} {
 			if strings.HasPrefix(path, p) {
 				path = p + "…"
 			}

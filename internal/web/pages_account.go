@@ -4,10 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"nurture/internal/auth"
 	"nurture/internal/domain"
+	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -354,10 +354,4 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, id domain.I
 }
 
 // baseURL is where links given to others (invites, resets) point.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + strings.TrimSuffix(r.Host, "/")
-}
+func baseURL(r *http.Request) string { return route.BaseURL(r) }

@@ -38,6 +38,8 @@ type pages struct {
 
 var funcs = template.FuncMap{
 	"deref":          func(p *float64) float64 { return *p },
+	"derefTime":      func(p *time.Time) time.Time { return *p },
+	"divi":           func(a, b int) int { return a / b },
 	"roundi":         func(f float64) int { return int(math.Round(f)) },
 	"minutesChoices": func() []int { return []int{5, 10, 15, 20, 30} },
 	"hasPrefix":      strings.HasPrefix,
@@ -63,6 +65,19 @@ func loadPages() (*pages, error) {
 	ps := &pages{byName: map[string]*template.Template{}}
 	for _, n := range names {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		ps.byName[strings.TrimSuffix(path.Base(n), ".html")] = t
+	}
+	// Bare pages are whole documents of their own, without the app's
+	// header, tabs and scripts (the summary a share link opens).
+	bare, err := fs.Glob(templateFS, "templates/bare/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range bare {
+		t, err := template.New(path.Base(n)).Funcs(funcs).ParseFS(templateFS, n)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", n, err)
 		}
@@ -165,7 +180,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	root := "layout.html"
+	if t.Lookup(root) == nil {
+		root = t.Name() // a bare page
+	}
+	if err := t.ExecuteTemplate(&buf, root, v); err != nil {
 		s.fail(w, r, err)
 		return
 	}

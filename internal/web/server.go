@@ -104,6 +104,7 @@ func (s *Server) Routes(mux *route.Mux) {
 	s.sessionRoutes(mux)
 	s.courseRoutes(mux)
 	s.voiceRoutes(mux)
+	s.shareRoutes(mux)
 	s.logRoutes(mux)
 	s.dataRoutes(mux)
 	s.insightsRoutes(mux)

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"nurture/internal/auth"
+	"nurture/internal/domain"
+	"nurture/internal/share"
+	"nurture/internal/store"
+)
+
+// CreateShare makes a read-only link to a baby's summary, as p says. The
+// secret is returned once: only its hash is kept.
+func (c *Cases) CreateShare(ctx context.Context, id domain.Identity, babyID string, p share.Plan) (store.Share, string, error) {
+	secret, hash := auth.NewSecret()
+	x := store.Share{ID: uuid.NewString(), FamilyID: id.Family.ID, BabyID: babyID, Shows: p.Shows, From: p.From, To: p.To,
+		Lang: p.Lang, CreatedBy: id.User.ID, CreatedAt: c.Now().UTC().Truncate(time.Millisecond), ExpiresAt: p.ExpiresAt}
+	if err := c.Store.CreateShare(ctx, x, hash); err != nil {
+		return store.Share{}, "", err
+	}
+	return x, secret, nil
+}
+
+// Shared is what an opened link shows: the baby (its first name and
+// ages, nothing of the family) and the summary of the link's period.
+type Shared struct {
+	Share   store.Share
+	Baby    domain.Baby
+	Loc     *time.Location
+	Summary share.Summary
+}
+
+// OpenShare opens the link of a secret: store.ErrNotFound when there is
+// none live, whatever the reason. The opening is recorded with a coarse
+// description of the browser (userAgent).
+func (c *Cases) OpenShare(ctx context.Context, secret, userAgent string) (Shared, error) {
+	now := c.Now()
+	x, err := c.Store.OpenShare(ctx, auth.HashSecret(secret), share.Client(userAgent), now)
+	if err != nil {
+		return Shared{}, err
+	}
+	f, err := c.Store.Family(ctx, x.FamilyID)
+	if err != nil {
+		return Shared{}, err
+	}
+	baby, err := c.Store.Baby(ctx, x.FamilyID, x.BabyID)
+	if err != nil {
+		return Shared{}, err
+	}
+	loc := f.Location()
+	from, _, err := domain.Day(x.From, loc)
+	if err != nil {
+		return Shared{}, err
+	}
+	_, to, err := domain.Day(x.To, loc)
+	if err != nil {
+		return Shared{}, err
+	}
+	hist, err := c.Store.History(ctx, f.ID, baby.ID, from, to)
+	if err != nil {
+		return Shared{}, err
+	}
+	// The crying summary reads what was checked and what soothed, which
+	// the history's slim entries leave out.
+	if slices.Contains(x.Shows, share.ShowCrying) {
+		if hist.Crying, err = c.Store.EntriesDuring(ctx, domain.CryingLog, f.ID, baby.ID, from, to); err != nil {
+			return Shared{}, err
+		}
+	}
+	checks, err := c.Store.ReadinessChecksBetween(ctx, f.ID, baby.ID, from, to)
+	if err != nil {
+		return Shared{}, err
+	}
+	bodyPartOf, _ := c.libraryLookups()
+	sum := share.Summarize(share.Input{From: x.From, To: x.To, Shows: x.Shows, Loc: loc, Now: now,
+		Sessions: hist.Sessions, Touch: hist.Touch, Sleep: hist.Sleep, Crying: hist.Crying, Checks: checks,
+		BodyPartOf: bodyPartOf, BodyParts: c.Library.BodyParts()})
+	return Shared{Share: x, Baby: baby, Loc: loc, Summary: sum}, nil
+}
+
+// Shares lists a baby's links, with their openings.
+func (c *Cases) Shares(ctx context.Context, f domain.Family, babyID string) ([]store.Share, error) {
+	if _, err := c.Store.Baby(ctx, f.ID, babyID); err != nil {
+		return nil, err
+	}
+	return c.Store.Shares(ctx, f.ID, babyID)
+}
+
+// RevokeShare ends a link of a baby now.
+func (c *Cases) RevokeShare(ctx context.Context, f domain.Family, babyID, shareID string) error {
+	return c.Store.RevokeShare(ctx, f.ID, babyID, shareID, c.Now())
+}

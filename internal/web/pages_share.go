@@ -1,0 +1,294 @@
+package web
+
+// Share with the care team: owners make read-only links to a baby's
+// summary; the link opens a page of its own, without an account, that
+// prints on a page or two.
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"nurture/internal/app"
+	"nurture/internal/domain"
+	"nurture/internal/route"
+	"nurture/internal/share"
+	"nurture/internal/store"
+)
+
+func (s *Server) shareRoutes(mux *route.Mux) {
+	mux.HandleFunc("GET /babies/{id}/share", s.member(s.sharePage))
+	mux.HandleFunc("POST /babies/{id}/share", s.owner(s.shareCreate))
+	mux.HandleFunc("POST /babies/{id}/share/{sid}/revoke", s.owner(s.shareRevoke))
+	mux.HandleFunc("GET /s/{secret}", s.sharedSummary)
+}
+
+// Choices of the form.
+var (
+	shareDays  = []int{7, 14, 28, 90}
+	shareHours = []int{1, 24, 7 * 24, 30 * 24}
+)
+
+type shareLine struct {
+	store.Share
+	Live    bool
+	Ended   bool // expired, not revoked
+	Showing string
+}
+
+type shareData struct {
+	*babyData
+	Days, Hours []int
+	Shows       []string
+	Langs       []string
+	Lines       []shareLine
+	// Made is the link just made: its URL is shown once.
+	MadeURL     string
+	MadeQR      template.HTML
+	MadeExpires time.Time
+}
+
+func (s *Server) shareView(r *http.Request, id domain.Identity) (*view, *shareData, error) {
+	v, bd, err := s.babyView(r, id, "share.title")
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &shareData{babyData: bd, Days: shareDays, Hours: shareHours, Shows: share.Shows, Langs: s.Catalog.Locales()}
+	list, err := s.cases.Shares(r.Context(), id.Family, bd.Baby.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.Now()
+	for _, x := range list {
+		names := make([]string, len(x.Shows))
+		for i, sh := range x.Shows {
+			names[i] = v.T(showTitles[sh], "Name", bd.Baby.Name)
+		}
+		d.Lines = append(d.Lines, shareLine{Share: x, Live: x.Live(now), Ended: x.RevokedAt == nil && !x.Live(now), Showing: strings.Join(names, " · ")})
+	}
+	v.Data = d
+	return v, d, nil
+}
+
+// showTitles name what a link shows, on the form and in the list.
+var showTitles = map[string]string{share.ShowSessions: "share.show_sessions", share.ShowCrying: "share.show_crying",
+	share.ShowSleep: "share.show_sleep", share.ShowTouch: "share.show_touch"}
+
+// ShowTitle names one of share.Shows.
+func (v *view) ShowTitle(show, baby string) string { return v.T(showTitles[show], "Name", baby) }
+
+func (s *Server) sharePage(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, _, err := s.shareView(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("done") == "revoked" {
+		v.Flash = v.T("share.revoked_done")
+	}
+	s.render(w, r, http.StatusOK, "share", v)
+}
+
+func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	v, d, err := s.shareView(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	days, _ := strconv.Atoi(r.PostFormValue("days"))
+	hours, _ := strconv.Atoi(r.PostFormValue("hours"))
+	req := share.Request{Shows: r.PostForm["shows"], Days: days, Hours: hours, Lang: r.PostFormValue("lang")}
+	p, fe := req.Check(s.Now(), id.Family.Location(), s.Catalog.Locales())
+	if !fe.OK() {
+		v.Errors = fe
+		v.Form = map[string]string{"days": r.PostFormValue("days"), "hours": r.PostFormValue("hours"), "lang": req.Lang}
+		s.render(w, r, http.StatusUnprocessableEntity, "share", v)
+		return
+	}
+	x, secret, err := s.cases.CreateShare(r.Context(), id, d.Baby.ID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Drawn again with the new link in the list, and its URL shown once.
+	if v, d, err = s.shareView(r, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.MadeURL, d.MadeExpires = baseURL(r)+"/s/"+secret, x.ExpiresAt
+	d.MadeQR = qrSVG(d.MadeURL, v.T("share.qr"))
+	s.render(w, r, http.StatusOK, "share", v)
+}
+
+func (s *Server) shareRevoke(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+	babyID := r.PathValue("id")
+	if err := s.cases.RevokeShare(r.Context(), id.Family, babyID, r.PathValue("sid")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/babies/"+babyID+"/share?done=revoked", http.StatusSeeOther)
+}
+
+// sharedData is the summary page.
+type sharedData struct {
+	app.Shared
+	AgeDays, CorrectedDays int
+	Preterm                bool
+	// Charts are drawn in their sections, by id.
+	Charts map[string]shareChart
+	// StrokeNames are the names of the strokes the summary mentions.
+	StrokeNames map[string]string
+}
+
+// DueInDays is how many days remain before the due date.
+func (d *sharedData) DueInDays() int { return -d.CorrectedDays }
+
+// shareChart is a series drawn as bars, with its table.
+type shareChart struct {
+	ID, Title, Unit, DayCol string
+	Bars            []bar
+	Rows            []chartRow
+	// Width and Height of the drawing, in its own units.
+	Width, Height int
+}
+
+type bar struct {
+	X, Y, W, H float64
+}
+
+type chartRow struct {
+	Label, Value string
+}
+
+// barChart draws values as bars under a fixed height: the table beside it
+// holds the numbers, the drawing only the shape.
+func barChart(v *view, id, title, unit string, labels []string, values []float64) shareChart {
+	const h, gap = 80.0, 2.0
+	c := shareChart{ID: id, Title: title, Unit: unit, DayCol: v.T("summary.col_day"), Width: max(len(values)*12, 12), Height: int(h)}
+	top := 0.0
+	for _, v := range values {
+		top = max(top, v)
+	}
+	for i, v := range values {
+		bh := 0.0
+		if top > 0 {
+			bh = v / top * h
+		}
+		c.Bars = append(c.Bars, bar{X: float64(i*12) + gap/2, Y: h - bh, W: 12 - gap, H: bh})
+		c.Rows = append(c.Rows, chartRow{labels[i], strconv.FormatFloat(v, 'f', -1, 64)})
+	}
+	return c
+}
+
+// whole rounds minutes for a table read on paper.
+func whole(vs []float64) []float64 {
+	for i, x := range vs {
+		vs[i] = float64(int(x + 0.5))
+	}
+	return vs
+}
+
+// sharedSummary is the page a link opens. Anything but a live link is the
+// site's plain 404, whatever the reason.
+func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
+	sh, err := s.cases.OpenShare(r.Context(), r.PathValue("secret"), r.UserAgent())
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.newView(r, "summary.title", nil)
+	// The family chose the language; the reader's own settings do not
+	// matter here.
+	v.Printer = s.Catalog.For(sh.Share.Lang).WithRegion(r.Header.Get("Accept-Language"))
+	v.Title = v.T("summary.title")
+	v.Me, v.Babies, v.Loc = nil, nil, sh.Loc
+	b := sh.Baby
+	d := &sharedData{Shared: sh, Charts: map[string]shareChart{}, AgeDays: b.AgeDays(s.Now(), sh.Loc), CorrectedDays: b.CorrectedAgeDays(s.Now(), sh.Loc), Preterm: b.GestationWeeks < 37}
+	sum := sh.Summary
+	if p := sum.Sessions; p != nil {
+		d.StrokeNames = map[string]string{}
+		for _, st := range append(slices.Clone(p.Enjoyed), p.SaidNo...) {
+			t, _ := s.Library.StrokeText(st.StrokeID, sh.Share.Lang)
+			d.StrokeNames[st.StrokeID] = t.Name
+		}
+	}
+	dayLabels := func(days []share.Day) ([]string, []float64) {
+		ls, vs := make([]string, len(days)), make([]float64, len(days))
+		for i, x := range days {
+			t, _ := time.ParseInLocation(time.DateOnly, x.Date, sh.Loc)
+			ls[i], vs[i] = v.ShortDate(t), x.Minutes
+		}
+		return ls, vs
+	}
+	if p := sum.Sessions; p != nil && p.Count > 0 {
+		ls, vs := dayLabels(p.PerDay)
+		d.Charts["massage"] = barChart(v, "massage", v.T("summary.massage_per_day"), v.T("summary.col_minutes"), ls, whole(vs))
+	}
+	if p := sum.Crying; p != nil && p.Spells > 0 {
+		ls, vs := dayLabels(p.PerDay)
+		d.Charts["crying"] = barChart(v, "crying", v.T("summary.crying_per_day"), v.T("summary.col_minutes"), ls, whole(vs))
+	}
+	if p := sum.Sleep; p != nil && p.LoggedDays > 0 {
+		ls, vs := dayLabels(p.PerDay)
+		for i := range vs {
+			vs[i] = float64(int(vs[i]/6+0.5)) / 10 // hours, one decimal
+		}
+		d.Charts["sleep"] = barChart(v, "sleep", v.T("summary.sleep_per_day"), v.T("summary.col_hours"), ls, vs)
+	}
+	if p := sum.Touch; p != nil && len(p.ByKind) > 0 {
+		ls, vs := dayLabels(p.PerDay)
+		d.Charts["touch"] = barChart(v, "touch", v.T("summary.touch_per_day"), v.T("summary.col_minutes"), ls, whole(vs))
+	}
+	v.Data = d
+	hd := w.Header()
+	// Nobody but the person sent the link: not indexed, not cached, and
+	// the secret never leaves in a Referer.
+	hd.Set("X-Robots-Tag", "noindex, nofollow, noarchive")
+	hd.Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "shared", v)
+}
+
+// bandTitles name the parts of the day of the crying summary.
+var bandTitles = map[string]string{"night": "summary.band_night", "morning": "summary.band_morning",
+	"afternoon": "summary.band_afternoon", "evening": "summary.band_evening"}
+
+// BandTitle names a part of the day.
+func (v *view) BandTitle(band string) string { return v.T(bandTitles[band]) }
+
+// verdictTitles name, shortly, the readiness verdicts that hold a session
+// back.
+var verdictTitles = map[string]string{"wait": "summary.verdict_wait", "not_today": "summary.verdict_not_today", "seek_help": "summary.verdict_seek_help"}
+
+// VerdictTitle names a readiness verdict shortly.
+func (v *view) VerdictTitle(verdict string) string { return v.T(verdictTitles[verdict]) }
+
+// Hours writes minutes as hours with one decimal.
+func (v *view) Hours(minutes float64) string {
+	return strconv.FormatFloat(float64(int(minutes/6+0.5))/10, 'f', -1, 64)
+}
+
+// Whole writes minutes rounded to a whole number.
+func (v *view) Whole(minutes float64) int { return int(minutes + 0.5) }
+
+// DateOf writes a civil date ("2026-11-21") in full, for paper.
+func (v *view) DateOf(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return v.FullDate(t)
+}
+
+// Stamp writes a moment in full, never relative to today (a page that is
+// printed): "3 December 2026, 14:05".
+func (v *view) Stamp(t time.Time) string {
+	t = t.In(v.Loc)
+	return v.FullDate(t) + ", " + v.Clock(t)
+}

@@ -150,8 +150,8 @@ func (d *sharedData) DueInDays() int { return -d.CorrectedDays }
 // shareChart is a series drawn as bars, with its table.
 type shareChart struct {
 	ID, Title, Unit, DayCol string
-	Bars            []bar
-	Rows            []chartRow
+	Bars                    []bar
+	Rows                    []chartRow
 	// Width and Height of the drawing, in its own units.
 	Width, Height int
 }

@@ -139,7 +139,7 @@ type sharedData struct {
 	AgeDays, CorrectedDays int
 	Preterm                bool
 	// Charts are drawn in their sections, by id.
-	Charts map[string]shareChart
+	Charts map[string]*shareChart
 	// StrokeNames are the names of the strokes the summary mentions.
 	StrokeNames map[string]string
 }
@@ -166,9 +166,9 @@ type chartRow struct {
 
 // barChart draws values as bars under a fixed height: the table beside it
 // holds the numbers, the drawing only the shape.
-func barChart(v *view, id, title, unit string, labels []string, values []float64) shareChart {
+func barChart(v *view, id, title, unit string, labels []string, values []float64) *shareChart {
 	const h, gap = 80.0, 2.0
-	c := shareChart{ID: id, Title: title, Unit: unit, DayCol: v.T("summary.col_day"), Width: max(len(values)*12, 12), Height: int(h)}
+	c := &shareChart{ID: id, Title: title, Unit: unit, DayCol: v.T("summary.col_day"), Width: max(len(values)*12, 12), Height: int(h)}
 	top := 0.0
 	for _, v := range values {
 		top = max(top, v)
@@ -210,7 +210,7 @@ func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
 	v.Title = v.T("summary.title")
 	v.Me, v.Babies, v.Loc = nil, nil, sh.Loc
 	b := sh.Baby
-	d := &sharedData{Shared: sh, Charts: map[string]shareChart{}, AgeDays: b.AgeDays(s.Now(), sh.Loc), CorrectedDays: b.CorrectedAgeDays(s.Now(), sh.Loc), Preterm: b.GestationWeeks < 37}
+	d := &sharedData{Shared: sh, Charts: map[string]*shareChart{}, AgeDays: b.AgeDays(s.Now(), sh.Loc), CorrectedDays: b.CorrectedAgeDays(s.Now(), sh.Loc), Preterm: b.GestationWeeks < 37}
 	sum := sh.Summary
 	if p := sum.Sessions; p != nil {
 		d.StrokeNames = map[string]string{}

@@ -49,6 +49,11 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	if r := a.API("POST", "/api/v1/babies/"+lou+"/crying", ann.Token, cry); r.Status != http.StatusCreated {
 		t.Fatalf("crying: %d %s", r.Status, r.Body)
 	}
+	// Tom's own spell must never show on Lou's link.
+	tomCry := map[string]any{"started_at": start.Add(time.Hour).Format(time.RFC3339), "ended_at": start.Add(90 * time.Minute).Format(time.RFC3339), "notes": "Tom's colic note"}
+	if r := a.API("POST", "/api/v1/babies/"+tom+"/crying", ann.Token, tomCry); r.Status != http.StatusCreated {
+		t.Fatalf("tom's crying: %d %s", r.Status, r.Body)
+	}
 	sleep := map[string]any{"started_at": start.Add(2 * time.Hour).Format(time.RFC3339), "ended_at": start.Add(4 * time.Hour).Format(time.RFC3339)}
 	if r := a.API("POST", "/api/v1/babies/"+lou+"/sleep", ann.Token, sleep); r.Status != http.StatusCreated {
 		t.Fatalf("sleep: %d %s", r.Status, r.Body)
@@ -61,11 +66,25 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 		json.Unmarshal([]byte(r.Body), &s)
 		return s, r
 	}
+	// open follows a link as a browser does: the link records the opening
+	// and sends the browser on to /s/, its secret in a cookie, so the
+	// address bar and a printed page show no secret.
+	var last *apptest.Browser
 	open := func(u string, ua string) apptest.Response {
 		t.Helper()
 		path := u[strings.Index(u, "/s/"):]
-		b := a.Browser()
-		return b.GetWith(path, http.Header{"User-Agent": {ua}})
+		last = a.Browser()
+		r := last.GetWith(path, http.Header{"User-Agent": {ua}})
+		if r.Status != http.StatusSeeOther {
+			return r
+		}
+		if loc := r.Header.Get("Location"); loc != "/s/" {
+			t.Fatalf("the link sends on to %q", loc)
+		}
+		if c := r.Header.Get("Set-Cookie"); !strings.Contains(c, "Path=/s/") || !strings.Contains(c, "HttpOnly") {
+			t.Errorf("the link's cookie: %s", c)
+		}
+		return last.Get("/s/")
 	}
 
 	s, r := make(ann.Token, map[string]any{"shows": []string{"crying"}, "days": 7, "lang": "fr", "hours": 2})
@@ -92,7 +111,10 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 			t.Errorf("the summary lacks %q\n%s", want, page.Body)
 		}
 	}
-	for _, not := range []string{"Sommeil", "Tom", "Ann", "ann@example.org", "Martin", "<a ", "<form", "/logout", "/babies/"} {
+	if !strings.Contains(page.Body, "1 épisode de pleurs") {
+		t.Error("the summary does not count Lou's one spell")
+	}
+	for _, not := range []string{"Sommeil", "Tom", "colic", "Ann", "ann@example.org", "Martin", "<a ", "<form", "/logout", "/babies/"} {
 		if strings.Contains(page.Body, not) {
 			t.Errorf("the summary shows %q", not)
 		}
@@ -100,6 +122,19 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	if page.Header.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(page.Header.Get("X-Robots-Tag"), "noindex") ||
 		page.Header.Get("Cache-Control") != "no-store" || !strings.Contains(page.Header.Get("Content-Security-Policy"), "default-src 'self'") {
 		t.Errorf("headers: %v", page.Header)
+	}
+
+	// Drawn again (a reload), it is not another opening; a HEAD (a link
+	// checker) opens nothing and says nothing.
+	if r := last.Get("/s/"); r.Status != http.StatusOK {
+		t.Errorf("reloading the summary: %d", r.Status)
+	}
+	head, _ := http.NewRequest("HEAD", a.URL+s.URL[strings.Index(s.URL, "/s/"):], nil)
+	if res, err := http.DefaultClient.Do(head); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD: %v %v", res, err)
+	}
+	if r := a.Browser().Get("/s/"); r.Status != http.StatusNotFound {
+		t.Errorf("the summary without having opened a link: %d", r.Status)
 	}
 
 	// Every member sees the links and their openings; only owners make
@@ -176,14 +211,25 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	if r := a.API("DELETE", base+"/"+s.ID, ann.Token, nil); r.Status != http.StatusNoContent {
 		t.Fatalf("revoking: %d %s", r.Status, r.Body)
 	}
+	opened := last
 	if r := open(s.URL, ""); r.Status != http.StatusNotFound || r.Body != notFound.Body {
 		t.Errorf("a revoked link: %d", r.Status)
+	}
+	if r := opened.Get("/s/"); r.Status != http.StatusNotFound {
+		t.Errorf("the summary of a revoked link, in the browser that opened it: %d", r.Status)
 	}
 	if r := a.API("DELETE", base+"/"+s.ID, ann.Token, nil); r.Status != http.StatusNoContent {
 		t.Errorf("revoking twice: %d", r.Status)
 	}
 	if l := list(ann.Token); l[0].RevokedAt == nil || l[0].Live || l[0].Openings != 1 {
 		t.Errorf("after revoking: %+v", l[0])
+	}
+
+	// A long period is told week by week, so its tables fit on paper.
+	long, _ := make(ann.Token, map[string]any{"shows": []string{"crying", "sleep"}, "days": 60, "lang": "en"})
+	if r := open(long.URL, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, "Minutes of crying per week") ||
+		!strings.Contains(r.Body, "Week from") || strings.Count(r.Body, `<tr><th scope="row">`) > 2*10+4+2 {
+		t.Errorf("a 60-day summary: %d, %d rows", r.Status, strings.Count(r.Body, `<tr><th scope="row">`))
 	}
 
 	// Expired: made for an hour, opened two hours later.
@@ -195,8 +241,10 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	if r := open(s2.URL, ""); r.Status != http.StatusNotFound || r.Body != notFound.Body {
 		t.Errorf("an expired link: %d", r.Status)
 	}
-	if l := list(ann.Token); l[0].Live || l[0].Openings != 1 {
-		t.Errorf("an expired link listed: %+v", l[0])
+	for _, l := range list(ann.Token) {
+		if l.ID == s2.ID && (l.Live || l.Openings != 1) {
+			t.Errorf("an expired link listed: %+v", l)
+		}
 	}
 }
 

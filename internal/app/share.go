@@ -34,12 +34,18 @@ type Shared struct {
 	Summary share.Summary
 }
 
-// OpenShare opens the link of a secret: store.ErrNotFound when there is
-// none live, whatever the reason. The opening is recorded with a coarse
-// description of the browser (userAgent).
-func (c *Cases) OpenShare(ctx context.Context, secret, userAgent string) (Shared, error) {
+// OpenShare opens the link of a secret, recording the opening with a
+// coarse description of the browser (userAgent): store.ErrNotFound when
+// there is none live, whatever the reason.
+func (c *Cases) OpenShare(ctx context.Context, secret, userAgent string) (store.Share, error) {
+	return c.Store.OpenShare(ctx, auth.HashSecret(secret), share.Client(userAgent), c.Now())
+}
+
+// SharedSummary is what the live link of a secret shows (store.ErrNotFound
+// when there is none), without counting an opening.
+func (c *Cases) SharedSummary(ctx context.Context, secret string) (Shared, error) {
 	now := c.Now()
-	x, err := c.Store.OpenShare(ctx, auth.HashSecret(secret), share.Client(userAgent), now)
+	x, err := c.Store.LiveShare(ctx, auth.HashSecret(secret), now)
 	if err != nil {
 		return Shared{}, err
 	}

@@ -125,11 +125,23 @@ func Dates(from, to string) []string {
 	return out
 }
 
+// previewBots are the chat and social apps that open a link to preview it.
+var previewBots = []struct{ token, name string }{
+	{"Slackbot", "Slack"}, {"WhatsApp", "WhatsApp"}, {"facebookexternalhit", "Facebook or iMessage"}, {"Facebot", "Facebook or iMessage"},
+	{"Twitterbot", "X"}, {"TelegramBot", "Telegram"}, {"Discordbot", "Discord"}, {"LinkedInBot", "LinkedIn"}, {"SkypeUriPreview", "Skype"},
+}
+
 // Client describes a browser coarsely from its User-Agent, as a family
 // reads it in the list of openings ("Safari, iPhone"): the browser and the
 // kind of device, nothing that tells one person from another; "" when
 // neither is known.
 func Client(ua string) string {
+	// A chat app fetching the link to show a preview is not a person.
+	for _, b := range previewBots {
+		if strings.Contains(ua, b.token) {
+			return b.name + " link preview"
+		}
+	}
 	var browser, device string
 	switch {
 	case strings.Contains(ua, "iPhone"):

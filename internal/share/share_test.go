@@ -64,8 +64,11 @@ func TestClient(t *testing.T) {
 		"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36":                       "Chrome, Android",
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0":                   "Edge, Windows",
 		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0":                                                     "Firefox, Mac",
-		"curl/8.5.0": "",
-		"":           "",
+		"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)":                                                                              "Slack link preview",
+		"facebookexternalhit/1.1 Facebot Twitterbot/1.0":                                                                                          "Facebook or iMessage link preview",
+		"WhatsApp/2.23.20.0": "WhatsApp link preview",
+		"curl/8.5.0":         "",
+		"":                   "",
 		"Mozilla/5.0 (X11; Linux x86_64) <script>alert(1)</script>": "Linux",
 	} {
 		if got := Client(ua); got != want {
@@ -102,6 +105,7 @@ func TestSummarize(t *testing.T) {
 			cry(at(10, 19, 0), 30, true, []string{"hungry"}, []string{"holding", "walking"}, ""),
 			cry(at(11, 2, 0), 60, false, []string{"unwell", "tired"}, []string{"holding"}, "hot, would not settle"),
 			cry(at(14, 2, 0), 60, false, []string{"unwell"}, nil, "after the period"),
+			cry(at(9, 23, 40), 30, false, nil, []string{"rocking"}, "begun the evening before"), // 10 minutes in
 		},
 		Sleep: []domain.Entry{
 			{Type: domain.SleepLog, StartedAt: at(9, 22, 0), EndedAt: end(at(9, 22, 0), 240)}, // 2 h on the 10th
@@ -137,17 +141,18 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("held back: %+v", p.HeldBack)
 	}
 	c := s.Crying
-	if c.Spells != 2 || c.Minutes != 90 || c.Longest != 60 || c.Held != 1 || len(c.Unwell) != 1 || c.Unwell[0].Notes != "hot, would not settle" {
+	if c.Spells != 3 || c.Minutes != 100 || c.Longest != 60 || c.Held != 1 || len(c.Unwell) != 1 || c.Unwell[0].Notes != "hot, would not settle" {
 		t.Errorf("crying: %+v", c)
 	}
-	if c.Bands[0] != (Count{"night", 60}) || c.Bands[3] != (Count{"evening", 30}) {
+	if c.Bands[0] != (Count{"night", 70}) || c.Bands[3] != (Count{"evening", 30}) {
 		t.Errorf("crying bands: %+v", c.Bands)
 	}
-	if len(c.Soothed) != 2 || c.Soothed[0] != (Count{"holding", 2}) {
+	if len(c.Soothed) != 3 || c.Soothed[0] != (Count{"holding", 2}) {
 		t.Errorf("soothed: %+v", c.Soothed)
 	}
 	sl := s.Sleep
-	if sl.PerDay[0].Minutes != 120 || sl.PerDay[1].Minutes != 90 || sl.LoggedDays != 2 || sl.AvgPerDay != 105 || sl.Longest != 240 {
+	// The night begun on the 9th counts by its part in the period.
+	if sl.PerDay[0].Minutes != 120 || sl.PerDay[1].Minutes != 90 || sl.LoggedDays != 2 || sl.AvgPerDay != 105 || sl.Longest != 120 {
 		t.Errorf("sleep: %+v", sl)
 	}
 	to := s.Touch
@@ -160,5 +165,28 @@ func TestSummarize(t *testing.T) {
 	s = Summarize(in)
 	if s.Sessions != nil || s.Sleep != nil || s.Touch != nil || s.Crying == nil {
 		t.Errorf("a crying-only link shows more: %+v", s)
+	}
+}
+
+func TestWeekly(t *testing.T) {
+	// Thursday 5 to Monday 16 November 2026: a short first week, a whole
+	// one, and a Monday alone.
+	var days []Day
+	for d := 5; d <= 16; d++ {
+		m := float64(d)
+		if d == 8 || d == 10 {
+			m = 0 // nothing logged
+		}
+		days = append(days, Day{Date: time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), Minutes: m})
+	}
+	sum := Weekly(days, false)
+	want := []Day{{"2026-11-05", 5 + 6 + 7}, {"2026-11-09", 9 + 11 + 12 + 13 + 14 + 15}, {"2026-11-16", 16}}
+	if !slices.Equal(sum, want) {
+		t.Errorf("weekly sums %v, want %v", sum, want)
+	}
+	avg := Weekly(days, true)
+	want = []Day{{"2026-11-05", 6}, {"2026-11-09", 12.3}, {"2026-11-16", 16}}
+	if !slices.Equal(avg, want) {
+		t.Errorf("weekly averages %v, want %v", avg, want)
 	}
 }

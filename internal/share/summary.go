@@ -184,19 +184,26 @@ func Summarize(in Input) Summary {
 		for i, b := range Bands {
 			p.Bands[i].What = b
 		}
+		bands := make([]float64, len(Bands))
 		for _, h := range ins.CryingByHour {
-			p.Bands[h.Hour/6].N += int(h.Minutes + 0.5)
+			bands[h.Hour/6] += h.Minutes
+		}
+		for i, m := range bands {
+			p.Bands[i].N = int(m + 0.5) // rounded once, as the day totals are
 		}
 		for _, d := range ins.CryingMinutesByDay {
 			p.PerDay = append(p.PerDay, Day{d.Date, d.Minutes})
 			p.Minutes += d.Minutes
 		}
+		// A spell counts when any of it falls in the period (one begun the
+		// evening before counts too, as its minutes do), by its part there.
 		for _, e := range in.Crying {
-			if !within(e.StartedAt) {
+			sp, ok := clip(e, from, to, now)
+			if !ok {
 				continue
 			}
 			p.Spells++
-			m := e.Duration(now).Minutes()
+			m := sp[1].Sub(sp[0]).Minutes()
 			p.Longest = max(p.Longest, m)
 			if e.Held {
 				p.Held++
@@ -218,7 +225,7 @@ func Summarize(in Input) Summary {
 		for _, e := range in.Sleep {
 			if s, ok := clip(e, from, to, now); ok {
 				sp = append(sp, s)
-				p.Longest = max(p.Longest, e.Duration(now).Minutes())
+				p.Longest = max(p.Longest, s[1].Sub(s[0]).Minutes())
 			}
 		}
 		p.PerDay = days(dates, domain.MinutesByDay(sp, loc))
@@ -303,4 +310,39 @@ func sortCounts(cs []Count) {
 		}
 		return 1
 	})
+}
+
+// WeeklyAfter is the longest period whose tables list each day; a longer
+// one lists weeks, so a table still fits on a printed page.
+const WeeklyAfter = 31
+
+// Weekly turns days into weeks beginning on Monday (Date is the week's
+// first day in the period): the minutes of each week added up, or with
+// perLoggedDay their average over its days with any (sleep a day).
+func Weekly(days []Day, perLoggedDay bool) []Day {
+	var out []Day
+	logged := 0
+	for _, d := range days {
+		t, err := time.Parse(time.DateOnly, d.Date)
+		if err != nil {
+			continue
+		}
+		if len(out) == 0 || t.Weekday() == time.Monday {
+			if perLoggedDay && len(out) > 0 && logged > 0 {
+				out[len(out)-1].Minutes /= float64(logged)
+			}
+			out, logged = append(out, Day{Date: d.Date}), 0
+		}
+		out[len(out)-1].Minutes += d.Minutes
+		if d.Minutes > 0 {
+			logged++
+		}
+	}
+	if perLoggedDay && len(out) > 0 && logged > 0 {
+		out[len(out)-1].Minutes /= float64(logged)
+	}
+	for i := range out {
+		out[i].Minutes = float64(int(out[i].Minutes*10+0.5)) / 10
+	}
+	return out
 }

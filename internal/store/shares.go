@@ -145,6 +145,16 @@ func (s *Store) OpenShare(ctx context.Context, tokenHash, client string, now tim
 	return x, err
 }
 
+// LiveShare finds the live link of a secret's hash without recording an
+// opening (the page drawn again after the opening); ErrNotFound otherwise.
+func (s *Store) LiveShare(ctx context.Context, tokenHash string, now time.Time) (Share, error) {
+	x, err := scanShare(s.r.QueryRowContext(ctx, s.q(`SELECT `+shareCols+` FROM shares WHERE token_hash = ?`), tokenHash))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !x.Live(now)) {
+		return Share{}, ErrNotFound
+	}
+	return x, err
+}
+
 // RevokeShare ends a link now; revoking it again changes nothing.
 func (s *Store) RevokeShare(ctx context.Context, familyID, babyID, id string, now time.Time) error {
 	return s.tx(ctx, func(tx *txn) error {

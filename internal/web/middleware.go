@@ -105,17 +105,22 @@ func (s *Server) logRequests(h http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(sw, r)
-		path := r.URL.Path
-		// Secrets travel in some paths; keep them out of the log.
-		for _, p := range []string{"/join/", "/reset/", "/cal/", "/s/"} {
-			if strings.HasPrefix(path, p) {
-				path = p + "…"
-			}
-		}
 		s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", path),
+			slog.String("method", r.Method), slog.String("path", logPath(r)),
 			slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
 	})
+}
+
+// logPath is a request's path as every log line writes it: secrets travel
+// in some paths (invitations, resets, calendar feeds, share links), so
+// those keep only their prefix.
+func logPath(r *http.Request) string {
+	for _, p := range []string{"/join/", "/reset/", "/cal/", "/s/"} {
+		if strings.HasPrefix(r.URL.Path, p) {
+			return p + "…"
+		}
+	}
+	return r.URL.Path
 }
 
 func (s *Server) recoverPanics(h http.Handler) http.Handler {
@@ -125,7 +130,7 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Log.Error("panic", "path", r.URL.Path, "value", v)
+				s.Log.Error("panic", "path", logPath(r), "value", v)
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()

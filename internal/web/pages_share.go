@@ -24,7 +24,8 @@ func (s *Server) shareRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /babies/{id}/share", s.member(s.sharePage))
 	mux.HandleFunc("POST /babies/{id}/share", s.owner(s.shareCreate))
 	mux.HandleFunc("POST /babies/{id}/share/{sid}/revoke", s.owner(s.shareRevoke))
-	mux.HandleFunc("GET /s/{secret}", s.sharedSummary)
+	mux.HandleFunc("GET /s/{secret}", s.sharedOpen)
+	mux.HandleFunc("GET /s/{$}", s.sharedSummary)
 }
 
 // Choices of the form.
@@ -99,8 +100,16 @@ func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, id domain.I
 		s.fail(w, r, err)
 		return
 	}
-	days, _ := strconv.Atoi(r.PostFormValue("days"))
-	hours, _ := strconv.Atoi(r.PostFormValue("hours"))
+	// The form always sends both: anything but a number given is refused
+	// rather than taken as the default.
+	days, err := strconv.Atoi(r.PostFormValue("days"))
+	if err != nil || days == 0 {
+		days = -1
+	}
+	hours, err := strconv.Atoi(r.PostFormValue("hours"))
+	if err != nil || hours == 0 {
+		hours = -1
+	}
 	req := share.Request{Shows: r.PostForm["shows"], Days: days, Hours: hours, Lang: r.PostFormValue("lang")}
 	p, fe := req.Check(s.Now(), id.Family.Location(), s.Catalog.Locales())
 	if !fe.OK() {
@@ -192,10 +201,49 @@ func whole(vs []float64) []float64 {
 	return vs
 }
 
-// sharedSummary is the page a link opens. Anything but a live link is the
-// site's plain 404, whatever the reason.
+// shareCookie carries an opened link's secret to the summary, so the
+// address bar, the history and a printed page's header show /s/ only.
+const shareCookie = "nurture_share"
+
+// sharedOpen opens a link: the opening is recorded and the browser is sent
+// on to the summary. Anything but a live link is the site's plain 404,
+// whatever the reason; a HEAD (a link checker) opens nothing.
+func (s *Server) sharedOpen(w http.ResponseWriter, r *http.Request) {
+	noTrace(w)
+	if r.Method == http.MethodHead {
+		s.notFound(w, r)
+		return
+	}
+	secret := r.PathValue("secret")
+	x, err := s.cases.OpenShare(r.Context(), secret, r.UserAgent())
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: shareCookie, Value: secret, Path: "/s/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.SecureCookies || r.TLS != nil, Expires: x.ExpiresAt})
+	http.Redirect(w, r, "/s/", http.StatusSeeOther)
+}
+
+// noTrace: nobody but the person sent the link reads it: not indexed, not
+// cached, and nothing leaves in a Referer.
+func noTrace(w http.ResponseWriter) {
+	w.Header().Set("X-Robots-Tag", "noindex, nofollow, noarchive")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+}
+
+// sharedSummary is the summary of the link this browser opened.
 func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
-	sh, err := s.cases.OpenShare(r.Context(), r.PathValue("secret"), r.UserAgent())
+	noTrace(w)
+	c, err := r.Cookie(shareCookie)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	sh, err := s.cases.SharedSummary(r.Context(), c.Value)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return
@@ -219,7 +267,12 @@ func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
 			d.StrokeNames[st.StrokeID] = t.Name
 		}
 	}
-	dayLabels := func(days []share.Day) ([]string, []float64) {
+	// A long period is told week by week, so each table fits on paper.
+	weekly := sum.Days > share.WeeklyAfter
+	series := func(days []share.Day, perLoggedDay bool) ([]string, []float64) {
+		if weekly {
+			days = share.Weekly(days, perLoggedDay)
+		}
 		ls, vs := make([]string, len(days)), make([]float64, len(days))
 		for i, x := range days {
 			t, _ := time.ParseInLocation(time.DateOnly, x.Date, sh.Loc)
@@ -227,31 +280,37 @@ func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
 		}
 		return ls, vs
 	}
+	chart := func(id, perDay, perWeek, unit string, ls []string, vs []float64) {
+		title := perDay
+		if weekly {
+			title = perWeek
+		}
+		c := barChart(v, id, v.T(title), v.T(unit), ls, vs)
+		if weekly {
+			c.DayCol = v.T("summary.col_week")
+		}
+		d.Charts[id] = c
+	}
 	if p := sum.Sessions; p != nil && p.Count > 0 {
-		ls, vs := dayLabels(p.PerDay)
-		d.Charts["massage"] = barChart(v, "massage", v.T("summary.massage_per_day"), v.T("summary.col_minutes"), ls, whole(vs))
+		ls, vs := series(p.PerDay, false)
+		chart("massage", "summary.massage_per_day", "summary.massage_per_week", "summary.col_minutes", ls, whole(vs))
 	}
 	if p := sum.Crying; p != nil && p.Spells > 0 {
-		ls, vs := dayLabels(p.PerDay)
-		d.Charts["crying"] = barChart(v, "crying", v.T("summary.crying_per_day"), v.T("summary.col_minutes"), ls, whole(vs))
+		ls, vs := series(p.PerDay, false)
+		chart("crying", "summary.crying_per_day", "summary.crying_per_week", "summary.col_minutes", ls, whole(vs))
 	}
 	if p := sum.Sleep; p != nil && p.LoggedDays > 0 {
-		ls, vs := dayLabels(p.PerDay)
+		ls, vs := series(p.PerDay, true)
 		for i := range vs {
 			vs[i] = float64(int(vs[i]/6+0.5)) / 10 // hours, one decimal
 		}
-		d.Charts["sleep"] = barChart(v, "sleep", v.T("summary.sleep_per_day"), v.T("summary.col_hours"), ls, vs)
+		chart("sleep", "summary.sleep_per_day", "summary.sleep_per_week", "summary.col_hours", ls, vs)
 	}
 	if p := sum.Touch; p != nil && len(p.ByKind) > 0 {
-		ls, vs := dayLabels(p.PerDay)
-		d.Charts["touch"] = barChart(v, "touch", v.T("summary.touch_per_day"), v.T("summary.col_minutes"), ls, whole(vs))
+		ls, vs := series(p.PerDay, false)
+		chart("touch", "summary.touch_per_day", "summary.touch_per_week", "summary.col_minutes", ls, whole(vs))
 	}
 	v.Data = d
-	hd := w.Header()
-	// Nobody but the person sent the link: not indexed, not cached, and
-	// the secret never leaves in a Referer.
-	hd.Set("X-Robots-Tag", "noindex, nofollow, noarchive")
-	hd.Set("Referrer-Policy", "no-referrer")
 	s.render(w, r, http.StatusOK, "shared", v)
 }
 

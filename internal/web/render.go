@@ -213,7 +213,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = http.StatusServiceUnavailable, "error.unavailable"
 		w.Header().Set("Retry-After", "30")
 	}
-	s.Log.Error("request failed", "path", r.URL.Path, "status", status, "err", err)
+	s.Log.Error("request failed", "path", logPath(r), "status", status, "err", err)
 	v := s.newView(r, "error.title", nil)
 	v.Alert(v.T(msg))
 	s.renderPlain(w, r, status, v)

@@ -67,6 +67,11 @@ func TestBrowserShare(t *testing.T) {
 		t.Fatal(err)
 	}
 	sesWantText(t, hv, "h1", "Lou: summary for the care team")
+	// The secret left the address bar (and so the history and a printed
+	// page's header).
+	if p := sesEval[string](t, hv, `location.pathname`); p != "/s/" {
+		t.Errorf("the summary is at %q, want /s/", p)
+	}
 	sesWantText(t, hv, "#s-crying + p", "13 crying spells logged")
 	sesWantText(t, hv, "main", "Walking")
 	sesWantText(t, hv, "main", "Skin-to-skin")

@@ -16,3 +16,20 @@ bench:
 	$(BENCH_BIN) bench all --families $(BENCH_FAMILIES) --months $(BENCH_MONTHS) \
 		--duration $(BENCH_DURATION) --workers $(BENCH_WORKERS) --out BENCHMARKS.md \
 		$(if $(BENCH_DATA),--data $(BENCH_DATA))
+
+# make release: static binaries for the machines a family's server runs on
+# (a Linux server or NAS, a Raspberry Pi, a Mac), stamped with the version
+# (the nearest tag, or the commit) and the commit; `nurture version` says
+# both. VERSION=v1.2.0 make release to name it yourself.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+RELEASE_DIR ?= dist
+RELEASE_TARGETS = linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+LDFLAGS = -s -w -X nurture/internal/cli.Version=$(VERSION) -X nurture/internal/cli.Commit=$(COMMIT)
+
+.PHONY: release
+release:
+	mkdir -p $(RELEASE_DIR)
+	$(foreach t,$(RELEASE_TARGETS),CGO_ENABLED=0 GOOS=$(word 1,$(subst /, ,$(t))) GOARCH=$(word 2,$(subst /, ,$(t))) \
+		go build -trimpath -ldflags "$(LDFLAGS)" -o $(RELEASE_DIR)/nurture-$(VERSION)-$(subst /,-,$(t)) ./cmd/nurture &&) true
+	cd $(RELEASE_DIR) && sha256sum nurture-$(VERSION)-* > SHA256SUMS

@@ -31,7 +31,9 @@ type Cases struct {
 	// Locales are the languages an imported family may choose.
 	Locales []string
 	Now     func() time.Time
-	strokes map[string]routine.Stroke
+	// Observer, when set, hears what sync saves and imports came to.
+	Observer Observer
+	strokes  map[string]routine.Stroke
 	// strokeList is the library's strokes in class order.
 	strokeList []routine.Stroke
 }

@@ -22,6 +22,7 @@ func (c *Cases) RecordSession(ctx context.Context, s domain.Session) (store.Save
 		return 0, s, err
 	}
 	saved, err := c.Store.SaveSession(ctx, s)
+	c.observeSave("session", saved, err)
 	return saved, s, err
 }
 
@@ -51,7 +52,9 @@ func (c *Cases) AddEntry(ctx context.Context, e domain.Entry) error {
 // included: a timer's stop merged offline into its start is an update,
 // never lost.
 func (c *Cases) RecordEntry(ctx context.Context, e domain.Entry) (store.Saved, error) {
-	return c.Store.SaveEntry(ctx, e)
+	saved, err := c.Store.SaveEntry(ctx, e)
+	c.observeSave("entry", saved, err)
+	return saved, err
 }
 
 // EditEntry replaces an entry (stopping a timer is an edit). With

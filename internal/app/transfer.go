@@ -33,7 +33,8 @@ func (c *Cases) Checks() export.Checks {
 // one import runs per family (store.ErrImportRunning) and
 // store.MaxImportsRunning per server (store.ErrImportsBusy); both are
 // refused before the body is read. ImportFaultOf sorts its errors.
-func (c *Cases) Import(ctx context.Context, familyID string, body io.Reader) (store.ImportResult, error) {
+func (c *Cases) Import(ctx context.Context, familyID string, body io.Reader) (_ store.ImportResult, err error) {
+	defer func() { c.observeImport(err) }()
 	lock, err := c.Store.LockImport(ctx, familyID)
 	if err != nil {
 		return store.ImportResult{}, err

@@ -26,7 +26,14 @@ var scheduledName = regexp.MustCompile(`^nurture-(\d{8}-\d{6})\.db$`)
 // backup is logged; a failure is logged and retried at the next interval,
 // never fatal.
 func Schedule(ctx context.Context, dataDir string, every time.Duration, keep int, log *slog.Logger) {
-	(&scheduler{dataDir: dataDir, every: every, keep: keep, log: log, now: time.Now}).run(ctx)
+	ScheduleReporting(ctx, dataDir, every, keep, log, nil)
+}
+
+// ScheduleReporting is Schedule telling report (when not nil) how each
+// backup went: nil for one written, its error for one that failed (the
+// server's metrics count them). A backup cut short by ctx is not told.
+func ScheduleReporting(ctx context.Context, dataDir string, every time.Duration, keep int, log *slog.Logger, report func(error)) {
+	(&scheduler{dataDir: dataDir, every: every, keep: keep, log: log, now: time.Now, report: report}).run(ctx)
 }
 
 type scheduler struct {
@@ -35,6 +42,7 @@ type scheduler struct {
 	keep    int
 	log     *slog.Logger
 	now     func() time.Time
+	report  func(error) // nil: nobody listens
 }
 
 func (s *scheduler) dir() string { return filepath.Join(s.dataDir, Dir) }
@@ -75,10 +83,12 @@ func (s *scheduler) once(ctx context.Context) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("scheduled backup failed", "err", fmt.Sprint(r))
+			s.tell(fmt.Errorf("backup panicked: %v", r))
 		}
 	}()
 	if err := os.MkdirAll(s.dir(), 0o700); err != nil {
 		s.log.Error("scheduled backup failed", "err", err)
+		s.tell(err)
 		return
 	}
 	dest := filepath.Join(s.dir(), "nurture-"+s.now().UTC().Format(nameLayout)+".db")
@@ -86,11 +96,20 @@ func (s *scheduler) once(ctx context.Context) {
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.Error("scheduled backup failed", "file", dest, "err", err)
+			s.tell(err)
 		}
 		return
 	}
 	s.log.Info("backup written", "file", res.Path, "bytes", res.Bytes, "took", res.Took.Round(time.Millisecond))
+	s.tell(nil)
 	s.prune()
+}
+
+// tell reports a backup's outcome to whoever listens.
+func (s *scheduler) tell(err error) {
+	if s.report != nil {
+		s.report(err)
+	}
 }
 
 // backups lists the scheduled backup files, oldest first.

@@ -104,9 +104,9 @@ func lockDataDir(c config.Config) (unlock func(), err error) {
 	return unlock, err
 }
 
-// startBackups runs scheduled backups until ctx is done; the returned
-// function waits for the loop to finish.
-func startBackups(ctx context.Context, c config.Config, log *slog.Logger) (wait func()) {
+// startBackups runs scheduled backups until ctx is done, telling report
+// how each went; the returned function waits for the loop to finish.
+func startBackups(ctx context.Context, c config.Config, log *slog.Logger, report func(error)) (wait func()) {
 	if c.BackupEvery <= 0 {
 		return func() {}
 	}
@@ -115,6 +115,6 @@ func startBackups(ctx context.Context, c config.Config, log *slog.Logger) (wait 
 		return func() {}
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { backup.Schedule(ctx, c.DataDir, c.BackupEvery, c.BackupKeep, log) })
+	wg.Go(func() { backup.ScheduleReporting(ctx, c.DataDir, c.BackupEvery, c.BackupKeep, log, report) })
 	return wg.Wait
 }

@@ -27,6 +27,7 @@ import (
 	"nurture/internal/config"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/metrics"
 	"nurture/internal/server"
 	"nurture/internal/store"
 )
@@ -150,12 +151,12 @@ func user(args []string, stdout io.Writer) error {
 // Handler builds the whole server for a store; tests use it too, with a
 // clock of their own (nil means the wall clock).
 func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*server.Handler, error) {
-	return handler(st, log, secureCookies, nil, now)
+	return handler(st, log, secureCookies, nil, metrics.New(), now)
 }
 
 // handler is Handler with the reverse proxies whose forwarding headers
-// give the client's address (--trusted-proxies).
-func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, now func() time.Time) (*server.Handler, error) {
+// give the client's address (--trusted-proxies) and the metrics.
+func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, m *metrics.Metrics, now func() time.Time) (*server.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -171,7 +172,7 @@ func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []ne
 	// within 80 MB even during a burst of logins.
 	acc := auth.NewAccounts(st, auth.NewPasswords(1), now)
 	acc.Proxies = proxies
-	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies})
+	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies, Metrics: m})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -193,9 +194,10 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	waitBackups := startBackups(ctx, c, log) // --backup-every, SQLite only
+	m := newMetrics(c)
+	waitBackups := startBackups(ctx, c, log, m.BackedUp) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := handler(st, log, c.SecureCookies, c.TrustedProxies, nil)
+	h, err := handler(st, log, c.SecureCookies, c.TrustedProxies, m, nil)
 	if err != nil {
 		return err
 	}
@@ -209,6 +211,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}
 	if c.PprofAddr != "" {
 		if err := servePprof(ctx, c.PprofAddr, log); err != nil {
+			return err
+		}
+	}
+	if c.MetricsAddr != "" {
+		if err := serveMetrics(ctx, c.MetricsAddr, m, log); err != nil {
 			return err
 		}
 	}

@@ -25,6 +25,9 @@ type Config struct {
 	// PprofAddr, when set, serves net/http/pprof on its own listener for
 	// profiling (keep it on loopback); NURTURE_PPROF_ADDR.
 	PprofAddr string
+	// MetricsAddr, when set, serves the Prometheus metrics (/metrics) on
+	// its own listener instead of the main one; NURTURE_METRICS_ADDR.
+	MetricsAddr string
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
 	// whose X-Forwarded-For or Forwarded header gives the client's address
 	// for the login limits; none by default. NURTURE_TRUSTED_PROXIES.
@@ -51,6 +54,7 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	}
 	c.DatabaseURL = getenv("NURTURE_DATABASE_URL")
 	c.PprofAddr = getenv("NURTURE_PPROF_ADDR")
+	c.MetricsAddr = getenv("NURTURE_METRICS_ADDR")
 	if v := getenv("NURTURE_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -98,6 +102,7 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "back up the SQLite database into DATA/backups this often, e.g. 24h; 0 = off (NURTURE_BACKUP_EVERY)")
 		fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
 		fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve the Prometheus metrics (/metrics) on this address instead of the main one (where only loopback clients get them), e.g. 10.0.0.5:9090 (NURTURE_METRICS_ADDR)")
 		fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded header is believed, e.g. 127.0.0.1,10.0.0.0/8; none when empty (NURTURE_TRUSTED_PROXIES)", func(v string) error {
 			p, err := ParseProxies(v)
 			c.TrustedProxies = p

@@ -17,6 +17,7 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/metrics"
 	"nurture/internal/route"
 	"nurture/internal/store"
 	"nurture/internal/web"
@@ -33,6 +34,10 @@ type Deps struct {
 	// SecureCookies marks cookies Secure even when TLS is terminated by a
 	// proxy in front of Nurture.
 	SecureCookies bool
+	// Metrics, when set, count the requests and outcomes and are served
+	// at /metrics (to loopback clients, unless they have a listener of
+	// their own).
+	Metrics *metrics.Metrics
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -48,6 +53,9 @@ func New(d Deps) (*Handler, error) {
 		d.Now = time.Now
 	}
 	cases := app.New(d.Store, d.Library, d.Catalog.Locales(), d.Now)
+	if d.Metrics != nil {
+		cases.Observer = d.Metrics
+	}
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
 		SecureCookies: d.SecureCookies, Cases: cases})
 	if err != nil {
@@ -57,5 +65,16 @@ func New(d Deps) (*Handler, error) {
 	mux := route.New()
 	pages.Routes(mux)
 	jsonAPI.Routes(mux)
-	return &Handler{Handler: pages.Wrap(mux), Routes: mux.Patterns()}, nil
+	if d.Metrics == nil {
+		return &Handler{Handler: pages.Wrap(mux), Routes: mux.Patterns()}, nil
+	}
+	if err := d.Metrics.WatchPools(d.Store.PoolStats); err != nil {
+		return nil, err
+	}
+	local := metrics.LoopbackClient(d.Accounts.ClientAddr, auth.ClientAddr)
+	mux.Handle("GET /metrics", d.Metrics.Gate(local, http.HandlerFunc(pages.NotFound)))
+	// Outermost, so that every request is counted with the pattern the
+	// router matched, whatever the middleware answered.
+	h := d.Metrics.Instrument(pages.Wrap(metrics.Matched(mux)), mux.Patterns())
+	return &Handler{Handler: h, Routes: mux.Patterns()}, nil
 }

@@ -27,6 +27,7 @@ var access = map[string]int{
 	"GET /{$}":                                      public,
 	"GET /static/":                                  public,
 	"GET /healthz":                                  public,
+	"GET /metrics":                                  public, // loopback clients only: internal/metrics tests it
 	"GET /signup":                                   public,
 	"POST /signup":                                  public,
 	"GET /login":                                    public,

@@ -484,13 +484,13 @@ func (v *validator) texts(l *Library) {
 	}
 }
 
-// shaking finds "shake" and its forms in English and "secouer" and its
-// forms in French.
+// shaking finds "shake" and its forms in English, "secouer" and its
+// forms in French, and "sacudir" and "zarandear" and theirs in Spanish.
 var (
-	shaking   = regexp.MustCompile(`(?i)\bshak|\bshook\b|\bsecou`)
-	neverWord = regexp.MustCompile(`(?i)\b(never|jamais)\b`)
+	shaking   = regexp.MustCompile(`(?i)\bshak|\bshook\b|\bsecou|\bsac[uú]d|\bzarand`)
+	neverWord = regexp.MustCompile(`(?i)\b(never|jamais|nunca)\b`)
 	// shakingHarm is the reason given after a "never" warning.
-	shakingHarm = regexp.MustCompile(`(?i)^\s*(shaking|secouer un bébé|secouer)\s+(can|may|peut)\b`)
+	shakingHarm = regexp.MustCompile(`(?i)^\s*(shaking|secouer un bébé|secouer|sacudir a un bebé|sacudir)\s+(can|may|peut|puede)\b`)
 	sentence    = regexp.MustCompile(`[^.!?;:]+[.!?;:]?`)
 )
 

@@ -195,7 +195,22 @@ func (c *Catalog) LangName(lang string) string {
 // hour cycle is written by hand. A region changes the hour cycle where
 // CLDR says so: English is written "15:04" (en-GB) unless the reader's
 // browser asks for American English, "3:04 PM".
-var dateLocales = map[string]monday.Locale{"en": monday.LocaleEnGB, "en-US": monday.LocaleEnUS, "fr": monday.LocaleFrFR, "fr-CA": monday.LocaleFrCA}
+var dateLocales = map[string]monday.Locale{"en": monday.LocaleEnGB, "en-US": monday.LocaleEnUS, "es": monday.LocaleEsES, "fr": monday.LocaleFrFR, "fr-CA": monday.LocaleFrCA}
+
+// dateLayouts are how a language joins a date's words, where it differs
+// from English and French ("Thursday 3 December"): Spanish says "jueves 3
+// de diciembre", "3 de diciembre de 2026".
+var dateLayouts = map[string]dateLayout{"es": {long: "Monday 2 de January", short: "Mon 2 Jan", full: "2 de January de 2006"}}
+
+// dateLayout holds the layouts of LongDate, ShortDate and FullDate.
+type dateLayout struct{ long, short, full string }
+
+func (p *Printer) layout() dateLayout {
+	if l, ok := dateLayouts[p.Lang]; ok {
+		return l
+	}
+	return dateLayout{long: "Monday 2 January", short: "Mon 2 Jan", full: "2 January 2006"}
+}
 
 // WithRegion returns the printer writing times as the reader's region
 // does: the first tag of acceptLanguage in the printer's language that
@@ -237,19 +252,19 @@ func (p *Printer) dateLocale() monday.Locale {
 // LongDate writes a day the way the printer's language writes it:
 // "Thursday 3 December", "jeudi 3 décembre".
 func (p *Printer) LongDate(t time.Time) string {
-	return monday.Format(t, "Monday 2 January", p.dateLocale())
+	return monday.Format(t, p.layout().long, p.dateLocale())
 }
 
 // ShortDate writes a day briefly, for a chart or a table read on paper:
 // "Thu 3 Dec", "jeu. 3 déc.".
 func (p *Printer) ShortDate(t time.Time) string {
-	return monday.Format(t, "Mon 2 Jan", p.dateLocale())
+	return monday.Format(t, p.layout().short, p.dateLocale())
 }
 
 // FullDate writes a day with its year, never relative to today (a page
 // that is printed): "3 December 2026", "3 décembre 2026".
 func (p *Printer) FullDate(t time.Time) string {
-	return monday.Format(t, "2 January 2006", p.dateLocale())
+	return monday.Format(t, p.layout().full, p.dateLocale())
 }
 
 // Clock writes a time of day in the reader's hour cycle: "14:05", "2:05 PM".
@@ -288,9 +303,9 @@ func (p *Printer) day(t, now time.Time, at string) string {
 	case days > 1 && days < 7:
 		date = monday.Format(t, "Monday", loc)
 	case y == ny:
-		date = monday.Format(t, "Monday 2 January", loc)
+		date = monday.Format(t, p.layout().long, loc)
 	default:
-		date = monday.Format(t, "2 January 2006", loc)
+		date = monday.Format(t, p.layout().full, loc)
 	}
 	if at == "" {
 		return date

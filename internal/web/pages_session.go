@@ -174,7 +174,7 @@ type strokeDiagram struct {
 }
 
 // speechLangs maps a family language to a speech-synthesis language.
-var speechLangs = map[string]string{"en": "en-GB", "fr": "fr-FR"}
+var speechLangs = map[string]string{"en": "en-GB", "es": "es-ES", "fr": "fr-FR"}
 
 func speechLang(l string) string {
 	if s, ok := speechLangs[l]; ok {

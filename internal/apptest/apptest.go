@@ -32,6 +32,8 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/browsertest"
 	"nurture/internal/cli"
+	"nurture/internal/mail"
+	"nurture/internal/server"
 	"nurture/internal/store"
 )
 
@@ -144,15 +146,30 @@ func New(t testing.TB) *App { return NewOn(t, OpenSQLite(t)) }
 // NewOn starts a server on the given store.
 func NewOn(t testing.TB, st *store.Store) *App { return NewOnClock(t, st, Now) }
 
+// NewWithMail starts a server on a fresh SQLite database that sends its
+// e-mail to cfg (a mailtest sink).
+func NewWithMail(t testing.TB, cfg mail.Config) *App {
+	t.Helper()
+	st := OpenSQLite(t)
+	return start(t, st, func(log *slog.Logger) (*server.Handler, error) {
+		return cli.HandlerWithMail(st, log, mail.New(cfg), Now)
+	})
+}
+
 // NewOnClock starts a server on the given store whose clock is now (a
 // test that lets time pass: a link expiring).
 func NewOnClock(t testing.TB, st *store.Store, now func() time.Time) *App {
+	t.Helper()
+	return start(t, st, func(log *slog.Logger) (*server.Handler, error) { return cli.Handler(st, log, false, now) })
+}
+
+func start(t testing.TB, st *store.Store, build func(*slog.Logger) (*server.Handler, error)) *App {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("NURTURE_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	h, err := cli.Handler(st, log, false, now)
+	h, err := build(log)
 	if err != nil {
 		t.Fatal(err)
 	}

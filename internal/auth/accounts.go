@@ -284,3 +284,34 @@ func From(ctx context.Context) (domain.Identity, bool) {
 	id, ok := ctx.Value(ctxKey{}).(domain.Identity)
 	return id, ok
 }
+
+// Reset links by e-mail are bounded per client address and per account,
+// so the form cannot be used to flood someone's mailbox.
+const (
+	ResetMailWindow      = time.Hour
+	MaxResetMailsAddress = 10
+	MaxResetMailsAccount = 3
+)
+
+// ErrResetLimited refuses a reset e-mail over the limits.
+var ErrResetLimited = errors.New("too many reset links asked for")
+
+// ResetByMail makes a reset code for the account of email, asked for by
+// someone at addr who will get it by e-mail; "" (and no error) when no
+// account has that address, which the caller must not reveal.
+func (a *Accounts) ResetByMail(ctx context.Context, email, addr string) (string, error) {
+	now := a.Now().UTC()
+	email = domain.NormalizeEmail(email)
+	n, err := a.Store.Hit(ctx, now, ResetMailWindow, limitKey("resetmail", addr), limitKey("resetmail-acct", email))
+	if err != nil {
+		return "", err
+	}
+	if n[0] > MaxResetMailsAddress || n[1] > MaxResetMailsAccount {
+		return "", ErrResetLimited
+	}
+	code, err := a.ResetForEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return code, err
+}

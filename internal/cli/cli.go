@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -27,6 +26,7 @@ import (
 	"nurture/internal/config"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/mail"
 	"nurture/internal/metrics"
 	"nurture/internal/server"
 	"nurture/internal/store"
@@ -68,10 +68,6 @@ var commands = map[string]command{
 	"serve":   {"serve", "run the web server (the default)", serve},
 	"migrate": {"migrate", "create or update the database schema, then exit", func(args []string, stdout, _ io.Writer) error { return migrate(args, stdout) }},
 	"user":    {"user reset-password EMAIL", "print a one-time password reset link", func(args []string, stdout, _ io.Writer) error { return user(args, stdout) }},
-	"version": {"version", "print the version", func(_ []string, stdout, _ io.Writer) error {
-		fmt.Fprintf(stdout, "nurture %s (%s)\n", Version, runtime.Version())
-		return nil
-	}},
 }
 
 // Main runs the command line and returns the process exit code.
@@ -151,12 +147,18 @@ func user(args []string, stdout io.Writer) error {
 // Handler builds the whole server for a store; tests use it too, with a
 // clock of their own (nil means the wall clock).
 func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*server.Handler, error) {
-	return handler(st, log, secureCookies, nil, metrics.New(), now)
+	return handler(st, log, secureCookies, nil, metrics.New(), mail.Off{}, now)
+}
+
+// HandlerWithMail is Handler sending e-mail through sender (a test's SMTP
+// sink).
+func HandlerWithMail(st *store.Store, log *slog.Logger, sender mail.Sender, now func() time.Time) (*server.Handler, error) {
+	return handler(st, log, false, nil, metrics.New(), sender, now)
 }
 
 // handler is Handler with the reverse proxies whose forwarding headers
-// give the client's address (--trusted-proxies) and the metrics.
-func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, m *metrics.Metrics, now func() time.Time) (*server.Handler, error) {
+// give the client's address (--trusted-proxies), the metrics and e-mail.
+func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, m *metrics.Metrics, sender mail.Sender, now func() time.Time) (*server.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -172,7 +174,7 @@ func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []ne
 	// within 80 MB even during a burst of logins.
 	acc := auth.NewAccounts(st, auth.NewPasswords(1), now)
 	acc.Proxies = proxies
-	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies, Metrics: m})
+	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies, Metrics: m, Mail: sender})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -197,7 +199,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	m := newMetrics(c)
 	waitBackups := startBackups(ctx, c, log, m.BackedUp) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := handler(st, log, c.SecureCookies, c.TrustedProxies, m, nil)
+	h, err := handler(st, log, c.SecureCookies, c.TrustedProxies, m, mail.New(c.Mail), nil)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"nurture/internal/mail"
 	"os"
 	"strconv"
 	"strings"
@@ -32,6 +33,28 @@ type Config struct {
 	// whose X-Forwarded-For or Forwarded header gives the client's address
 	// for the login limits; none by default. NURTURE_TRUSTED_PROXIES.
 	TrustedProxies []netip.Prefix
+	// Mail is the SMTP server for invitations and reset links; off
+	// without a host. NURTURE_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
+	// _SECURITY.
+	Mail mail.Config
+}
+
+// secret reads an option that carries a secret: NAME, or the file named by
+// NAME_FILE (a Docker or systemd credential), never both. A final newline
+// of the file is not part of the secret.
+func secret(getenv func(string) string, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	switch {
+	case file == "":
+		return v, nil
+	case v != "":
+		return "", fmt.Errorf("%s and %s_FILE are both set: keep one", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
 }
 
 // Defaults are used when neither a flag nor a variable is set.
@@ -52,7 +75,20 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	if v := getenv("NURTURE_DATA"); v != "" {
 		c.DataDir = v
 	}
-	c.DatabaseURL = getenv("NURTURE_DATABASE_URL")
+	var err error
+	if c.DatabaseURL, err = secret(getenv, "NURTURE_DATABASE_URL"); err != nil {
+		return c, nil, err
+	}
+	c.Mail = mail.Config{Host: getenv("NURTURE_SMTP_HOST"), Username: getenv("NURTURE_SMTP_USER"), From: getenv("NURTURE_SMTP_FROM"),
+		Security: getenv("NURTURE_SMTP_SECURITY")}
+	if c.Mail.Password, err = secret(getenv, "NURTURE_SMTP_PASSWORD"); err != nil {
+		return c, nil, err
+	}
+	if v := getenv("NURTURE_SMTP_PORT"); v != "" {
+		if c.Mail.Port, err = strconv.Atoi(v); err != nil {
+			return c, nil, fmt.Errorf("NURTURE_SMTP_PORT: want a number, got %q", v)
+		}
+	}
 	c.PprofAddr = getenv("NURTURE_PPROF_ADDR")
 	c.MetricsAddr = getenv("NURTURE_METRICS_ADDR")
 	if v := getenv("NURTURE_SECURE_COOKIES"); v != "" {
@@ -103,15 +139,23 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
 		fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve the Prometheus metrics (/metrics) on this address instead of the main one (where only loopback clients get them), e.g. 10.0.0.5:9090 (NURTURE_METRICS_ADDR)")
+		fs.StringVar(&c.Mail.Host, "smtp-host", c.Mail.Host, "SMTP server for invitations and reset links by e-mail; off when empty (NURTURE_SMTP_HOST)")
+		fs.IntVar(&c.Mail.Port, "smtp-port", c.Mail.Port, "SMTP port; 587, or 465 with --smtp-security tls, when 0 (NURTURE_SMTP_PORT)")
+		fs.StringVar(&c.Mail.Username, "smtp-user", c.Mail.Username, "SMTP user name, if the server asks for one (NURTURE_SMTP_USER; the password only from NURTURE_SMTP_PASSWORD or NURTURE_SMTP_PASSWORD_FILE)")
+		fs.StringVar(&c.Mail.From, "smtp-from", c.Mail.From, `the sender of the e-mails, e.g. "Nurture <nurture@home.example>" (NURTURE_SMTP_FROM)`)
+		fs.StringVar(&c.Mail.Security, "smtp-security", c.Mail.Security, "starttls (the default), tls, or none for a relay on this machine (NURTURE_SMTP_SECURITY)")
 		fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/Forwarded header is believed, e.g. 127.0.0.1,10.0.0.0/8; none when empty (NURTURE_TRUSTED_PROXIES)", func(v string) error {
 			p, err := ParseProxies(v)
 			c.TrustedProxies = p
 			return err
 		})
 	}
-	err := fs.Parse(args)
+	err = fs.Parse(args)
 	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
 		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")
+	}
+	if err == nil {
+		err = c.Mail.Check()
 	}
 	return c, fs, err
 }

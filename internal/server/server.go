@@ -17,6 +17,7 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/mail"
 	"nurture/internal/metrics"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -38,6 +39,8 @@ type Deps struct {
 	// at /metrics (to loopback clients, unless they have a listener of
 	// their own).
 	Metrics *metrics.Metrics
+	// Mail sends invitations and reset links (mail.Off without SMTP).
+	Mail mail.Sender
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -57,7 +60,7 @@ func New(d Deps) (*Handler, error) {
 		cases.Observer = d.Metrics
 	}
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
-		SecureCookies: d.SecureCookies, Cases: cases})
+		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail})
 	if err != nil {
 		return nil, err
 	}

@@ -112,6 +112,8 @@ var access = map[string]int{
 	"POST /babies/{id}/share":                       owner,
 	"POST /babies/{id}/share/{sid}/revoke":          owner,
 	"GET /s/{secret}":                               public,
+	"GET /s/{$}":                                    public,
+	"POST /login/forgot":                            public,
 	"POST /api/v1/babies/{id}/shares":               owner,
 	"GET /api/v1/babies/{id}/shares":                member,
 	"DELETE /api/v1/babies/{id}/shares/{sid}":       owner,

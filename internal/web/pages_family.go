@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nurture/internal/domain"
+	"nurture/internal/mail"
 	"nurture/internal/store"
 )
 
@@ -26,6 +27,11 @@ type familyData struct {
 	ResetName     string
 	// VoiceDone of VoiceTotal prompts have a recording.
 	VoiceDone, VoiceTotal int
+	// MailOn: invitations can be sent by e-mail; InviteSentTo is where the
+	// new one went, InviteMailFailed when sending it failed.
+	MailOn           bool
+	InviteSentTo     string
+	InviteMailFailed bool
 }
 
 func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) (*view, error) {
@@ -49,6 +55,7 @@ func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) 
 		}
 	}
 	d.Roles, d.Relations = domain.Roles, domain.Relations
+	d.MailOn = s.mailOn()
 	if d.VoiceDone, d.VoiceTotal, err = s.voiceProgress(r, id); err != nil {
 		return nil, err
 	}
@@ -73,6 +80,10 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, id domain.
 	if !rel.Valid() {
 		fe.Add("relation", "error.choice")
 	}
+	email, ok := checkEmail(r.PostFormValue("email"))
+	if !ok {
+		fe.Add("email", "error.email")
+	}
 	d := &familyData{}
 	if fe.OK() {
 		code, exp, err := s.Accounts.Invite(r.Context(), id, role, rel)
@@ -81,7 +92,14 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, id domain.
 			return
 		}
 		d.InviteURL, d.InviteExpires = baseURL(r)+"/join/"+code, exp
-		d.InviteQR = qrSVG(d.InviteURL, s.Catalog.For(s.Catalog.Match(id.User.Locale, r.Header.Get("Accept-Language"))).T("family.invite_qr"))
+		p := s.Catalog.For(s.Catalog.Match(id.User.Locale, r.Header.Get("Accept-Language")))
+		d.InviteQR = qrSVG(d.InviteURL, p.T("family.invite_qr"))
+		// Sent in the inviter's language: they chose whom to write to.
+		if email != "" && s.mailOn() {
+			err := s.send(r, mail.Message{To: email, Subject: p.T("mail.invite_subject", "Name", id.User.Name, "Family", id.Family.Name),
+				Text: p.T("mail.invite_text", "Name", id.User.Name, "Family", id.Family.Name, "Link", d.InviteURL, "Date", p.LongDate(exp.In(id.Family.Location())))})
+			d.InviteSentTo, d.InviteMailFailed = email, err != nil
+		}
 	}
 	v, err := s.familyView(r, id, d)
 	if err != nil {
@@ -90,7 +108,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, id domain.
 	}
 	status := http.StatusOK
 	if !fe.OK() {
-		v.Errors, v.Form, status = fe, formValues(r, "role", "relation"), http.StatusUnprocessableEntity
+		v.Errors, v.Form, status = fe, formValues(r, "role", "relation", "email"), http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "family", v)
 }

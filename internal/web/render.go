@@ -105,7 +105,12 @@ type view struct {
 	now        time.Time
 	langName   func(string) string
 	asset      func(string) string
+	mailOn     bool
 }
+
+// MailOn reports whether this server sends e-mail (a reset link to whoever
+// forgot a password).
+func (v *view) MailOn() bool { return v.mailOn }
 
 // Alert shows msg as a problem rather than a confirmation.
 func (v *view) Alert(msg string) { v.Flash, v.FlashError = msg, true }
@@ -148,7 +153,7 @@ func (v *view) IsOwner() bool { return v.Me != nil && v.Me.Role == domain.Owner 
 
 func (s *Server) newView(r *http.Request, title string, data any) *view {
 	v := &view{Data: data, Path: r.URL.Path, Loc: time.UTC, Locales: s.Catalog.Locales(), now: s.Now(),
-		langName: s.Catalog.LangName, asset: s.assets.url}
+		langName: s.Catalog.LangName, asset: s.assets.url, mailOn: s.Mail != nil && s.mailOn()}
 	userLocale := ""
 	if id, ok := auth.From(r.Context()); ok {
 		v.Me = &id

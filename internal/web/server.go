@@ -13,6 +13,7 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/i18n"
+	"nurture/internal/mail"
 	"nurture/internal/route"
 	"nurture/internal/store"
 )
@@ -30,6 +31,9 @@ type Deps struct {
 	SecureCookies bool
 	// Cases are the use cases both doors share.
 	Cases *app.Cases
+	// Mail sends invitations and reset links when the operator configured
+	// an SMTP server (mail.Off otherwise).
+	Mail mail.Sender
 }
 
 // Server holds the parsed templates and assets.
@@ -42,6 +46,9 @@ type Server struct {
 
 // New builds the pages' door over the use cases.
 func New(d Deps) (*Server, error) {
+	if d.Mail == nil {
+		d.Mail = mail.Off{}
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -104,6 +111,7 @@ func (s *Server) Routes(mux *route.Mux) {
 	s.sessionRoutes(mux)
 	s.courseRoutes(mux)
 	s.voiceRoutes(mux)
+	s.mailRoutes(mux)
 	s.shareRoutes(mux)
 	s.logRoutes(mux)
 	s.dataRoutes(mux)

@@ -156,6 +156,17 @@ func NewWithMail(t testing.TB, cfg mail.Config) *App {
 	})
 }
 
+// NewWith starts a server on a fresh SQLite database with options (the
+// proxies it trusts and their single sign-on); its clock is Now.
+func NewWith(t testing.TB, o cli.Options) *App {
+	t.Helper()
+	st := OpenSQLite(t)
+	if o.Now == nil {
+		o.Now = Now
+	}
+	return start(t, st, func(log *slog.Logger) (*server.Handler, error) { return cli.HandlerWith(st, log, o) })
+}
+
 // NewOnClock starts a server on the given store whose clock is now (a
 // test that lets time pass: a link expiring).
 func NewOnClock(t testing.TB, st *store.Store, now func() time.Time) *App {

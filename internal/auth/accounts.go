@@ -78,6 +78,10 @@ type Accounts struct {
 	// Proxies are the reverse proxies whose forwarding headers are
 	// believed (--trusted-proxies); none by default.
 	Proxies Proxies
+	// AuthHeader names the header in which a single-sign-on proxy among
+	// Proxies gives the signed-in person's address (--auth-header, e.g.
+	// Remote-Email); off when empty.
+	AuthHeader string
 }
 
 // NewAccounts prepares the service.

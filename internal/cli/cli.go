@@ -147,18 +147,30 @@ func user(args []string, stdout io.Writer) error {
 // Handler builds the whole server for a store; tests use it too, with a
 // clock of their own (nil means the wall clock).
 func Handler(st *store.Store, log *slog.Logger, secureCookies bool, now func() time.Time) (*server.Handler, error) {
-	return handler(st, log, secureCookies, nil, metrics.New(), mail.Off{}, now)
+	return HandlerWith(st, log, Options{SecureCookies: secureCookies, Now: now})
 }
 
 // HandlerWithMail is Handler sending e-mail through sender (a test's SMTP
 // sink).
 func HandlerWithMail(st *store.Store, log *slog.Logger, sender mail.Sender, now func() time.Time) (*server.Handler, error) {
-	return handler(st, log, false, nil, metrics.New(), sender, now)
+	return HandlerWith(st, log, Options{Mail: sender, Now: now})
 }
 
-// handler is Handler with the reverse proxies whose forwarding headers
-// give the client's address (--trusted-proxies), the metrics and e-mail.
-func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []netip.Prefix, m *metrics.Metrics, sender mail.Sender, now func() time.Time) (*server.Handler, error) {
+// Options are the server's settings beyond its store.
+type Options struct {
+	SecureCookies bool
+	// Proxies give the client's address (--trusted-proxies); AuthHeader
+	// their single sign-on (--auth-header).
+	Proxies    []netip.Prefix
+	AuthHeader string
+	Metrics    *metrics.Metrics // a registry of its own when nil
+	Mail       mail.Sender      // none when nil
+	Now        func() time.Time // the wall clock when nil
+}
+
+// HandlerWith builds the whole server for a store with o.
+func HandlerWith(st *store.Store, log *slog.Logger, o Options) (*server.Handler, error) {
+	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
@@ -173,8 +185,15 @@ func handler(st *store.Store, log *slog.Logger, secureCookies bool, proxies []ne
 	// One hash at a time: each takes 19 MiB, and the server should stay
 	// within 80 MB even during a burst of logins.
 	acc := auth.NewAccounts(st, auth.NewPasswords(1), now)
-	acc.Proxies = proxies
-	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: secureCookies, Metrics: m, Mail: sender})
+	acc.Proxies, acc.AuthHeader = o.Proxies, o.AuthHeader
+	m, sender := o.Metrics, o.Mail
+	if m == nil {
+		m = metrics.New()
+	}
+	if sender == nil {
+		sender = mail.Off{}
+	}
+	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -199,7 +218,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	m := newMetrics(c)
 	waitBackups := startBackups(ctx, c, log, m.BackedUp) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := handler(st, log, c.SecureCookies, c.TrustedProxies, m, mail.New(c.Mail), nil)
+	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m, Mail: mail.New(c.Mail)})
 	if err != nil {
 		return err
 	}

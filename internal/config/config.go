@@ -33,6 +33,10 @@ type Config struct {
 	// whose X-Forwarded-For or Forwarded header gives the client's address
 	// for the login limits; none by default. NURTURE_TRUSTED_PROXIES.
 	TrustedProxies []netip.Prefix
+	// AuthHeader names the header in which a single-sign-on proxy (one of
+	// TrustedProxies) gives the signed-in person's address, e.g.
+	// Remote-Email; off when empty. NURTURE_AUTH_HEADER.
+	AuthHeader string
 	// Mail is the SMTP server for invitations and reset links; off
 	// without a host. NURTURE_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
 	// _SECURITY.
@@ -91,6 +95,7 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	}
 	c.PprofAddr = getenv("NURTURE_PPROF_ADDR")
 	c.MetricsAddr = getenv("NURTURE_METRICS_ADDR")
+	c.AuthHeader = getenv("NURTURE_AUTH_HEADER")
 	if v := getenv("NURTURE_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -139,6 +144,7 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "scheduled backups to keep (NURTURE_BACKUP_KEEP)")
 		fs.StringVar(&c.PprofAddr, "pprof-addr", c.PprofAddr, "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty (NURTURE_PPROF_ADDR)")
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve the Prometheus metrics (/metrics) on this address instead of the main one (where only loopback clients get them), e.g. 10.0.0.5:9090 (NURTURE_METRICS_ADDR)")
+		fs.StringVar(&c.AuthHeader, "auth-header", c.AuthHeader, "single sign-on: the header in which a proxy of --trusted-proxies gives the signed-in person's e-mail, e.g. Remote-Email; off when empty (NURTURE_AUTH_HEADER)")
 		fs.StringVar(&c.Mail.Host, "smtp-host", c.Mail.Host, "SMTP server for invitations and reset links by e-mail; off when empty (NURTURE_SMTP_HOST)")
 		fs.IntVar(&c.Mail.Port, "smtp-port", c.Mail.Port, "SMTP port; 587, or 465 with --smtp-security tls, when 0 (NURTURE_SMTP_PORT)")
 		fs.StringVar(&c.Mail.Username, "smtp-user", c.Mail.Username, "SMTP user name, if the server asks for one (NURTURE_SMTP_USER; the password only from NURTURE_SMTP_PASSWORD or NURTURE_SMTP_PASSWORD_FILE)")
@@ -156,6 +162,10 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	}
 	if err == nil {
 		err = c.Mail.Check()
+	}
+	if err == nil && c.AuthHeader != "" && len(c.TrustedProxies) == 0 {
+		// Without a proxy to believe, anyone could send the header.
+		err = fmt.Errorf("--auth-header needs --trusted-proxies: the header is believed only from them")
 	}
 	return c, fs, err
 }

@@ -31,7 +31,7 @@ func TestLoadEmbeddedLibrary(t *testing.T) {
 	if got := len(l.Guides()); got < 7 {
 		t.Errorf("guides = %d, want >= 7", got)
 	}
-	if got, want := l.Locales(), []string{"en", "fr"}; !slices.Equal(got, want) {
+	if got, want := l.Locales(), []string{"en", "es", "fr"}; !slices.Equal(got, want) {
 		t.Errorf("Locales() = %v, want %v", got, want)
 	}
 	if got := l.LocaleName("fr"); got != "Français" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/domain"
+	"nurture/internal/store"
 )
 
 // MaxBody is the largest request body accepted.
@@ -142,11 +144,29 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 // request context. The API adds bearer tokens on its own routes.
 func (s *Server) identify(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var id domain.Identity
+		var ok bool
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			id, err := s.Accounts.Authenticate(r.Context(), c.Value, auth.KindSession)
-			if err == nil {
-				r = r.WithContext(auth.WithIdentity(r.Context(), id))
+			if got, err := s.Accounts.Authenticate(r.Context(), c.Value, auth.KindSession); err == nil {
+				id, ok = got, true
 			}
+		}
+		// Behind a single-sign-on proxy its word counts: the person it
+		// vouches for is signed in, whoever the cookie was for.
+		// (Pages only: a page's own calls to the API carry its cookie, and
+		// an API client has its token.)
+		if email := s.Accounts.HeaderEmail(r); email != "" && (!ok || id.User.Email != email) && !strings.HasPrefix(r.URL.Path, "/api/") {
+			got, secret, err := s.Accounts.SignInByHeader(r.Context(), email)
+			ok = err == nil
+			if ok {
+				id = got
+				s.setSession(w, r, secret)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				s.Log.Error("single sign-on", "err", err)
+			}
+		}
+		if ok {
+			r = r.WithContext(auth.WithIdentity(r.Context(), id))
 		}
 		h.ServeHTTP(w, r)
 	})

@@ -42,7 +42,8 @@ type signupData struct {
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "signup.title", &signupData{Relations: domain.Relations})
-	v.Form = map[string]string{"timezone": "", "locale": v.Lang}
+	// Behind single sign-on, the address the proxy vouches for.
+	v.Form = map[string]string{"timezone": "", "locale": v.Lang, "email": s.Accounts.HeaderEmail(r)}
 	s.render(w, r, http.StatusOK, "signup", v)
 }
 
@@ -59,7 +60,7 @@ func (s *Server) joinForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "join.title", &signupData{InviteCode: code, InviteFamily: name, InviteRole: inv.Role})
-	v.Form = map[string]string{"locale": v.Lang}
+	v.Form = map[string]string{"locale": v.Lang, "email": s.Accounts.HeaderEmail(r)}
 	s.render(w, r, http.StatusOK, "signup", v)
 }
 
@@ -112,6 +113,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "login.title", nil)
 	v.Form = map[string]string{"next": pathOnly(r.URL.Query().Get("next"))}
+	// Single sign-on vouched for someone without an account here.
+	if e := s.Accounts.HeaderEmail(r); e != "" {
+		v.Flash = v.T("login.sso_unknown", "Email", e)
+	}
 	s.render(w, r, http.StatusOK, "login", v)
 }
 

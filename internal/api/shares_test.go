@@ -70,6 +70,7 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	// and sends the browser on to /s/, its secret in a cookie, so the
 	// address bar and a printed page show no secret.
 	var last *apptest.Browser
+	var lastAt string // where its summary is
 	open := func(u string, ua string) apptest.Response {
 		t.Helper()
 		path := u[strings.Index(u, "/s/"):]
@@ -78,13 +79,15 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 		if r.Status != http.StatusSeeOther {
 			return r
 		}
-		if loc := r.Header.Get("Location"); loc != "/s/" {
+		loc := r.Header.Get("Location")
+		if !strings.HasPrefix(loc, "/s/v/") || strings.Contains(loc, path[3:]) {
 			t.Fatalf("the link sends on to %q", loc)
 		}
-		if c := r.Header.Get("Set-Cookie"); !strings.Contains(c, "Path=/s/") || !strings.Contains(c, "HttpOnly") {
+		if c := r.Header.Get("Set-Cookie"); !strings.Contains(c, "Path="+loc) || !strings.Contains(c, "HttpOnly") {
 			t.Errorf("the link's cookie: %s", c)
 		}
-		return last.Get("/s/")
+		lastAt = loc
+		return last.Get(loc)
 	}
 
 	s, r := make(ann.Token, map[string]any{"shows": []string{"crying"}, "days": 7, "lang": "fr", "hours": 2})
@@ -126,15 +129,21 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 
 	// Drawn again (a reload), it is not another opening; a HEAD (a link
 	// checker) opens nothing and says nothing.
-	if r := last.Get("/s/"); r.Status != http.StatusOK {
+	if r := last.Get(lastAt); r.Status != http.StatusOK {
 		t.Errorf("reloading the summary: %d", r.Status)
 	}
 	head, _ := http.NewRequest("HEAD", a.URL+s.URL[strings.Index(s.URL, "/s/"):], nil)
 	if res, err := http.DefaultClient.Do(head); err != nil || res.StatusCode != http.StatusNotFound {
 		t.Errorf("HEAD: %v %v", res, err)
 	}
-	if r := a.Browser().Get("/s/"); r.Status != http.StatusNotFound {
-		t.Errorf("the summary without having opened a link: %d", r.Status)
+	if r := a.Browser().Get(lastAt); r.Status != http.StatusNotFound {
+		t.Errorf("the summary without having opened its link: %d", r.Status)
+	}
+	// The family opening its own link is not the care team reading it.
+	owner := a.Browser()
+	owner.Login("ann@example.org", "correct horse battery")
+	if r := owner.Get(s.URL[strings.Index(s.URL, "/s/"):]); r.Status != http.StatusSeeOther {
+		t.Errorf("the owner opening the link: %d", r.Status)
 	}
 
 	// Every member sees the links and their openings; only owners make
@@ -211,11 +220,11 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	if r := a.API("DELETE", base+"/"+s.ID, ann.Token, nil); r.Status != http.StatusNoContent {
 		t.Fatalf("revoking: %d %s", r.Status, r.Body)
 	}
-	opened := last
+	opened, openedAt := last, lastAt
 	if r := open(s.URL, ""); r.Status != http.StatusNotFound || r.Body != notFound.Body {
 		t.Errorf("a revoked link: %d", r.Status)
 	}
-	if r := opened.Get("/s/"); r.Status != http.StatusNotFound {
+	if r := opened.Get(openedAt); r.Status != http.StatusNotFound || !strings.Contains(r.Body, "This link does not open") {
 		t.Errorf("the summary of a revoked link, in the browser that opened it: %d", r.Status)
 	}
 	if r := a.API("DELETE", base+"/"+s.ID, ann.Token, nil); r.Status != http.StatusNoContent {
@@ -228,7 +237,7 @@ func testSharesAPI(t *testing.T, st *store.Store) {
 	// A long period is told week by week, so its tables fit on paper.
 	long, _ := make(ann.Token, map[string]any{"shows": []string{"crying", "sleep"}, "days": 60, "lang": "en"})
 	if r := open(long.URL, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, "Minutes of crying per week") ||
-		!strings.Contains(r.Body, "Week from") || strings.Count(r.Body, `<tr><th scope="row">`) > 2*10+4+2 {
+		!strings.Contains(r.Body, `<th scope="col">Week</th>`) || strings.Count(r.Body, `<tr><th scope="row">`) > 2*10+4+2 {
 		t.Errorf("a 60-day summary: %d, %d rows", r.Status, strings.Count(r.Body, `<tr><th scope="row">`))
 	}
 

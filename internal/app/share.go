@@ -35,10 +35,18 @@ type Shared struct {
 }
 
 // OpenShare opens the link of a secret, recording the opening with a
-// coarse description of the browser (userAgent): store.ErrNotFound when
-// there is none live, whatever the reason.
-func (c *Cases) OpenShare(ctx context.Context, secret, userAgent string) (store.Share, error) {
-	return c.Store.OpenShare(ctx, auth.HashSecret(secret), share.Client(userAgent), c.Now())
+// coarse description of the browser (userAgent) unless the viewer is a
+// member of the family (viewerFamily, "" for anyone else: an owner
+// checking the summary is not the care team reading it);
+// store.ErrNotFound when there is none live, whatever the reason.
+func (c *Cases) OpenShare(ctx context.Context, secret, userAgent, viewerFamily string) (store.Share, error) {
+	hash := auth.HashSecret(secret)
+	if viewerFamily != "" {
+		if x, err := c.Store.LiveShare(ctx, hash, c.Now()); err != nil || x.FamilyID == viewerFamily {
+			return x, err
+		}
+	}
+	return c.Store.OpenShare(ctx, hash, share.Client(userAgent), c.Now())
 }
 
 // SharedSummary is what the live link of a secret shows (store.ErrNotFound
@@ -58,6 +66,10 @@ func (c *Cases) SharedSummary(ctx context.Context, secret string) (Shared, error
 		return Shared{}, err
 	}
 	loc := f.Location()
+	// Nothing is told of days before the baby was born.
+	if x.From < baby.BirthDate && baby.BirthDate <= x.To {
+		x.From = baby.BirthDate
+	}
 	from, _, err := domain.Day(x.From, loc)
 	if err != nil {
 		return Shared{}, err

@@ -156,7 +156,7 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("sleep: %+v", sl)
 	}
 	to := s.Touch
-	if len(to.ByKind) != 2 || to.ByKind[0] != (Count{"skin_to_skin", 45}) || to.AvgPerDay != 20 {
+	if len(to.ByKind) != 2 || to.ByKind[0] != (Count{"skin_to_skin", 45}) || to.LoggedDays != 2 || to.AvgPerDay != 30 {
 		t.Errorf("touch: %+v", to)
 	}
 
@@ -180,12 +180,12 @@ func TestWeekly(t *testing.T) {
 		days = append(days, Day{Date: time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), Minutes: m})
 	}
 	sum := Weekly(days, false)
-	want := []Day{{"2026-11-05", 5 + 6 + 7}, {"2026-11-09", 9 + 11 + 12 + 13 + 14 + 15}, {"2026-11-16", 16}}
+	want := []Day{{"2026-11-05", 5 + 6 + 7, "2026-11-08"}, {"2026-11-09", 9 + 11 + 12 + 13 + 14 + 15, "2026-11-15"}, {"2026-11-16", 16, "2026-11-16"}}
 	if !slices.Equal(sum, want) {
 		t.Errorf("weekly sums %v, want %v", sum, want)
 	}
 	avg := Weekly(days, true)
-	want = []Day{{"2026-11-05", 6}, {"2026-11-09", 12.3}, {"2026-11-16", 16}}
+	want = []Day{{"2026-11-05", 6, "2026-11-08"}, {"2026-11-09", 12.3, "2026-11-15"}, {"2026-11-16", 16, "2026-11-16"}}
 	if !slices.Equal(avg, want) {
 		t.Errorf("weekly averages %v, want %v", avg, want)
 	}

@@ -36,10 +36,12 @@ type Summary struct {
 	Touch    *Touch
 }
 
-// Day is a number of minutes on one civil day.
+// Day is a number of minutes on one civil day, or with Until over the
+// days from Date to Until (a week).
 type Day struct {
 	Date    string
 	Minutes float64
+	Until   string
 }
 
 // Count is how often (or how many minutes) something happened.
@@ -103,9 +105,10 @@ type Sleep struct {
 
 // Touch is the time in arms: per day and per kind.
 type Touch struct {
-	PerDay    []Day
-	ByKind    []Count // minutes per kind, most first
-	AvgPerDay float64
+	PerDay     []Day
+	ByKind     []Count // minutes per kind, most first
+	LoggedDays int
+	AvgPerDay  float64 // over LoggedDays
 }
 
 // MaxStrokes is how many enjoyed (and turned-away) strokes a summary
@@ -192,7 +195,7 @@ func Summarize(in Input) Summary {
 			p.Bands[i].N = int(m + 0.5) // rounded once, as the day totals are
 		}
 		for _, d := range ins.CryingMinutesByDay {
-			p.PerDay = append(p.PerDay, Day{d.Date, d.Minutes})
+			p.PerDay = append(p.PerDay, Day{Date: d.Date, Minutes: d.Minutes})
 			p.Minutes += d.Minutes
 		}
 		// A spell counts when any of it falls in the period (one begun the
@@ -247,7 +250,7 @@ func Summarize(in Input) Summary {
 		kinds := map[string]float64{}
 		total := 0.0
 		for _, d := range ins.TouchMinutesByDay {
-			p.PerDay = append(p.PerDay, Day{d.Date, d.Minutes})
+			p.PerDay = append(p.PerDay, Day{Date: d.Date, Minutes: d.Minutes})
 			total += d.Minutes
 			for k, m := range d.ByKind {
 				kinds[k] += m
@@ -259,7 +262,16 @@ func Summarize(in Input) Summary {
 			}
 		}
 		sortCounts(p.ByKind)
-		p.AvgPerDay = total / float64(max(1, len(dates)))
+		// Over the days with any logged, as sleep: a day without an entry
+		// may simply not have been logged.
+		logged := 0
+		for _, d := range p.PerDay {
+			if d.Minutes > 0 {
+				logged++
+			}
+		}
+		p.LoggedDays = logged
+		p.AvgPerDay = total / float64(max(1, logged))
 		out.Touch = p
 	}
 	return out
@@ -284,7 +296,7 @@ func clip(e domain.Entry, from, to, now time.Time) ([2]time.Time, bool) {
 func days(dates []string, m map[string]float64) []Day {
 	out := make([]Day, len(dates))
 	for i, d := range dates {
-		out[i] = Day{d, float64(int(m[d]*10+0.5)) / 10}
+		out[i] = Day{Date: d, Minutes: float64(int(m[d]*10+0.5)) / 10}
 	}
 	return out
 }
@@ -334,6 +346,7 @@ func Weekly(days []Day, perLoggedDay bool) []Day {
 			out, logged = append(out, Day{Date: d.Date}), 0
 		}
 		out[len(out)-1].Minutes += d.Minutes
+		out[len(out)-1].Until = d.Date
 		if d.Minutes > 0 {
 			logged++
 		}

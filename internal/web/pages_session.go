@@ -120,10 +120,13 @@ type planStep struct {
 	Clips []clip `json:"clips,omitempty"`
 }
 
-// clip is one piece of what the player says.
+// clip is one piece of what the player says. Also is said by the device
+// after the family's recording of it: a stroke's recording has its name
+// and the words to the baby, and the parent still hears what to do.
 type clip struct {
 	Key  string `json:"key"`
 	Text string `json:"text"`
+	Also string `json:"also,omitempty"`
 }
 
 // plan is the whole session, rendered into the page as JSON.
@@ -230,13 +233,14 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 		shownPart, _ := s.Library.BodyPartText(st.BodyPart, v.Lang)
 		var clips []clip
 		if st.BodyPart != prevPart && st.BodyPart != content.BodyPartWholeBody {
-			clips = append(clips, clip{voice.Key{Kind: voice.KindPart, Name: st.BodyPart}.String(), s.cases.PartWords(say, main, st.BodyPart)})
+			clips = append(clips, clip{Key: voice.Key{Kind: voice.KindPart, Name: st.BodyPart}.String(), Text: s.cases.PartWords(say, main, st.BodyPart)})
 		}
-		words := text.Name + ". "
+		words, how := text.Name+". ", ""
 		if len(text.Steps) > 0 {
-			words += text.Steps[0] + " "
+			how = text.Steps[0]
+			words += how + " "
 		}
-		clips = append(clips, clip{voice.Key{Kind: voice.KindStroke, Name: st.ID}.String(), strings.TrimSpace(words + text.Say)})
+		clips = append(clips, clip{voice.Key{Kind: voice.KindStroke, Name: st.ID}.String(), strings.TrimSpace(words + text.Say), how})
 		spoken := make([]string, len(clips))
 		for i, c := range clips {
 			spoken[i] = c.Text

@@ -6,6 +6,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"nurture/internal/app"
+	"nurture/internal/auth"
 	"nurture/internal/domain"
 	"nurture/internal/route"
 	"nurture/internal/share"
@@ -25,7 +27,8 @@ func (s *Server) shareRoutes(mux *route.Mux) {
 	mux.HandleFunc("POST /babies/{id}/share", s.owner(s.shareCreate))
 	mux.HandleFunc("POST /babies/{id}/share/{sid}/revoke", s.owner(s.shareRevoke))
 	mux.HandleFunc("GET /s/{secret}", s.sharedOpen)
-	mux.HandleFunc("GET /s/{$}", s.sharedSummary)
+	mux.HandleFunc("GET /s/v/{id}", s.sharedSummary)
+	mux.HandleFunc("GET /s/v/{id}/print.css", s.sharedPrintCSS)
 }
 
 // Choices of the form.
@@ -201,8 +204,10 @@ func whole(vs []float64) []float64 {
 	return vs
 }
 
-// shareCookie carries an opened link's secret to the summary, so the
-// address bar, the history and a printed page's header show /s/ only.
+// shareCookie carries an opened link's secret to its summary at
+// /s/v/{link id}, so the address bar, the history and a printed page show
+// no secret; scoped to that path, one browser can hold several summaries
+// (a health visitor's families).
 const shareCookie = "nurture_share"
 
 // sharedOpen opens a link: the opening is recorded and the browser is sent
@@ -211,21 +216,34 @@ const shareCookie = "nurture_share"
 func (s *Server) sharedOpen(w http.ResponseWriter, r *http.Request) {
 	noTrace(w)
 	if r.Method == http.MethodHead {
-		s.notFound(w, r)
+		s.shareGone(w, r)
 		return
 	}
 	secret := r.PathValue("secret")
-	x, err := s.cases.OpenShare(r.Context(), secret, r.UserAgent())
+	viewer := ""
+	if id, ok := auth.From(r.Context()); ok {
+		viewer = id.Family.ID
+	}
+	x, err := s.cases.OpenShare(r.Context(), secret, r.UserAgent(), viewer)
 	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
+		s.shareGone(w, r)
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: shareCookie, Value: secret, Path: "/s/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	where := "/s/v/" + x.ID
+	http.SetCookie(w, &http.Cookie{Name: shareCookie, Value: secret, Path: where, HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.SecureCookies || r.TLS != nil, Expires: x.ExpiresAt})
-	http.Redirect(w, r, "/s/", http.StatusSeeOther)
+	http.Redirect(w, r, where, http.StatusSeeOther)
+}
+
+// shareGone is the answer of a link that does not open, the same whether
+// it was revoked, has ended or never was.
+func (s *Server) shareGone(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "error.not_found_title", nil)
+	v.Alert(v.T("summary.gone"))
+	s.renderPlain(w, r, http.StatusNotFound, v)
 }
 
 // noTrace: nobody but the person sent the link reads it: not indexed, not
@@ -240,12 +258,15 @@ func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
 	noTrace(w)
 	c, err := r.Cookie(shareCookie)
 	if err != nil {
-		s.notFound(w, r)
+		s.shareGone(w, r)
 		return
 	}
 	sh, err := s.cases.SharedSummary(r.Context(), c.Value)
+	if err == nil && sh.Share.ID != r.PathValue("id") {
+		err = store.ErrNotFound
+	}
 	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
+		s.shareGone(w, r)
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -277,6 +298,10 @@ func (s *Server) sharedSummary(w http.ResponseWriter, r *http.Request) {
 		for i, x := range days {
 			t, _ := time.ParseInLocation(time.DateOnly, x.Date, sh.Loc)
 			ls[i], vs[i] = v.ShortDate(t), x.Minutes
+			if x.Until != "" && x.Until != x.Date {
+				u, _ := time.ParseInLocation(time.DateOnly, x.Until, sh.Loc)
+				ls[i] += " – " + v.ShortDate(u)
+			}
 		}
 		return ls, vs
 	}
@@ -350,4 +375,52 @@ func (v *view) DateOf(date string) string {
 func (v *view) Stamp(t time.Time) string {
 	t = t.In(v.Loc)
 	return v.FullDate(t) + ", " + v.Clock(t)
+}
+
+// sharedPrintCSS puts the baby's name, the period and the page number in
+// the margins of every printed page, so a loose page still says whose it
+// is; a style sheet of its own because the page allows no inline style.
+func (s *Server) sharedPrintCSS(w http.ResponseWriter, r *http.Request) {
+	noTrace(w)
+	c, err := r.Cookie(shareCookie)
+	var sh app.Shared
+	if err == nil {
+		sh, err = s.cases.SharedSummary(r.Context(), c.Value)
+	}
+	if err != nil || sh.Share.ID != r.PathValue("id") {
+		http.NotFound(w, r)
+		return
+	}
+	p := s.Catalog.For(sh.Share.Lang)
+	day := func(d string) string {
+		t, _ := time.Parse(time.DateOnly, d)
+		return p.FullDate(t)
+	}
+	head := p.T("summary.heading", "Name", sh.Baby.Name) + " · " + day(sh.Summary.From) + " – " + day(sh.Summary.To)
+	foot := p.T("summary.printed", "Date", p.FullDate(s.Now().In(sh.Loc)))
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintf(w, "@page {\n  @top-left { content: %s; font: 8pt sans-serif; color: #555; }\n"+
+		"  @bottom-left { content: %s; font: 8pt sans-serif; color: #555; }\n"+
+		"  @bottom-right { content: counter(page) \" / \" counter(pages); font: 8pt sans-serif; color: #555; }\n}\n", cssString(head), cssString(foot))
+}
+
+// cssString quotes text as a CSS string: quotes, backslashes and line
+// ends escaped, so a name cannot end the rule.
+func cssString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || r == '<' || r == '>':
+			fmt.Fprintf(&b, "\\%x ", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,8 +197,10 @@ func TestBrowserOfflineVoice(t *testing.T) {
 	a := apptest.New(t)
 	ann := a.Signup("ann@example.org", "Ann", "Martin")
 	baby := a.Baby(ann, "Lou", sesDaysAgo(100))
-	if r := a.Request("PUT", "/api/v1/voice/part:legs", ann.Token, http.Header{"Content-Type": {"audio/wav"}}, wavTone(400)); r.Status != http.StatusOK {
-		t.Fatalf("recording: %d %s", r.Status, r.Body)
+	for _, key := range []string{"part:legs", "stroke:leg_indian_milking"} {
+		if r := a.Request("PUT", "/api/v1/voice/"+key, ann.Token, http.Header{"Content-Type": {"audio/wav"}}, wavTone(400)); r.Status != http.StatusOK {
+			t.Fatalf("recording %s: %d %s", key, r.Status, r.Body)
+		}
 	}
 	link, pa := offbProxy(t, a)
 	ctx := sesBrowser(t, pa, "ann@example.org")
@@ -214,5 +217,14 @@ func TestBrowserOfflineVoice(t *testing.T) {
 	sesClick(t, ctx, "#btn-skip")
 	sesWantText(t, ctx, "#step-part", "Legs")
 	offbUntil(t, ctx, "the recording played offline", `Promise.resolve(document.getElementById("player").getAttribute("data-heard") === "part:legs")`, 10*time.Second)
+	// The stroke's recording follows (its name and the words to the baby),
+	// then the device says what to do, which the parent still needs.
+	offbUntil(t, ctx, "the stroke's recording", `Promise.resolve(document.getElementById("player").getAttribute("data-heard") === "stroke:leg_indian_milking")`, 10*time.Second)
+	offbUntil(t, ctx, "the instruction after it", `Promise.resolve(window.__spoken.some(s => s.text.startsWith("Hold the ankle")))`, 10*time.Second)
+	if said := sesEval[[]sesSpoken](t, ctx, `window.__spoken`); slices.ContainsFunc(said, func(s sesSpoken) bool {
+		return strings.Contains(s.Text, "Indian milking") || strings.Contains(s.Text, "Now, your legs")
+	}) {
+		t.Errorf("the device also said the recorded words: %+v", said)
+	}
 	offbConsole(t, ctx)
 }

@@ -164,7 +164,10 @@
             src.buffer = buf;
             src.playbackRate.value = p.slow ? 0.9 : 1;
             src.connect(audio.destination);
-            src.onended = function () { if (playing === src) { playing = null; } more(); };
+            src.onended = function () {
+              if (playing === src) { playing = null; }
+              if (p.also && my === talk) { synth(p.also, p.lang, p.slow, more); } else { more(); }
+            };
             playing = src;
             root.setAttribute("data-heard", p.key);
             src.start();
@@ -292,7 +295,7 @@
 
   function speakStep(s) {
     hush();
-    var pieces = (s.clips || [{ text: s.speak }]).map(function (c) { return { key: c.key, text: c.text, lang: plan.lang, slow: s.new }; });
+    var pieces = (s.clips || [{ text: s.speak }]).map(function (c) { return { key: c.key, text: c.text, also: c.also, lang: plan.lang, slow: s.new }; });
     if (s.speak2 && plan.lang2) { pieces.push({ text: s.speak2, lang: plan.lang2, slow: s.new }); }
     if (s.wait_tap) { pieces.push(phrase("relax_wait")); }
     sayAll(pieces);

@@ -64,6 +64,9 @@ type voiceData struct {
 	MaxMiB      int
 	Voices      []voiceWho
 	MaxSeconds  int
+	// DoneKey is the prompt just changed, and DoneSaid what happened to
+	// it: said beside it, where the page comes back, not at the top.
+	DoneKey, DoneSaid string
 }
 
 // anchor is a key as an element id ("part:legs" → "v-part-legs").
@@ -137,7 +140,11 @@ func (s *Server) voicePage(w http.ResponseWriter, r *http.Request, id domain.Ide
 		d.Groups[0].Open = true
 	}
 	if msg, ok := voiceFlashes[r.URL.Query().Get("done")]; ok {
-		v.Flash = v.T(msg)
+		if k := r.URL.Query().Get("k"); s.cases.KnownVoiceKey(k) {
+			d.DoneKey, d.DoneSaid = k, v.T(msg)
+		} else {
+			v.Flash = v.T(msg)
+		}
 	}
 	s.render(w, r, http.StatusOK, "voice", v)
 }
@@ -160,7 +167,7 @@ var voiceFlashes = map[string]string{"saved": "voice.saved", "chosen": "voice.ch
 func backToVoice(w http.ResponseWriter, r *http.Request, done, key string) {
 	u := "/family/voice?done=" + url.QueryEscape(done)
 	if _, ok := voice.ParseKey(key); ok {
-		u += "#" + anchor(key)
+		u += "&k=" + url.QueryEscape(key) + "#" + anchor(key)
 	}
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }

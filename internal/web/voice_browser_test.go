@@ -47,7 +47,7 @@ func TestBrowserVoice(t *testing.T) {
 	sesWantText(t, ctx, "#v-part-legs .take", "Ann")
 	sesWantText(t, ctx, "#v-part-legs .take", "plays in sessions")
 	sesWantText(t, ctx, "#voice-progress", "1 of ")
-	sesWantText(t, ctx, "main", "Recording saved.")
+	sesWantText(t, ctx, "#v-part-legs [role=status]", "Recording saved.")
 	sesPage(t, ctx, "voice-recorded")
 
 	items := voiceItems(t, a, ann.Token)
@@ -111,7 +111,7 @@ func TestBrowserVoice(t *testing.T) {
 	sesWantText(t, ctx, "#whose-h", "Whose voice plays")
 	sesPage(t, ctx, "voice-two-takes")
 	sesSubmit(t, ctx, "#v-part-legs .take:not(.in-use) form[action='/family/voice/choose'] button", 200)
-	sesWantText(t, ctx, "main", "The session will play this voice.")
+	sesWantText(t, ctx, "#v-part-legs [role=status]", "The session will play this voice.")
 	sesWantText(t, ctx, "#v-part-legs .take.in-use", "Ann")
 	for _, it := range voiceItems(t, a, ann.Token) {
 		if it.InUse != (it.CaregiverID == ann.UserID) {
@@ -140,8 +140,10 @@ func TestBrowserVoice(t *testing.T) {
 	}
 
 	// Ann deletes hers: Bob's plays again.
+	// Deleting asks once more.
+	sesClick(t, ctx, "#v-part-legs .take.in-use .confirm-delete summary")
 	sesSubmit(t, ctx, "#v-part-legs .take.in-use form[action='/family/voice/delete'] button", 200)
-	sesWantText(t, ctx, "main", "Recording deleted.")
+	sesWantText(t, ctx, "#v-part-legs [role=status]", "Recording deleted.")
 	sesWantText(t, ctx, "#v-part-legs .take.in-use", "Bob")
 	sesPage(t, ctx, "voice-deleted")
 }

@@ -38,7 +38,7 @@
       if (res.ok) {
         // A new address each time, so the page is drawn again even when
         // only the fragment would differ.
-        location.replace("/family/voice?done=saved&n=" + Date.now() + "#" + line.id);
+        location.replace("/family/voice?done=saved&k=" + encodeURIComponent(key) + "&n=" + Date.now() + "#" + line.id);
         return;
       }
       return res.json().then(function (b) { throw new Error(b && b.error ? b.error : t("failed")); },

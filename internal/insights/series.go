@@ -13,16 +13,16 @@ import (
 func spans(es []domain.Entry, from, to, now time.Time) [][2]time.Time {
 	out := make([][2]time.Time, 0, len(es))
 	for _, e := range es {
-		if sp, ok := span(e, from, to, now); ok {
+		if sp, ok := Span(e, from, to, now); ok {
 			out = append(out, sp)
 		}
 	}
 	return out
 }
 
-// span is the part of an entry inside [from, to); a running one lasts
+// Span is the part of an entry inside [from, to); a running one lasts
 // until now.
-func span(e domain.Entry, from, to, now time.Time) ([2]time.Time, bool) {
+func Span(e domain.Entry, from, to, now time.Time) ([2]time.Time, bool) {
 	start, end := e.StartedAt, now
 	if e.EndedAt != nil {
 		end = *e.EndedAt
@@ -57,7 +57,7 @@ func touchByDay(touch []domain.Entry, sessions []domain.Session, dates []string,
 	// Spans per kind, not entries: an entry is a large value to copy.
 	kinds := map[string][][2]time.Time{}
 	for _, e := range touch {
-		if sp, ok := span(e, from, to, now); ok {
+		if sp, ok := Span(e, from, to, now); ok {
 			kinds[e.Kind] = append(kinds[e.Kind], sp)
 		}
 	}

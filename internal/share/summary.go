@@ -201,7 +201,7 @@ func Summarize(in Input) Summary {
 		// A spell counts when any of it falls in the period (one begun the
 		// evening before counts too, as its minutes do), by its part there.
 		for _, e := range in.Crying {
-			sp, ok := clip(e, from, to, now)
+			sp, ok := insights.Span(e, from, to, now)
 			if !ok {
 				continue
 			}
@@ -226,7 +226,7 @@ func Summarize(in Input) Summary {
 		p := &Sleep{}
 		var sp [][2]time.Time
 		for _, e := range in.Sleep {
-			if s, ok := clip(e, from, to, now); ok {
+			if s, ok := insights.Span(e, from, to, now); ok {
 				sp = append(sp, s)
 				p.Longest = max(p.Longest, s[1].Sub(s[0]).Minutes())
 			}
@@ -275,22 +275,6 @@ func Summarize(in Input) Summary {
 		out.Touch = p
 	}
 	return out
-}
-
-// clip is the part of an entry inside [from, to); a running one lasts
-// until now.
-func clip(e domain.Entry, from, to, now time.Time) ([2]time.Time, bool) {
-	start, end := e.StartedAt, now
-	if e.EndedAt != nil {
-		end = *e.EndedAt
-	}
-	if start.Before(from) {
-		start = from
-	}
-	if end.After(to) {
-		end = to
-	}
-	return [2]time.Time{start, end}, start.Before(end)
 }
 
 func days(dates []string, m map[string]float64) []Day {

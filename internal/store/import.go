@@ -323,6 +323,19 @@ func (r *importRun) ownerOf(ctx context.Context, tx *txn, table, id string) (str
 	return fam, err
 }
 
+// taken reports whether a record's id (already its id here) is stored in
+// this family (here: nothing to add); another family's is ErrConflict.
+func (r *importRun) taken(ctx context.Context, tx *txn, table, id string) (here bool, err error) {
+	fam, err := r.ownerOf(ctx, tx, table, id)
+	switch {
+	case err != nil:
+		return false, err
+	case fam != "" && fam != r.family:
+		return false, ErrConflict
+	}
+	return fam == r.family, nil
+}
+
 // idHere is the id a record takes here: its own, or its copy's when the
 // id is another family's.
 func (r *importRun) idHere(ctx context.Context, tx *txn, table, id string) (string, bool, error) {
@@ -433,14 +446,8 @@ func (r *importRun) apply(ctx context.Context, tx *txn, rec ImportRecord) (added
 		if m.ID, copied, err = r.idHere(ctx, tx, "massage_moments", m.ID); err != nil {
 			return false, false, err
 		}
-		fam, err := r.ownerOf(ctx, tx, "massage_moments", m.ID)
-		switch {
-		case err != nil:
-			return false, false, err
-		case fam == r.family:
-			return false, copied, nil
-		case fam != "":
-			return false, false, wrap(ErrConflict)
+		if here, err := r.taken(ctx, tx, "massage_moments", m.ID); err != nil || here {
+			return false, copied, wrap(err)
 		}
 		if err := babyInFamily(ctx, s, tx, r.family, m.BabyID); err != nil {
 			return false, false, wrap(err)
@@ -455,14 +462,8 @@ func (r *importRun) apply(ctx context.Context, tx *txn, rec ImportRecord) (added
 		if v.ID, copied, err = r.idHere(ctx, tx, "voice_recordings", v.ID); err != nil {
 			return false, false, err
 		}
-		fam, err := r.ownerOf(ctx, tx, "voice_recordings", v.ID)
-		switch {
-		case err != nil:
-			return false, false, err
-		case fam == r.family:
-			return false, copied, nil
-		case fam != "":
-			return false, false, wrap(ErrConflict)
+		if here, err := r.taken(ctx, tx, "voice_recordings", v.ID); err != nil || here {
+			return false, copied, wrap(err)
 		}
 		added, err := s.addImportedRecording(ctx, tx, v)
 		return added, copied, wrap(err)

@@ -69,6 +69,7 @@ func (h *Handler) Routes(mux *route.Mux) {
 	h.courseRoutes(mux)
 	h.voiceRoutes(mux)
 	h.shareRoutes(mux)
+	h.webhookRoutes(mux)
 	h.openapiRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, http.StatusNotFound, "api.not_found")

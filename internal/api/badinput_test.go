@@ -85,6 +85,9 @@ func writeRoutes(w *world, sid string, eids map[string]string) []writeRoute {
 			body: map[string]any{"shows": []any{"crying", "sleep"}, "days": 14, "lang": "en", "hours": 24},
 			text: []string{"lang", "from", "to"}, ints: []string{"days", "hours"}},
 		{method: "DELETE", pattern: "/api/v1/babies/{id}/shares/00000000-0000-4000-8000-000000000000", src: "DELETE /api/v1/babies/{id}/shares/{sid}", pathIDs: true, also: []int{404}},
+		{method: "POST", pattern: "/api/v1/webhooks", src: "POST /api/v1/webhooks",
+			body: map[string]any{"url": "https://ha.example/api/webhook/nurture", "events": []any{"sleep.created"}}, text: []string{"url"}, also: []int{409}},
+		{method: "DELETE", pattern: "/api/v1/webhooks/00000000-0000-4000-8000-000000000000", src: "DELETE /api/v1/webhooks/{wid}", also: []int{404}},
 		// A recording's body is audio, not JSON: only its size is swept
 		// here (its bad bodies are in TestVoiceAPI).
 		{method: "PUT", pattern: "/api/v1/voice/part:legs", src: "PUT /api/v1/voice/{key}", also: []int{415}},

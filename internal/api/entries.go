@@ -11,6 +11,7 @@ import (
 	"nurture/internal/domain"
 	"nurture/internal/route"
 	"nurture/internal/store"
+	"nurture/internal/wire"
 )
 
 // entryRoutes registers the touch, sleep and crying logs, which share one
@@ -27,44 +28,11 @@ func (h *Handler) entryRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /api/v1/babies/{id}/timers", h.member(h.timers))
 }
 
-type entryJSON struct {
-	Type         domain.EntryType `json:"type"`
-	ID           string           `json:"id"`
-	BabyID       string           `json:"baby_id"`
-	CaregiverID  string           `json:"caregiver_id"`
-	Kind         string           `json:"kind,omitempty"`
-	StartedAt    string           `json:"started_at"`
-	EndedAt      *string          `json:"ended_at"`
-	Notes        string           `json:"notes"`
-	Held         *bool            `json:"held,omitempty"`
-	NeedsChecked []string         `json:"needs_checked,omitempty"`
-	SoothedBy    []string         `json:"soothed_by,omitempty"`
-	ParentStress *int             `json:"parent_stress,omitempty"`
-	CreatedAt    string           `json:"created_at"`
-	UpdatedAt    string           `json:"updated_at"`
-}
+// The API's shape of an entry lives in package wire, shared with the
+// webhooks' payloads.
+type entryJSON = wire.Entry
 
-func toEntryJSON(e domain.Entry) entryJSON {
-	out := entryJSON{Type: e.Type, ID: e.ID, BabyID: e.BabyID, CaregiverID: e.CaregiverID, Kind: e.Kind, StartedAt: rfc3339(e.StartedAt),
-		Notes: e.Notes, CreatedAt: rfc3339(e.CreatedAt), UpdatedAt: rfc3339(e.UpdatedAt)}
-	if e.EndedAt != nil {
-		s := rfc3339(*e.EndedAt)
-		out.EndedAt = &s
-	}
-	if e.Type == domain.CryingLog {
-		held := e.Held
-		out.Held, out.ParentStress = &held, e.ParentStress
-		out.NeedsChecked, out.SoothedBy = nonNil(e.NeedsChecked), nonNil(e.SoothedBy)
-	}
-	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
+func toEntryJSON(e domain.Entry) entryJSON { return wire.FromEntry(e) }
 
 // entryBody is what a client sends; ended_at left out starts a timer.
 type entryBody struct {

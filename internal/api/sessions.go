@@ -10,49 +10,17 @@ import (
 
 	"nurture/internal/domain"
 	"nurture/internal/store"
+	"nurture/internal/wire"
 )
 
-type stepJSON struct {
-	StrokeID string          `json:"stroke_id"`
-	Response domain.Response `json:"response"`
-}
+type stepJSON = wire.Step
 
-type sessionJSON struct {
-	ID                 string         `json:"id"`
-	BabyID             string         `json:"baby_id"`
-	RoutineID          string         `json:"routine_id"`
-	StartedAt          string         `json:"started_at"`
-	EndedAt            string         `json:"ended_at"`
-	CaregiverID        string         `json:"caregiver_id"`
-	Outcome            domain.Outcome `json:"outcome"`
-	Steps              []stepJSON     `json:"steps"`
-	ParentCalmBefore   *int           `json:"parent_calm_before"`
-	ParentCalmAfter    *int           `json:"parent_calm_after"`
-	FellAsleepAfterMin *int           `json:"fell_asleep_after_min"`
-	Notes              string         `json:"notes"`
-	CreatedAt          string         `json:"created_at"`
-	UpdatedAt          string         `json:"updated_at"`
-	// Readiness is the verdict of the readiness check before the session,
-	// "none" when it was recorded after the fact.
-	Readiness        string `json:"readiness"`
-	ReadinessCheckID string `json:"readiness_check_id"`
-}
+// sessionJSON is the API's shape of a session (package wire).
+type sessionJSON = wire.Session
 
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func rfc3339(t time.Time) string { return wire.Time(t) }
 
-func toSessionJSON(s domain.Session) sessionJSON {
-	out := sessionJSON{ID: s.ID, BabyID: s.BabyID, RoutineID: s.RoutineID, StartedAt: rfc3339(s.StartedAt), EndedAt: rfc3339(s.EndedAt),
-		CaregiverID: s.CaregiverID, Outcome: s.Outcome, Steps: make([]stepJSON, len(s.Steps)), ParentCalmBefore: s.ParentCalmBefore,
-		ParentCalmAfter: s.ParentCalmAfter, FellAsleepAfterMin: s.FellAsleepAfterMin, Notes: s.Notes,
-		CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt), Readiness: s.Readiness, ReadinessCheckID: s.ReadinessCheckID}
-	if out.Readiness == "" {
-		out.Readiness = domain.ReadinessNone
-	}
-	for i, st := range s.Steps {
-		out.Steps[i] = stepJSON{st.StrokeID, st.Response}
-	}
-	return out
-}
+func toSessionJSON(s domain.Session) sessionJSON { return wire.FromSession(s) }
 
 // sessionBody is what a client sends for a session.
 type sessionBody struct {

@@ -33,6 +33,8 @@ type Cases struct {
 	Now     func() time.Time
 	// Observer, when set, hears what sync saves and imports came to.
 	Observer Observer
+	// Webhooks say what a webhook may reach.
+	Webhooks WebhookTargets
 	strokes  map[string]routine.Stroke
 	// strokeList is the library's strokes in class order.
 	strokeList []routine.Stroke

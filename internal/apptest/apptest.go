@@ -167,6 +167,16 @@ func NewWith(t testing.TB, o cli.Options) *App {
 	return start(t, st, func(log *slog.Logger) (*server.Handler, error) { return cli.HandlerWith(st, log, o) })
 }
 
+// NewOnWith starts a server on the given store with options; its clock
+// is Now unless o says otherwise.
+func NewOnWith(t testing.TB, st *store.Store, o cli.Options) *App {
+	t.Helper()
+	if o.Now == nil {
+		o.Now = Now
+	}
+	return start(t, st, func(log *slog.Logger) (*server.Handler, error) { return cli.HandlerWith(st, log, o) })
+}
+
 // NewOnClock starts a server on the given store whose clock is now (a
 // test that lets time pass: a link expiring).
 func NewOnClock(t testing.TB, st *store.Store, now func() time.Time) *App {

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/config"
 	"nurture/internal/content"
@@ -166,6 +167,8 @@ type Options struct {
 	Metrics    *metrics.Metrics // a registry of its own when nil
 	Mail       mail.Sender      // none when nil
 	Now        func() time.Time // the wall clock when nil
+	// Webhooks say what webhooks may reach (--webhook-allow).
+	Webhooks app.WebhookTargets
 }
 
 // HandlerWith builds the whole server for a store with o.
@@ -193,7 +196,8 @@ func HandlerWith(st *store.Store, log *slog.Logger, o Options) (*server.Handler,
 	if sender == nil {
 		sender = mail.Off{}
 	}
-	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender})
+	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender,
+		Webhooks: o.Webhooks})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -218,10 +222,14 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	m := newMetrics(c)
 	waitBackups := startBackups(ctx, c, log, m.BackedUp) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m, Mail: mail.New(c.Mail)})
+	targets := webhookTargets(c.WebhookAllow)
+	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m,
+		Mail: mail.New(c.Mail), Webhooks: targets})
 	if err != nil {
 		return err
 	}
+	waitWebhooks := startWebhooks(ctx, st, targets, c.WebhookRetry, log, m.Delivered)
+	defer func() { stop(); waitWebhooks() }()
 	// Start-up leaves garbage (templates parsed, assets compressed) that a
 	// collector running at GOGC=400 would keep for a long while: hand it
 	// back now, at idle (29 MB instead of 35 MB resident).

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
-	"nurture/internal/mail"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"nurture/internal/mail"
+	"nurture/internal/webhook"
 )
 
 // Config is every option of the server.
@@ -41,6 +43,13 @@ type Config struct {
 	// without a host. NURTURE_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
 	// _SECURITY.
 	Mail mail.Config
+	// WebhookAllow lets webhooks reach addresses refused by default
+	// (loopback, link-local, this machine's own): CIDR ranges, addresses
+	// and host names. NURTURE_WEBHOOK_ALLOW.
+	WebhookAllow webhook.Allow
+	// WebhookRetry is the wait before a failed webhook delivery is tried
+	// again, doubling to an hour; NURTURE_WEBHOOK_RETRY.
+	WebhookRetry time.Duration
 }
 
 // secret reads an option that carries a secret: NAME, or the file named by
@@ -124,6 +133,15 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		}
 		c.TrustedProxies = p
 	}
+	if c.WebhookAllow, err = webhook.ParseAllow(getenv("NURTURE_WEBHOOK_ALLOW")); err != nil {
+		return c, nil, fmt.Errorf("NURTURE_WEBHOOK_ALLOW: %w", err)
+	}
+	c.WebhookRetry = 10 * time.Second
+	if v := getenv("NURTURE_WEBHOOK_RETRY"); v != "" {
+		if c.WebhookRetry, err = time.ParseDuration(v); err != nil {
+			return c, nil, fmt.Errorf("NURTURE_WEBHOOK_RETRY: want a duration such as 10s, got %q", v)
+		}
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	// Each command shows only the flags it uses: every command reaches the
@@ -155,8 +173,17 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 			c.TrustedProxies = p
 			return err
 		})
+		fs.Func("webhook-allow", "comma-separated CIDR ranges, addresses and host names webhooks may reach besides the default (any address but loopback, link-local and this machine's own), e.g. 127.0.0.1,homeassistant.local (NURTURE_WEBHOOK_ALLOW)", func(v string) error {
+			a, err := webhook.ParseAllow(v)
+			c.WebhookAllow = a
+			return err
+		})
+		fs.DurationVar(&c.WebhookRetry, "webhook-retry", c.WebhookRetry, "wait before a failed webhook delivery is tried again; it doubles up to an hour, for a day (NURTURE_WEBHOOK_RETRY)")
 	}
 	err = fs.Parse(args)
+	if err == nil && c.WebhookRetry <= 0 {
+		err = fmt.Errorf("--webhook-retry must be positive")
+	}
 	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
 		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")
 	}

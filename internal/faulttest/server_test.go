@@ -161,6 +161,7 @@ type server struct {
 type backend struct {
 	dataDir string
 	dbURL   string
+	flags   []string // more of the server's flags
 }
 
 func (b backend) args() []string {
@@ -168,7 +169,7 @@ func (b backend) args() []string {
 	if b.dbURL != "" {
 		a = append(a, "--database-url", b.dbURL)
 	}
-	return a
+	return append(a, b.flags...)
 }
 
 func (b backend) dbFile() string { return filepath.Join(b.dataDir, "nurture.db") }

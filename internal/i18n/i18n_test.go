@@ -13,7 +13,7 @@ import (
 
 // dynamicPrefixes are keys built at run time from a value ("role." + role);
 // they cannot be found as literals in the code.
-var dynamicPrefixes = []string{"role.", "relation.", "flash.", "readiness.", "log.", "touch.", "cry.need.", "cry.soothe."}
+var dynamicPrefixes = []string{"role.", "relation.", "flash.", "webhooks.event.", "readiness.", "log.", "touch.", "cry.need.", "cry.soothe."}
 
 func TestEveryLanguageHasEveryMessage(t *testing.T) {
 	c, err := Load()

@@ -27,6 +27,8 @@ var (
 	SaveOutcomes   = []string{"created", "updated", "unchanged", "conflict"}
 	ImportOutcomes = []string{"ok", "refused", "failed"}
 	BackupOutcomes = []string{"ok", "failed"}
+	// WebhookOutcomes are what a webhook delivery attempt came to.
+	WebhookOutcomes = []string{"delivered", "retry", "given_up"}
 )
 
 // Metrics holds the registry and the server's own metrics.
@@ -44,6 +46,7 @@ type Metrics struct {
 	imports    *prometheus.CounterVec
 	backups    *prometheus.CounterVec
 	lastBackup prometheus.Gauge
+	webhooks   *prometheus.CounterVec
 }
 
 // Buckets of the request latency histogram, in seconds: pages take about a
@@ -83,6 +86,13 @@ func New() *Metrics {
 		Name: "nurture_backup_last_success_timestamp_seconds",
 		Help: "When the last scheduled backup was written (Unix time); 0 before the first.",
 	})
+	m.webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "nurture_webhook_attempts_total",
+		Help: "Webhook delivery attempts by this instance, by outcome: delivered, retry (it failed and waits for its next try) or given_up (failed for a day).",
+	}, []string{"outcome"})
+	for _, o := range WebhookOutcomes {
+		m.webhooks.WithLabelValues(o)
+	}
 	for _, k := range []string{"session", "entry"} {
 		for _, o := range SaveOutcomes {
 			m.saves.WithLabelValues(k, o)
@@ -98,7 +108,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector(),
-		m.requests, m.duration, m.inFlight, m.saves, m.imports, m.backups, m.lastBackup,
+		m.requests, m.duration, m.inFlight, m.saves, m.imports, m.backups, m.lastBackup, m.webhooks,
 	)
 	return m
 }
@@ -173,6 +183,25 @@ func (m *Metrics) BackedUp(err error) {
 	}
 	m.backups.WithLabelValues("ok").Inc()
 	m.lastBackup.Set(float64(time.Now().UnixNano()) / 1e9)
+}
+
+// Delivered counts a webhook delivery attempt with one of
+// WebhookOutcomes.
+func (m *Metrics) Delivered(outcome string) { m.webhooks.WithLabelValues(outcome).Inc() }
+
+// WatchOutbox adds the number of webhook events waiting for delivery,
+// every instance's, read at each scrape with depth.
+func (m *Metrics) WatchOutbox(depth func() (int, error)) error {
+	return m.reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "nurture_webhook_queue_depth",
+		Help: "Webhook events waiting for delivery (retries included), as stored in the database; -1 when it could not be read.",
+	}, func() float64 {
+		n, err := depth()
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
 }
 
 // methods are the request methods kept as labels; any other is "other",

@@ -45,6 +45,8 @@ func TestLayers(t *testing.T) {
 		"course":    {"store", "app", "web", "api", "net/http", "database/sql"},
 		"voice":     {"store", "app", "web", "api", "net/http", "database/sql"},
 		"share":     {"store", "app", "web", "api", "net/http", "database/sql"},
+		"webhook":   {"store", "app", "web", "api", "net/http", "database/sql"},
+		"wire":      {"store", "app", "web", "api", "net/http", "database/sql"},
 		"metrics":   {"domain", "store", "app", "web", "api", "server", "auth"},
 		"store":     {"app", "web", "api", "net/http"},
 		"app":       {"web", "api", "server", "net/http", "html/template", "encoding/json"},

@@ -8,6 +8,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -41,6 +42,8 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Mail sends invitations and reset links (mail.Off without SMTP).
 	Mail mail.Sender
+	// Webhooks say what a family's webhooks may reach.
+	Webhooks app.WebhookTargets
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -56,6 +59,7 @@ func New(d Deps) (*Handler, error) {
 		d.Now = time.Now
 	}
 	cases := app.New(d.Store, d.Library, d.Catalog.Locales(), d.Now)
+	cases.Webhooks = d.Webhooks
 	if d.Metrics != nil {
 		cases.Observer = d.Metrics
 	}
@@ -72,6 +76,9 @@ func New(d Deps) (*Handler, error) {
 		return &Handler{Handler: pages.Wrap(mux), Routes: mux.Patterns()}, nil
 	}
 	if err := d.Metrics.WatchPools(d.Store.PoolStats); err != nil {
+		return nil, err
+	}
+	if err := d.Metrics.WatchOutbox(func() (int, error) { return d.Store.OutboxDepth(context.Background()) }); err != nil {
 		return nil, err
 	}
 	local := metrics.LoopbackClient(d.Accounts.ClientAddr, auth.ClientAddr)

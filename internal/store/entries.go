@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"nurture/internal/domain"
+	"nurture/internal/webhook"
 )
 
 // entryTable is where a log's entries live.
@@ -130,6 +131,9 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
 		created, err = s.putEntry(ctx, tx, e)
+		if err == nil && created {
+			err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
+		}
 		return err
 	})
 	return created, err
@@ -213,6 +217,9 @@ func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				inserted, err := s.putEntry(ctx, tx, e)
+				if err == nil && inserted {
+					err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
+				}
 				if err != nil || inserted {
 					saved = Created
 					return err
@@ -275,6 +282,16 @@ func (s *Store) updateEntry(ctx context.Context, tx *txn, e domain.Entry, notAft
 	if err := s.overlapping(ctx, tx, e); err != nil {
 		return err
 	}
+	// A running timer stopped is an event of its own.
+	wasRunning := false
+	if e.EndedAt != nil {
+		var end sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT ended_at FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`+s.forUpdate()), e.ID, e.FamilyID, e.BabyID).Scan(&end)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		wasRunning = err == nil && !end.Valid
+	}
 	set := `caregiver_id = ?, kind = ?, started_at = ?, ended_at = ?, notes = ?, updated_at = ?`
 	args := entryArgs(e)
 	vals := []any{args[3], args[4], args[5], args[6], args[7], args[9]}
@@ -301,6 +318,9 @@ func (s *Store) updateEntry(ctx context.Context, tx *txn, e domain.Entry, notAft
 			return err
 		}
 		return ErrStale
+	}
+	if wasRunning {
+		return s.emitEntry(ctx, tx, webhook.Ended(e.Type), e.UpdatedAt, e)
 	}
 	return nil
 }

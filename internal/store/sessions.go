@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"nurture/internal/domain"
+	"nurture/internal/webhook"
 )
 
 // babyInFamily fails with ErrNotFound unless the baby is the family's.
@@ -48,6 +49,9 @@ func intPtr(v sql.NullInt64) *int {
 func (s *Store) PutSession(ctx context.Context, ses domain.Session) (created bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
 		created, err = s.putSession(ctx, tx, ses)
+		if err == nil && created {
+			err = s.emitSession(ctx, tx, webhook.SessionCreated, ses.CreatedAt, ses)
+		}
 		return err
 	})
 	return created, err
@@ -140,6 +144,9 @@ func (s *Store) SaveSession(ctx context.Context, ses domain.Session) (saved Save
 				return err
 			case !found:
 				inserted, err := s.putSession(ctx, tx, ses)
+				if err == nil && inserted {
+					err = s.emitSession(ctx, tx, webhook.SessionCreated, ses.CreatedAt, ses)
+				}
 				if err != nil || inserted {
 					saved = Created
 					return err

@@ -110,6 +110,8 @@ type txn struct {
 	p      *pool
 	used   map[string]*sql.Stmt // this transaction's handles, one per text
 	missed map[string]bool
+	// emitted is set when the transaction wrote to the webhooks' outbox.
+	emitted bool
 }
 
 func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {

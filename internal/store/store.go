@@ -42,6 +42,8 @@ type Store struct {
 	w *pool
 	// r serves reads; with PostgreSQL it is the same pool as w.
 	r *pool
+	// emitted wakes this instance's webhook deliverer (see Emitted).
+	emitted chan struct{}
 }
 
 // Options select and tune the backend.
@@ -81,7 +83,7 @@ func connect(o Options) (*Store, error) {
 		db.SetMaxIdleConns(20)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		p := newPool(db, false)
-		return &Store{d: Postgres, w: p, r: p}, nil
+		return &Store{d: Postgres, w: p, r: p, emitted: make(chan struct{}, 1)}, nil
 	}
 	if o.DatabaseURL != "" {
 		return nil, fmt.Errorf("NURTURE_DATABASE_URL must start with postgres:// (leave it empty for SQLite)")
@@ -115,7 +117,7 @@ func connect(o Options) (*Store, error) {
 	readers := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	return &Store{d: SQLite, w: newPool(w, true), r: newPool(r, true)}, nil
+	return &Store{d: SQLite, w: newPool(w, true), r: newPool(r, true), emitted: make(chan struct{}, 1)}, nil
 }
 
 func isPostgresURL(u string) bool {
@@ -193,6 +195,12 @@ func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
 		sqlTx.Rollback()
 	} else {
 		err = sqlTx.Commit()
+	}
+	if err == nil && tx.emitted {
+		select {
+		case s.emitted <- struct{}{}:
+		default: // a wake-up is pending already
+		}
 	}
 	tx.prepareMissed(ctx) // the connection is free again
 	return err

@@ -32,6 +32,10 @@ type familyData struct {
 	MailOn           bool
 	InviteSentTo     string
 	InviteMailFailed bool
+	// HooksFailing webhooks fail, the first since HooksFailingSince
+	// (owners only).
+	HooksFailing      int
+	HooksFailingSince time.Time
 }
 
 func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) (*view, error) {
@@ -44,6 +48,11 @@ func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) 
 		if d.Invites, err = s.Store.PendingInvites(ctx, id.Family.ID, s.Now()); err != nil {
 			return nil, err
 		}
+		hooks, err := s.Store.Webhooks(ctx, id.Family.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.HooksFailing, d.HooksFailingSince = failingHooks(hooks)
 	}
 	all, err := s.Store.Babies(ctx, id.Family.ID, true)
 	if err != nil {

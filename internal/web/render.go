@@ -173,7 +173,7 @@ func (s *Server) newView(r *http.Request, title string, data any) *view {
 }
 
 // flashes are the messages a redirect may ask for; true marks a problem.
-var flashes = map[string]bool{"saved": false, "baby_added": false, "baby_archived": false, "baby_restored": false,
+var flashes = map[string]bool{"saved": false, "webhook_deleted": false, "baby_added": false, "baby_archived": false, "baby_restored": false,
 	"password_changed": false, "token_revoked": false, "password_reset": false, "welcome": false,
 	"account_deleted": false, "family_deleted": false, "member_removed": false, "baby_deleted": false,
 	"last_owner": true, "confirm_needed": true, "urgent_saved": false}

@@ -111,6 +111,7 @@ func (s *Server) Routes(mux *route.Mux) {
 	s.sessionRoutes(mux)
 	s.courseRoutes(mux)
 	s.voiceRoutes(mux)
+	s.webhookRoutes(mux)
 	s.mailRoutes(mux)
 	s.shareRoutes(mux)
 	s.logRoutes(mux)

@@ -112,6 +112,10 @@ func testThroughTheServer(t *testing.T, st *store.Store, pools []string) {
 	for _, p := range secrets {
 		a.Browser().Get(p)
 	}
+	// A webhook no deliverer serves here: its events stay in the queue.
+	if r := a.API("POST", "/api/v1/webhooks", f.Token, map[string]any{"url": "https://ha.example/hook", "events": []string{"touch.created", "touch.ended", "session.created"}}); r.Status != 201 {
+		t.Fatalf("webhook: %d %s", r.Status, r.Body)
+	}
 	// Sync saves: an entry created, updated, then an older version; a
 	// session created, sent again, updated, then an older version.
 	b := "/api/v1/babies/" + baby
@@ -197,6 +201,15 @@ func testThroughTheServer(t *testing.T, st *store.Store, pools []string) {
 	for _, o := range []string{"ok", "failed"} {
 		if n := value(fams, "nurture_backups_total", map[string]string{"outcome": o}); n != 0 {
 			t.Errorf("backups %s: %v, want 0", o, n)
+		}
+	}
+	// The touch entry's start and stop, and the session's creation.
+	if n := value(fams, "nurture_webhook_queue_depth", nil); n != 3 {
+		t.Errorf("webhook queue depth %v, want 3", n)
+	}
+	for _, o := range metrics.WebhookOutcomes {
+		if n := value(fams, "nurture_webhook_attempts_total", map[string]string{"outcome": o}); n != 0 {
+			t.Errorf("webhook attempts %s: %v, want 0", o, n)
 		}
 	}
 	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "go_gc_duration_seconds", "process_resident_memory_bytes", "process_cpu_seconds_total", "go_build_info"} {

@@ -243,9 +243,12 @@ type Attempt struct {
 	Status int    // the receiver's answer, 0 when none came
 	Error  string // why it failed; empty when it was delivered
 	// RetryAt holds the webhook back after a failure; GiveUp ends this
-	// delivery instead (it was retried long enough).
-	RetryAt time.Time
-	GiveUp  bool
+	// delivery instead (it was retried long enough), and with it every
+	// other one of the webhook's made before GiveUpBefore: they waited
+	// as long behind it.
+	RetryAt      time.Time
+	GiveUp       bool
+	GiveUpBefore time.Time
 }
 
 // Attempted records attempt a of delivery d by owner at now and extends
@@ -274,6 +277,10 @@ func (s *Store) Attempted(ctx context.Context, d Delivery, owner string, now tim
 				failed, retry = ms(now), 0
 			}
 			_, err = tx.ExecContext(ctx, s.q(`UPDATE webhook_outbox SET attempts = attempts + 1, last_status = ?, last_error = ?, failed_at = ? WHERE seq = ?`), a.Status, a.Error, failed, d.Seq)
+			if err == nil && a.GiveUp {
+				_, err = tx.ExecContext(ctx, s.q(`UPDATE webhook_outbox SET last_error = ?, failed_at = ? WHERE webhook_id = ? AND delivered_at IS NULL AND failed_at IS NULL AND created_at < ?`),
+					a.Error, ms(now), d.WebhookID, ms(a.GiveUpBefore))
+			}
 			if err == nil {
 				_, err = tx.ExecContext(ctx, s.q(`UPDATE webhooks SET failing_since = COALESCE(failing_since, ?), last_error = ?, retry_at = ? WHERE id = ?`), ms(now), a.Error, retry, d.WebhookID)
 			}

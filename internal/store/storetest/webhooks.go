@@ -184,19 +184,29 @@ func testWebhooks(t *testing.T, s *store.Store) {
 	if l := find(); l.ID != all.ID || l.FailingSince == nil || l.LastError != "HTTP 503" || l.Pending != 2 || len(l.Recent) != 2 || l.Recent[1].Attempts != 1 {
 		t.Fatalf("listed: %+v", l)
 	}
-	// Success clears the failure; giving up ends a delivery.
+	// Success clears the failure; giving up ends a delivery, and the
+	// ones waiting behind it as long (not a newer one).
 	later := at.Add(5 * time.Minute)
+	for i, created := range []time.Time{t0, later.Add(time.Hour)} {
+		start := t0.Add(-time.Duration(3+i) * time.Hour)
+		stop := start.Add(time.Minute)
+		e := domain.Entry{Type: domain.SleepLog, ID: uuid.NewString(), FamilyID: f.ID, BabyID: b.ID, CaregiverID: u.ID,
+			StartedAt: start, EndedAt: &stop, CreatedAt: created, UpdatedAt: created}
+		if _, err := s.PutEntry(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := s.Attempted(ctx, ds[0], "G", later, time.Minute, store.Attempt{Status: 204}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Attempted(ctx, ds[1], "G", later, time.Minute, store.Attempt{Error: "timeout", GiveUp: true}); err != nil {
+	if err := s.Attempted(ctx, ds[1], "G", later, time.Minute, store.Attempt{Error: "timeout", GiveUp: true, GiveUpBefore: later}); err != nil {
 		t.Fatal(err)
 	}
-	if l := find(); l.Pending != 0 || l.Failed != 1 || l.LastOK == nil || l.Recent[1].DeliveredAt == nil || l.Recent[0].Failed == nil {
+	if l := find(); l.Pending != 1 || l.Failed != 2 || l.LastOK == nil || l.Recent[3].DeliveredAt == nil || l.Recent[2].Failed == nil || l.Recent[1].Failed == nil || l.Recent[0].Failed != nil {
 		t.Fatalf("after a success and a give-up: %+v", l)
 	}
-	if n, err := s.PruneDeliveries(ctx, later.Add(time.Second)); err != nil || n != 2 {
-		t.Errorf("pruned %d %v, want the 2 ended", n, err)
+	if n, err := s.PruneDeliveries(ctx, later.Add(time.Second)); err != nil || n != 3 {
+		t.Errorf("pruned %d %v, want the 3 ended", n, err)
 	}
 	if err := s.DeleteWebhook(ctx, other.ID, sleepEnded.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another family deleted a webhook: %v", err)

@@ -215,7 +215,7 @@ func (d *Deliverer) attempt(ctx context.Context, w store.Webhook, dl store.Deliv
 	a := store.Attempt{Status: status, Error: err.Error()}
 	now := d.Now()
 	if now.Sub(dl.CreatedAt) >= d.GiveUpAfter {
-		a.GiveUp = true
+		a.GiveUp, a.GiveUpBefore = true, now.Add(-d.GiveUpAfter)
 	} else {
 		a.RetryAt = now.Add(webhook.Backoff(dl.Attempts+1, d.Backoff))
 	}

@@ -124,6 +124,7 @@ func TestSafeSleepWhereSleepIsInvited(t *testing.T) {
 	for loc, words := range map[string][]string{
 		"en": {"on their back", "own cot or Moses basket", "flat, firm", "Never", "tummy", "lap", "mat", "sofa", "armchair"},
 		"fr": {"sur le dos", "son propre lit ou son couffin", "plat et ferme", "jamais", "ventre", "genoux", "tapis", "canapé", "fauteuil"},
+		"es": {"boca arriba", "su propia cuna o moisés", "plano y firme", "Nunca", "boca abajo", "regazo", "colchoneta", "sofá", "sillón"},
 	} {
 		ss := l.SafeSleepText(loc)
 		for _, w := range words {
@@ -172,6 +173,9 @@ func TestShakeInstruction(t *testing.T) {
 		{"Attendez ou secouez tout doucement.", "Attendez ou secouez tout doucement."},
 		{"De toutes petites secousses.", "De toutes petites secousses."},
 		{"Add tiny pats or soft rolling if it helps.", ""},
+		{"Nunca sacudas a un bebé.", ""},
+		{"Nunca sacudas a un bebé. Sacude suavemente el brazo.", "Sacude suavemente el brazo."},
+		{"Unas sacudidas muy pequeñas.", "Unas sacudidas muy pequeñas."},
 	} {
 		if got := ShakeInstruction(tc.text); got != tc.want {
 			t.Errorf("ShakeInstruction(%q) = %q, want %q", tc.text, got, tc.want)

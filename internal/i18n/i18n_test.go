@@ -210,6 +210,11 @@ func TestWhen(t *testing.T) {
 		{"fr", "", at(1, 9, 30), "hier à 09:30", "hier"},
 		{"fr", "en-US", at(3, 21, 0), "lundi à 21:00", "lundi"},
 		{"fr", "", at(9, 8, 0), "mardi 24 novembre à 08:00", "mardi 24 novembre"},
+		{"es", "es-ES", at(0, 14, 5), "14:05", "hoy"},
+		{"es", "", at(1, 9, 30), "ayer, 09:30", "ayer"},
+		{"es", "", at(3, 21, 0), "lunes, 21:00", "lunes"},
+		{"es", "", at(9, 8, 0), "martes 24 de noviembre, 08:00", "martes 24 de noviembre"},
+		{"es", "", time.Date(2025, time.December, 31, 23, 59, 0, 0, paris), "31 de diciembre de 2025, 23:59", "31 de diciembre de 2025"},
 	}
 	for _, tc := range tests {
 		p := c.For(tc.lang).WithRegion(tc.accept)

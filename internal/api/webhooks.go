@@ -80,7 +80,7 @@ func (h *Handler) createWebhook(w http.ResponseWriter, r *http.Request, id domai
 	if !h.decode(w, r, &in) {
 		return
 	}
-	hook, fe, err := h.Cases.AddWebhook(r.Context(), id, in.URL, in.Events)
+	hook, fe, err := h.Cases.AddWebhook(r.Context(), id, "", in.URL, in.Events)
 	switch {
 	case !fe.OK():
 		h.invalid(w, r, fe)

@@ -25,9 +25,11 @@ type WebhookTargets struct {
 // AddWebhook registers a webhook for the family: rawURL must be an http
 // or https address the rules permit and events known ones. The secret
 // that signs its deliveries is returned with it, for the owner to copy
-// once. Input refused is told in fe ("url", "events"); past
-// webhook.MaxPerFamily it is store.ErrTooManyWebhooks.
-func (c *Cases) AddWebhook(ctx context.Context, id domain.Identity, rawURL string, events []string) (w store.Webhook, fe domain.FieldErrors, err error) {
+// once. hookID, when not empty, is the form's own id for it: the same
+// form sent twice registers one webhook. Input refused is told in fe
+// ("url", "events"); past webhook.MaxPerFamily it is
+// store.ErrTooManyWebhooks.
+func (c *Cases) AddWebhook(ctx context.Context, id domain.Identity, hookID, rawURL string, events []string) (w store.Webhook, fe domain.FieldErrors, err error) {
 	fe = domain.FieldErrors{}
 	u, err := webhook.CheckURL(rawURL)
 	switch {
@@ -56,10 +58,13 @@ func (c *Cases) AddWebhook(ctx context.Context, id domain.Identity, rawURL strin
 	slices.SortFunc(want, func(a, b string) int { return slices.Index(webhook.Events, a) - slices.Index(webhook.Events, b) })
 	key := make([]byte, 32)
 	rand.Read(key)
-	w = store.Webhook{ID: uuid.NewString(), FamilyID: id.Family.ID, URL: u, Secret: hex.EncodeToString(key), Events: want,
-		CreatedBy: id.User.ID, CreatedAt: c.Now().UTC().Truncate(time.Millisecond)}
-	if err := c.Store.CreateWebhook(ctx, w); err != nil {
-		return store.Webhook{}, fe, err
+	if u, err := uuid.Parse(hookID); err == nil {
+		hookID = u.String()
+	} else {
+		hookID = uuid.NewString()
 	}
-	return w, fe, nil
+	w = store.Webhook{ID: hookID, FamilyID: id.Family.ID, URL: u, Secret: hex.EncodeToString(key), Events: want,
+		CreatedBy: id.User.ID, CreatedAt: c.Now().UTC().Truncate(time.Millisecond)}
+	w, _, err = c.Store.CreateWebhook(ctx, w)
+	return w, fe, err
 }

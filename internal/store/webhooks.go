@@ -36,7 +36,8 @@ type Delivery struct {
 	WebhookID           string
 	EventID, Event      string
 	Body                []byte
-	CreatedAt           time.Time
+	CreatedAt           time.Time // the event's own time
+	QueuedAt            time.Time // when it was written, by the database's clock
 	Attempts            int
 	LastStatus          int
 	LastError           string
@@ -51,7 +52,15 @@ var ErrTooManyWebhooks = errors.New("the family has as many webhooks as it may")
 // when the change it describes does. body makes the payload from the
 // event's id, only when some webhook wants it.
 func (s *Store) emit(ctx context.Context, tx *txn, familyID, event string, at time.Time, body func(id string) ([]byte, error)) error {
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM webhooks WHERE family_id = ? AND events LIKE ?`), familyID, "%,"+event+",%")
+	// On PostgreSQL the webhooks are locked until the end: a concurrent
+	// write's event then takes its place in the queue after this one
+	// commits (seq follows commit order), and a webhook deleted meanwhile
+	// waits rather than failing this write.
+	lock := ""
+	if s.d == Postgres {
+		lock = ` FOR NO KEY UPDATE`
+	}
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM webhooks WHERE family_id = ? AND events LIKE ? ORDER BY id`+lock), familyID, "%,"+event+",%")
 	if err != nil {
 		return err
 	}
@@ -96,10 +105,23 @@ func (s *Store) emitSession(ctx context.Context, tx *txn, event string, at time.
 func (s *Store) Emitted() <-chan struct{} { return s.emitted }
 
 // CreateWebhook registers a webhook; past webhook.MaxPerFamily it is
-// ErrTooManyWebhooks.
-func (s *Store) CreateWebhook(ctx context.Context, w Webhook) error {
-	return s.tx(ctx, func(tx *txn) error {
+// ErrTooManyWebhooks. An id already registered for the family (a form
+// sent twice) registers nothing: stored is that webhook and replay true;
+// another family's id is ErrConflict.
+func (s *Store) CreateWebhook(ctx context.Context, w Webhook) (stored Webhook, replay bool, err error) {
+	stored = w
+	err = s.tx(ctx, func(tx *txn) error {
 		if err := s.lockFamily(ctx, tx, w.FamilyID); err != nil {
+			return err
+		}
+		old, err := scanWebhook(tx.QueryRowContext(ctx, s.q(`SELECT `+webhookCols+` FROM webhooks WHERE id = ?`), w.ID))
+		switch {
+		case err == nil && old.FamilyID == w.FamilyID:
+			stored, replay = old, true
+			return nil
+		case err == nil:
+			return ErrConflict
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
 		var n int
@@ -109,10 +131,11 @@ func (s *Store) CreateWebhook(ctx context.Context, w Webhook) error {
 		if n >= webhook.MaxPerFamily {
 			return ErrTooManyWebhooks
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhooks (id, family_id, url, secret, events, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO webhooks (id, family_id, url, secret, events, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 			w.ID, w.FamilyID, w.URL, w.Secret, webhook.EventList(w.Events), w.CreatedBy, ms(w.CreatedAt))
 		return err
 	})
+	return stored, replay, err
 }
 
 const webhookCols = `id, family_id, url, secret, events, created_by, created_at, retry_at, last_ok_at, failing_since, last_error`
@@ -169,7 +192,7 @@ func (s *Store) Webhooks(ctx context.Context, familyID string) ([]Webhook, error
 	return out, nil
 }
 
-const deliveryCols = `seq, webhook_id, event_id, event, body, created_at, attempts, last_status, last_error, delivered_at, failed_at`
+const deliveryCols = `seq, webhook_id, event_id, event, body, created_at, queued_at, attempts, last_status, last_error, delivered_at, failed_at`
 
 func (s *Store) deliveries(ctx context.Context, q querier, where string, args ...any) ([]Delivery, error) {
 	rows, err := q.QueryContext(ctx, s.q(`SELECT `+deliveryCols+` FROM webhook_outbox `+where), args...)
@@ -181,12 +204,12 @@ func (s *Store) deliveries(ctx context.Context, q querier, where string, args ..
 	for rows.Next() {
 		var d Delivery
 		var body string
-		var created int64
+		var created, queued int64
 		var done, failed sql.NullInt64
-		if err := rows.Scan(&d.Seq, &d.WebhookID, &d.EventID, &d.Event, &body, &created, &d.Attempts, &d.LastStatus, &d.LastError, &done, &failed); err != nil {
+		if err := rows.Scan(&d.Seq, &d.WebhookID, &d.EventID, &d.Event, &body, &created, &queued, &d.Attempts, &d.LastStatus, &d.LastError, &done, &failed); err != nil {
 			return nil, err
 		}
-		d.Body, d.CreatedAt, d.DeliveredAt, d.Failed = []byte(body), fromMS(created), nullMS(done), nullMS(failed)
+		d.Body, d.CreatedAt, d.QueuedAt, d.DeliveredAt, d.Failed = []byte(body), fromMS(created), fromMS(queued), nullMS(done), nullMS(failed)
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -200,25 +223,26 @@ func (s *Store) DeleteWebhook(ctx context.Context, familyID, id string) error {
 
 // ClaimWebhook leases to owner, until now+lease, one webhook that has
 // events waiting and is not held back after a failure nor leased to
-// another instance. ok is false when there is none. On PostgreSQL the
-// candidate row is locked with SKIP LOCKED, so two instances never claim
-// the same webhook.
+// another instance, the one claimed longest ago (so that they take
+// turns). ok is false when there is none. On PostgreSQL the candidate row
+// is locked with SKIP LOCKED, so two instances never claim the same
+// webhook.
 func (s *Store) ClaimWebhook(ctx context.Context, owner string, now time.Time, lease time.Duration) (w Webhook, ok bool, err error) {
 	skip := ""
 	if s.d == Postgres {
-		skip = ` FOR UPDATE SKIP LOCKED`
+		skip = ` FOR NO KEY UPDATE SKIP LOCKED`
 	}
 	err = s.tx(ctx, func(tx *txn) error {
 		var id string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT w.id FROM webhooks w WHERE w.lease_until < ? AND w.retry_at <= ?
 			AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.webhook_id = w.id AND o.delivered_at IS NULL AND o.failed_at IS NULL)
-			ORDER BY w.retry_at, w.id LIMIT 1`+skip), ms(now), ms(now)).Scan(&id)
+			ORDER BY w.claimed_at, w.id LIMIT 1`+skip), ms(now), ms(now)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE webhooks SET lease_until = ?, lease_owner = ? WHERE id = ?`), ms(now.Add(lease)), owner, id); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE webhooks SET lease_until = ?, lease_owner = ?, claimed_at = ? WHERE id = ?`), ms(now.Add(lease)), owner, ms(now), id); err != nil {
 			return err
 		}
 		w, err = scanWebhook(tx.QueryRowContext(ctx, s.q(`SELECT `+webhookCols+` FROM webhooks WHERE id = ?`), id))
@@ -244,7 +268,7 @@ type Attempt struct {
 	Error  string // why it failed; empty when it was delivered
 	// RetryAt holds the webhook back after a failure; GiveUp ends this
 	// delivery instead (it was retried long enough), and with it every
-	// other one of the webhook's made before GiveUpBefore: they waited
+	// other one of the webhook's queued before GiveUpBefore: they waited
 	// as long behind it.
 	RetryAt      time.Time
 	GiveUp       bool
@@ -278,7 +302,7 @@ func (s *Store) Attempted(ctx context.Context, d Delivery, owner string, now tim
 			}
 			_, err = tx.ExecContext(ctx, s.q(`UPDATE webhook_outbox SET attempts = attempts + 1, last_status = ?, last_error = ?, failed_at = ? WHERE seq = ?`), a.Status, a.Error, failed, d.Seq)
 			if err == nil && a.GiveUp {
-				_, err = tx.ExecContext(ctx, s.q(`UPDATE webhook_outbox SET last_error = ?, failed_at = ? WHERE webhook_id = ? AND delivered_at IS NULL AND failed_at IS NULL AND created_at < ?`),
+				_, err = tx.ExecContext(ctx, s.q(`UPDATE webhook_outbox SET last_error = ?, failed_at = ? WHERE webhook_id = ? AND delivered_at IS NULL AND failed_at IS NULL AND queued_at < ?`),
 					a.Error, ms(now), d.WebhookID, ms(a.GiveUpBefore))
 			}
 			if err == nil {
@@ -287,6 +311,15 @@ func (s *Store) Attempted(ctx context.Context, d Delivery, owner string, now tim
 		}
 		return err
 	})
+}
+
+// Holds reports whether owner still holds the lease on a webhook at now:
+// checked before each attempt, so that an instance that stalled past its
+// lease does not post what another instance now delivers.
+func (s *Store) Holds(ctx context.Context, id, owner string, now time.Time) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM webhooks WHERE id = ? AND lease_owner = ? AND lease_until >= ?`), id, owner, ms(now)).Scan(&n)
+	return n == 1, err
 }
 
 // ReleaseWebhook ends owner's lease on a webhook.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
+
 	"nurture/internal/domain"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -27,6 +29,12 @@ type webhooksData struct {
 	Checked map[string]bool
 	// Made is the webhook just made, whose secret is shown this once.
 	Made *store.Webhook
+	// FormID names the form shown, so that sending it twice (a reload)
+	// adds one webhook.
+	FormID string
+	// By names the members who added them (a former member has none: a
+	// webhook stays until an owner removes it).
+	By map[string]string
 }
 
 func (s *Server) webhooksView(r *http.Request, id domain.Identity, d *webhooksData) (*view, error) {
@@ -34,7 +42,15 @@ func (s *Server) webhooksView(r *http.Request, id domain.Identity, d *webhooksDa
 	if d.Hooks, err = s.Store.Webhooks(r.Context(), id.Family.ID); err != nil {
 		return nil, err
 	}
-	d.Events = webhook.Events
+	d.Events, d.FormID = webhook.Events, uuid.NewString()
+	members, err := s.Store.Members(r.Context(), id.Family.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.By = map[string]string{}
+	for _, m := range members {
+		d.By[m.UserID] = m.Name
+	}
 	if d.Checked == nil {
 		// What a home automation most often wants: timers started and stopped.
 		d.Checked = map[string]bool{}
@@ -60,7 +76,7 @@ func (s *Server) webhookAdd(w http.ResponseWriter, r *http.Request, id domain.Id
 		return
 	}
 	events := r.PostForm["event"]
-	hook, fe, err := s.Cases.AddWebhook(r.Context(), id, r.PostFormValue("url"), events)
+	hook, fe, err := s.Cases.AddWebhook(r.Context(), id, r.PostFormValue("form_id"), r.PostFormValue("url"), events)
 	full := errors.Is(err, store.ErrTooManyWebhooks)
 	if err != nil && !full {
 		s.fail(w, r, err)

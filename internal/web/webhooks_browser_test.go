@@ -43,7 +43,7 @@ func TestBrowserWebhooks(t *testing.T) {
 	baby := a.Baby(ann, "Lou", sesDaysAgo(70))
 	dctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	d := &deliver.Deliverer{Store: st, Allow: allow, Poll: 20 * time.Millisecond, Backoff: 50 * time.Millisecond, Now: apptest.Now}
+	d := &deliver.Deliverer{Store: st, Allow: allow, Poll: 20 * time.Millisecond, Backoff: 50 * time.Millisecond}
 	go func() { d.Run(dctx); close(done) }()
 	defer func() { stop(); <-done }()
 

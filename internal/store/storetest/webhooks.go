@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +19,10 @@ func init() {
 	logCases = append(logCases, struct {
 		name string
 		fn   func(t *testing.T, s *store.Store)
-	}{"Webhooks", testWebhooks})
+	}{"Webhooks", testWebhooks}, struct {
+		name string
+		fn   func(t *testing.T, s *store.Store)
+	}{"WebhookTurns", testWebhookTurns})
 }
 
 // The outbox: a write's events go to the webhooks that asked for them
@@ -35,18 +39,30 @@ func testWebhooks(t *testing.T, s *store.Store) {
 	ob := seedBaby(t, s, other)
 	hook := func(fam domain.Family, events ...string) store.Webhook {
 		w := store.Webhook{ID: uuid.NewString(), FamilyID: fam.ID, URL: "https://ha.example/x", Secret: "s", Events: events, CreatedBy: u.ID, CreatedAt: t0}
-		if err := s.CreateWebhook(ctx, w); err != nil {
+		if _, _, err := s.CreateWebhook(ctx, w); err != nil {
 			t.Fatal(err)
 		}
 		return w
 	}
 	all := hook(f, webhook.Events...)
+	// The same form sent again registers nothing; another family's id is
+	// refused.
+	again := all
+	again.URL = "https://elsewhere.example/"
+	if got, replay, err := s.CreateWebhook(ctx, again); err != nil || !replay || got.URL != all.URL || got.Secret != all.Secret {
+		t.Fatalf("the same id again: %+v %v %v", got, replay, err)
+	}
 	sleepEnded := hook(f, webhook.SleepEnded)
-	hook(other, webhook.Events...)
+	theirs := hook(other, webhook.Events...)
+	stolen := theirs
+	stolen.FamilyID = f.ID
+	if _, _, err := s.CreateWebhook(ctx, stolen); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("another family's id: %v", err)
+	}
 	for i := 3; i <= webhook.MaxPerFamily; i++ {
 		hook(f, webhook.TouchCreated)
 	}
-	if err := s.CreateWebhook(ctx, store.Webhook{ID: uuid.NewString(), FamilyID: f.ID, URL: "https://x/", Secret: "s", Events: []string{webhook.TouchCreated}, CreatedBy: u.ID, CreatedAt: t0}); !errors.Is(err, store.ErrTooManyWebhooks) {
+	if _, _, err := s.CreateWebhook(ctx, store.Webhook{ID: uuid.NewString(), FamilyID: f.ID, URL: "https://x/", Secret: "s", Events: []string{webhook.TouchCreated}, CreatedBy: u.ID, CreatedAt: t0}); !errors.Is(err, store.ErrTooManyWebhooks) {
 		t.Fatalf("webhook %d: %v", webhook.MaxPerFamily+1, err)
 	}
 
@@ -186,20 +202,28 @@ func testWebhooks(t *testing.T, s *store.Store) {
 	}
 	// Success clears the failure; giving up ends a delivery, and the
 	// ones waiting behind it as long (not a newer one).
+	// The day of retries counts from when an event was queued, by the
+	// database's clock: cut falls between two events queued now.
 	later := at.Add(5 * time.Minute)
-	for i, created := range []time.Time{t0, later.Add(time.Hour)} {
+	var cut time.Time
+	for i := range 2 {
 		start := t0.Add(-time.Duration(3+i) * time.Hour)
 		stop := start.Add(time.Minute)
 		e := domain.Entry{Type: domain.SleepLog, ID: uuid.NewString(), FamilyID: f.ID, BabyID: b.ID, CaregiverID: u.ID,
-			StartedAt: start, EndedAt: &stop, CreatedAt: created, UpdatedAt: created}
+			StartedAt: start, EndedAt: &stop, CreatedAt: t0, UpdatedAt: t0}
 		if _, err := s.PutEntry(ctx, e); err != nil {
 			t.Fatal(err)
+		}
+		if i == 0 {
+			time.Sleep(5 * time.Millisecond)
+			cut = time.Now()
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 	if err := s.Attempted(ctx, ds[0], "G", later, time.Minute, store.Attempt{Status: 204}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Attempted(ctx, ds[1], "G", later, time.Minute, store.Attempt{Error: "timeout", GiveUp: true, GiveUpBefore: later}); err != nil {
+	if err := s.Attempted(ctx, ds[1], "G", later, time.Minute, store.Attempt{Error: "timeout", GiveUp: true, GiveUpBefore: cut}); err != nil {
 		t.Fatal(err)
 	}
 	if l := find(); l.Pending != 1 || l.Failed != 2 || l.LastOK == nil || l.Recent[3].DeliveredAt == nil || l.Recent[2].Failed == nil || l.Recent[1].Failed == nil || l.Recent[0].Failed != nil {
@@ -216,5 +240,78 @@ func testWebhooks(t *testing.T, s *store.Store) {
 	}
 	if got := waiting(sleepEnded); len(got) != 0 {
 		t.Errorf("a deleted webhook's events still wait: %v", got)
+	}
+
+	// Webhooks deleted while members write fail none of the writes.
+	var writers sync.WaitGroup
+	var failed atomic.Value
+	stopWriting := make(chan struct{})
+	var slot atomic.Int64
+	for range 6 {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for {
+				select {
+				case <-stopWriting:
+					return
+				default:
+				}
+				start := t0.Add(-time.Duration(100+slot.Add(1)) * time.Hour)
+				stop := start.Add(time.Minute)
+				if _, err := s.PutEntry(ctx, domain.Entry{Type: domain.SleepLog, ID: uuid.NewString(), FamilyID: other.ID, BabyID: ob.ID, CaregiverID: u.ID,
+					StartedAt: start, EndedAt: &stop, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+					failed.Store(err)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		doomed := hook(other, webhook.SleepCreated)
+		time.Sleep(2 * time.Millisecond)
+		if err := s.DeleteWebhook(ctx, other.ID, doomed.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stopWriting)
+	writers.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		t.Errorf("a write racing a webhook's deletion: %v", err)
+	}
+}
+
+// Webhooks take turns: the one claimed longest ago goes first.
+func testWebhookTurns(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	f, u := seedFamily(t, s, "a@example.org")
+	b := seedBaby(t, s, f)
+	var ids []string
+	for range 3 {
+		w := store.Webhook{ID: uuid.NewString(), FamilyID: f.ID, URL: "https://ha.example/x", Secret: "s", Events: []string{webhook.SleepCreated}, CreatedBy: u.ID, CreatedAt: t0}
+		if _, _, err := s.CreateWebhook(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, w.ID)
+	}
+	stop := t0.Add(-time.Hour)
+	if _, err := s.PutEntry(ctx, domain.Entry{Type: domain.SleepLog, ID: uuid.NewString(), FamilyID: f.ID, BabyID: b.ID, CaregiverID: u.ID,
+		StartedAt: t0.Add(-2 * time.Hour), EndedAt: &stop, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for i := range 9 {
+		now := t0.Add(time.Duration(i) * time.Second)
+		w, ok, err := s.ClaimWebhook(ctx, "A", now, time.Minute)
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		seen[w.ID]++
+		s.ReleaseWebhook(ctx, w.ID, "A")
+	}
+	for _, id := range ids {
+		if seen[id] != 3 {
+			t.Errorf("claims per webhook %v, want 3 each", seen)
+			break
+		}
 	}
 }

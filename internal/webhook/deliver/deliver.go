@@ -6,6 +6,7 @@ package deliver
 
 import (
 	"bytes"
+	"crypto/tls"
 	"context"
 	"errors"
 	"fmt"
@@ -163,9 +164,13 @@ func (d *Deliverer) work(ctx context.Context, prunes bool) {
 	}
 }
 
-// batch is how many events are read at a time, and rounds is how many
-// batches one claim delivers before letting other webhooks have a turn.
-const batch, rounds = 50, 4
+// batch is how many events are read at a time; a claim delivers for
+// turn at most before the webhook goes back to the end of the line, so
+// that a slow receiver cannot keep the workers from other families'.
+const (
+	batch = 50
+	turn  = 20 * time.Second
+)
 
 // once claims one webhook and delivers what waits for it, in order; busy
 // says one was claimed.
@@ -176,14 +181,17 @@ func (d *Deliverer) once(ctx context.Context) (busy bool, err error) {
 	}
 	// The lease is given back even when ctx is ending.
 	defer d.Store.ReleaseWebhook(context.WithoutCancel(ctx), w.ID, d.owner)
-	for range rounds {
+	for start := d.Now(); d.Now().Sub(start) < turn; {
 		waiting, err := d.Store.Waiting(ctx, w.ID, batch)
 		if err != nil || len(waiting) == 0 {
 			return true, err
 		}
 		for _, dl := range waiting {
-			if ctx.Err() != nil {
-				return true, nil // shutting down: the rest waits for the next start
+			if ctx.Err() != nil || d.Now().Sub(start) >= turn {
+				return true, nil // shutting down, or another webhook's turn
+			}
+			if held, err := d.Store.Holds(ctx, w.ID, d.owner, d.Now()); err != nil || !held {
+				return true, err // the lease ran out: another instance may have it
 			}
 			// An attempt under way is finished and recorded even when the
 			// server is stopping, so that a restart does not send it twice.
@@ -206,6 +214,28 @@ func (d *Deliverer) once(ctx context.Context) (busy bool, err error) {
 	return true, nil
 }
 
+// reason says why a post got no answer, in a few words an owner can act
+// on. It is kept coarse on purpose: the exact network error would let a
+// family owner map the server's network through a webhook.
+func reason(err error) error {
+	var ne net.Error
+	switch {
+	case errors.Is(err, webhook.ErrAddress):
+		return webhook.ErrAddress
+	case errors.As(err, &ne) && ne.Timeout():
+		return errors.New("no answer in time")
+	}
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return errors.New("its certificate is not trusted")
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return errors.New("host name not found")
+	}
+	return errors.New("could not connect")
+}
+
 // attempt posts one event and says how it went.
 func (d *Deliverer) attempt(ctx context.Context, w store.Webhook, dl store.Delivery) store.Attempt {
 	status, err := d.post(ctx, w, dl)
@@ -214,7 +244,7 @@ func (d *Deliverer) attempt(ctx context.Context, w store.Webhook, dl store.Deliv
 	}
 	a := store.Attempt{Status: status, Error: err.Error()}
 	now := d.Now()
-	if now.Sub(dl.CreatedAt) >= d.GiveUpAfter {
+	if now.Sub(dl.QueuedAt) >= d.GiveUpAfter {
 		a.GiveUp, a.GiveUpBefore = true, now.Add(-d.GiveUpAfter)
 	} else {
 		a.RetryAt = now.Add(webhook.Backoff(dl.Attempts+1, d.Backoff))
@@ -234,11 +264,7 @@ func (d *Deliverer) post(ctx context.Context, w store.Webhook, dl store.Delivery
 	req.Header.Set("Nurture-Signature", webhook.Sign(w.Secret, dl.Body))
 	resp, err := d.client.Do(req)
 	if err != nil {
-		var ue interface{ Unwrap() error }
-		if errors.As(err, &ue) && ue.Unwrap() != nil {
-			err = ue.Unwrap() // without "Post <url>:", which the page shows already
-		}
-		return 0, err
+		return 0, reason(err)
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

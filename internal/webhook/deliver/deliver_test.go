@@ -52,7 +52,7 @@ func TestTargetsCheckedWhenDialled(t *testing.T) {
 			baby := a.Baby(ann, "Lou", apptest.DaysAgo(30))
 			fam := a.API("GET", "/api/v1/family", ann.Token, nil).JSON(t)["id"].(string)
 			w := store.Webhook{ID: uuid.NewString(), FamilyID: fam, URL: c.url, Secret: "s", Events: webhook.Events, CreatedBy: "x", CreatedAt: time.Now()}
-			if err := st.CreateWebhook(context.Background(), w); err != nil {
+			if _, _, err := st.CreateWebhook(context.Background(), w); err != nil {
 				t.Fatal(err)
 			}
 			before := hits.Load()

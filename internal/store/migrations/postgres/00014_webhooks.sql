@@ -3,7 +3,7 @@
 -- secret. retry_at holds back the next attempt after a failure (the head
 -- event is retried first: delivery is in order); lease_until and
 -- lease_owner say which server instance is delivering right now, so only
--- one does.
+-- one does; claimed_at lets the webhooks take turns.
 CREATE TABLE webhooks (
     id            TEXT PRIMARY KEY,
     family_id     TEXT NOT NULL REFERENCES families(id) ON DELETE CASCADE,
@@ -15,6 +15,7 @@ CREATE TABLE webhooks (
     retry_at      BIGINT NOT NULL DEFAULT 0,
     lease_until   BIGINT NOT NULL DEFAULT 0,
     lease_owner   TEXT NOT NULL DEFAULT '',
+    claimed_at    BIGINT NOT NULL DEFAULT 0,
     last_ok_at    BIGINT,
     failing_since BIGINT,
     last_error    TEXT NOT NULL DEFAULT ''
@@ -22,7 +23,10 @@ CREATE TABLE webhooks (
 CREATE INDEX webhooks_family ON webhooks (family_id);
 -- The outbox: one row per event and webhook, written in the transaction
 -- of the change it describes; delivered_at or failed_at (given up after a
--- day of retries) ends it. seq orders a webhook's events.
+-- day of retries) ends it. seq orders a webhook's events; created_at is
+-- the event's own time (a timer stopped offline is older than its sync),
+-- queued_at the database's clock when it was written, from which the day
+-- of retries counts.
 CREATE TABLE webhook_outbox (
     seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     webhook_id   TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
@@ -30,6 +34,7 @@ CREATE TABLE webhook_outbox (
     event        TEXT NOT NULL,
     body         TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
+    queued_at    BIGINT NOT NULL DEFAULT ((EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint),
     attempts     INTEGER NOT NULL DEFAULT 0,
     last_status  INTEGER NOT NULL DEFAULT 0,
     last_error   TEXT NOT NULL DEFAULT '',

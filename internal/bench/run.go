@@ -35,6 +35,11 @@ type AllOptions struct {
 	// (e.g. to take a profile).
 	During func(ctx context.Context, urls []string, pids []int)
 	Log    io.Writer
+	// Wrk sets the side-by-side runs (issue 22); zero Threads skips them.
+	Wrk WrkOptions
+	// SideOnly runs the side-by-side runs and nothing else (no vegeta
+	// phases, no baselines of issue 9).
+	SideOnly bool
 }
 
 // LibraryTargets lists the library's stroke ids and routines for the mix.
@@ -184,9 +189,46 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 		return res, ctx.Err()
 	}
 
+	side := func(cs []*Child) error {
+		if o.Wrk.Threads == 0 {
+			return nil
+		}
+		if !HaveWrk() {
+			r.SideNote = "The side-by-side runs with wrk were skipped: wrk is not installed (`apt-get install -y wrk`)."
+			logf("%s", r.SideNote)
+			return nil
+		}
+		pids := make([]int, len(cs))
+		for i, c := range cs {
+			pids[i] = c.PID
+		}
+		r.Wrk = o.Wrk
+		res, err := Side(ctx, SideOptions{Exe: o.Exe, DataDir: dir, DatabaseURL: o.DatabaseURL, URL: cs[0].URL, PIDs: pids[:1],
+			Users: users, Strokes: strokes, Wrk: o.Wrk, Log: o.Log})
+		r.Side = res
+		return err
+	}
+	if o.SideOnly {
+		r.Backend = "wrk " + r.Backend // its own section of BENCHMARKS.md
+		cs, err := start(1)
+		if err != nil {
+			return r, err
+		}
+		err = side(cs)
+		stopAll(cs)
+		if err == nil && o.Output != "" {
+			r.LoadAvg[1] = LoadAvg()
+			err = WriteMarkdown(o.Output, r)
+		}
+		return r, err
+	}
 	if !pg {
 		cs, err := start(1)
 		if err != nil {
+			return r, err
+		}
+		if err := side(cs); err != nil {
+			stopAll(cs)
 			return r, err
 		}
 		var m, rd, wr LoadResult
@@ -209,6 +251,12 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 			cs, err := start(k)
 			if err != nil {
 				return r, err
+			}
+			if k == 1 {
+				if err := side(cs); err != nil {
+					stopAll(cs)
+					return r, err
+				}
 			}
 			res, err := attack(fmt.Sprintf("Mixed 70/30, %d instance(s)", k), cs, MixedLoad, k == n)
 			stopAll(cs)

@@ -189,7 +189,7 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 		return res, ctx.Err()
 	}
 
-	side := func(cs []*Child) error {
+	side := func() error {
 		if o.Wrk.Threads == 0 {
 			return nil
 		}
@@ -198,37 +198,41 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 			logf("%s", r.SideNote)
 			return nil
 		}
-		pids := make([]int, len(cs))
-		for i, c := range cs {
-			pids[i] = c.PID
-		}
 		r.Wrk = o.Wrk
-		res, err := Side(ctx, SideOptions{Exe: o.Exe, DataDir: dir, DatabaseURL: o.DatabaseURL, URL: cs[0].URL, PIDs: pids[:1],
-			Users: users, Strokes: strokes, Wrk: o.Wrk, Log: o.Log})
+		startOne := func(cold bool) (*Child, error) {
+			args := append([]string{"serve", "--addr", "127.0.0.1:0"}, o.ServerArgs...)
+			if pg {
+				args = append(args, "--database-url", o.DatabaseURL, "--data", filepath.Join(dir, "instance-side"))
+			} else {
+				args = append(args, "--data", dir)
+			}
+			env := append([]string{}, o.ServerEnv...)
+			if cold {
+				env = append(env, "NURTURE_ANSWER_CACHE=off")
+			}
+			return Start(ctx, o.Exe, args, env, "/healthz", logFile)
+		}
+		res, err := Side(ctx, SideOptions{Exe: o.Exe, DataDir: dir, DatabaseURL: o.DatabaseURL,
+			Users: users, Strokes: strokes, Wrk: o.Wrk, Log: o.Log, Start: startOne})
 		r.Side = res
 		return err
 	}
 	if o.SideOnly {
 		r.Backend = "wrk " + r.Backend // its own section of BENCHMARKS.md
-		cs, err := start(1)
-		if err != nil {
-			return r, err
-		}
-		err = side(cs)
-		stopAll(cs)
+		err := side()
 		if err == nil && o.Output != "" {
 			r.LoadAvg[1] = LoadAvg()
 			err = WriteMarkdown(o.Output, r)
 		}
 		return r, err
 	}
+	// The side-by-side runs first, each server on its own.
+	if err := side(); err != nil {
+		return r, err
+	}
 	if !pg {
 		cs, err := start(1)
 		if err != nil {
-			return r, err
-		}
-		if err := side(cs); err != nil {
-			stopAll(cs)
 			return r, err
 		}
 		var m, rd, wr LoadResult
@@ -251,12 +255,6 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 			cs, err := start(k)
 			if err != nil {
 				return r, err
-			}
-			if k == 1 {
-				if err := side(cs); err != nil {
-					stopAll(cs)
-					return r, err
-				}
 			}
 			res, err := attack(fmt.Sprintf("Mixed 70/30, %d instance(s)", k), cs, MixedLoad, k == n)
 			stopAll(cs)

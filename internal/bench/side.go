@@ -13,12 +13,15 @@ const (
 	SideHello        = "Bare net/http hello"
 	SideHelloScript  = "Bare hello through a wrk script"
 	SideBareList     = "Bare stack: 100 latest touch entries"
-	SideList         = "Nurture: 100 latest touch entries (API)"
+	SideList         = "Nurture: 100 latest touch entries (API), cold"
+	SideListKept     = "Nurture: the same list, answer kept"
 	SideListRepeat   = "Nurture: the same list, If-None-Match"
-	SideHome         = "Nurture: baby home page (HTML, gzip)"
+	SideHomeCold     = "Nurture: baby home page (HTML, gzip), cold"
+	SideHome         = "Nurture: baby home page, page kept"
 	SideHomeRepeat   = "Nurture: baby home page, If-None-Match"
-	SideLibrary      = "Nurture: library page (HTML, gzip)"
-	SideStroke       = "Nurture: stroke pages (HTML, gzip)"
+	SideLibraryCold  = "Nurture: library page (HTML, gzip), cold"
+	SideLibrary      = "Nurture: library page, page kept"
+	SideStroke       = "Nurture: stroke pages (HTML, gzip), pages kept"
 	SideTouchPOST    = "Nurture: touch entry POST (API)"
 	sideNoETagHeader = `"none"`
 )
@@ -28,12 +31,16 @@ type SideOptions struct {
 	Exe         string // this binary: runs the bare servers as children
 	DataDir     string // the SQLite database the bare stack reads
 	DatabaseURL string // or PostgreSQL
-	URL         string // a running Nurture server
-	PIDs        []int  // its process(es)
 	Users       []User
 	Strokes     []string
 	Wrk         WrkOptions
 	Log         io.Writer
+	URL         string // set by Side: the server that keeps answers
+	PIDs        []int
+	// Start starts a Nurture server, one that keeps no answers
+	// (NURTURE_ANSWER_CACHE=off) when cold; Side stops it. One runs at
+	// a time (SQLite's data directory takes one server).
+	Start func(cold bool) (*Child, error)
 }
 
 // Side runs every side-by-side comparison in one go, the bare servers
@@ -122,7 +129,7 @@ func Side(ctx context.Context, o SideOptions) ([]WrkResult, error) {
 	}
 	// The conditional requests carry the ETag each answer had (a client
 	// sends back what it was given); without ETags they are plain reads.
-	conditional := func(reqs []WrkRequest) []WrkRequest {
+	conditional := func(url string, reqs []WrkRequest) []WrkRequest {
 		out := make([]WrkRequest, len(reqs))
 		for i, r := range reqs {
 			h := map[string]string{}
@@ -130,22 +137,46 @@ func Side(ctx context.Context, o SideOptions) ([]WrkResult, error) {
 				h[k] = v
 			}
 			h["If-None-Match"] = sideNoETagHeader
-			if _, etag, _, err := Probe(ctx, o.URL, r); err == nil && etag != "" {
+			if _, etag, _, err := Probe(ctx, url, r); err == nil && etag != "" {
 				h["If-None-Match"] = etag
 			}
 			out[i] = WrkRequest{Method: r.Method, Path: r.Path, Headers: h}
 		}
 		return out
 	}
+	{
+		cold, err := o.Start(true)
+		if err != nil {
+			return out, fmt.Errorf("server without kept answers: %w", err)
+		}
+		for _, s := range []struct {
+			name string
+			reqs []WrkRequest
+		}{{SideList, list}, {SideHomeCold, home}, {SideLibraryCold, lib}} {
+			if err = run(s.name, cold.URL, s.reqs, false, []int{cold.PID}, probe(cold.URL, s.reqs)); err != nil {
+				break
+			}
+		}
+		cold.Stop()
+		if err != nil {
+			return out, err
+		}
+	}
+	srv, err := o.Start(false)
+	if err != nil {
+		return out, err
+	}
+	defer srv.Stop()
+	o.URL, o.PIDs = srv.URL, []int{srv.PID}
 	steps := []struct {
 		name  string
 		reqs  []WrkRequest
 		write bool
 	}{
-		{SideList, list, false},
-		{SideListRepeat, conditional(list), false},
+		{SideListKept, list, false},
+		{SideListRepeat, conditional(o.URL, list), false},
 		{SideHome, home, false},
-		{SideHomeRepeat, conditional(home), false},
+		{SideHomeRepeat, conditional(o.URL, home), false},
 		{SideLibrary, lib, false},
 		{SideStroke, strokes, false},
 		{SideTouchPOST, posts, true},

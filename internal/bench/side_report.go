@@ -47,10 +47,11 @@ func SideChecks(rs []WrkResult) []Check {
 		out = append(out, c)
 	}
 	check("List, cold", SideList, findSide(rs, SideBareList), TargetListOfBare, "bare stack")
+	check("List, repeated (answer kept)", SideListKept, hello, TargetRepeatOfHello, "hello")
 	check("List, repeated (If-None-Match)", SideListRepeat, hello, TargetRepeatOfHello, "hello")
 	check("Home page, repeated (If-None-Match)", SideHomeRepeat, hello, TargetRepeatOfHello, "hello")
-	check("Home page (gzip)", SideHome, hello, TargetHomeOfHello, "hello")
-	check("Library page", SideLibrary, hello, TargetSharedOfHello, "hello")
+	check("Home page (gzip), kept", SideHome, hello, TargetHomeOfHello, "hello")
+	check("Library page, kept", SideLibrary, hello, TargetSharedOfHello, "hello")
 	check("Stroke pages", SideStroke, hello, TargetSharedOfHello, "hello")
 	check("Touch entry POST", SideTouchPOST, hello, TargetWriteOfHello, "hello")
 	return out
@@ -76,7 +77,7 @@ func SideMarkdown(rs []WrkResult, o WrkOptions) string {
 		if hello != nil && hello.PerSecond > 0 {
 			ofHello = fmt.Sprintf("%.1f %%", 100*r.PerSecond/hello.PerSecond)
 		}
-		if bare != nil && bare.PerSecond > 0 && (r.Name == SideList || r.Name == SideListRepeat) {
+		if bare != nil && bare.PerSecond > 0 && (r.Name == SideList || r.Name == SideListKept || r.Name == SideListRepeat) {
 			ofBare = fmt.Sprintf("%.0f %%", 100*r.PerSecond/bare.PerSecond)
 		}
 		probe := r.Probe

@@ -35,6 +35,9 @@ type Deps struct {
 	Now      func() time.Time
 	// Cases are the use cases the pages share.
 	Cases *app.Cases
+	// Base is where the server is published (--base-url): the links and
+	// paths an answer gives carry it.
+	Base route.Base
 }
 
 // Handler serves the API.

@@ -28,6 +28,7 @@ import (
 	"nurture/internal/i18n"
 	"nurture/internal/mail"
 	"nurture/internal/metrics"
+	"nurture/internal/route"
 	"nurture/internal/server"
 	"nurture/internal/store"
 )
@@ -166,6 +167,9 @@ type Options struct {
 	Metrics    *metrics.Metrics // a registry of its own when nil
 	Mail       mail.Sender      // none when nil
 	Now        func() time.Time // the wall clock when nil
+	// Base is where the server is published (--base-url); the zero Base
+	// serves the site root of any host.
+	Base route.Base
 }
 
 // HandlerWith builds the whole server for a store with o.
@@ -193,7 +197,7 @@ func HandlerWith(st *store.Store, log *slog.Logger, o Options) (*server.Handler,
 	if sender == nil {
 		sender = mail.Off{}
 	}
-	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender})
+	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender, Base: o.Base})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -218,7 +222,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	m := newMetrics(c)
 	waitBackups := startBackups(ctx, c, log, m.BackedUp) // --backup-every, SQLite only
 	defer func() { stop(); waitBackups() }()
-	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m, Mail: mail.New(c.Mail)})
+	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m, Mail: mail.New(c.Mail), Base: c.BaseURL})
 	if err != nil {
 		return err
 	}

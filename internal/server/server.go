@@ -41,6 +41,9 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Mail sends invitations and reset links (mail.Off without SMTP).
 	Mail mail.Sender
+	// Base is where the server is published (--base-url); the whole
+	// server is mounted under its path.
+	Base route.Base
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -60,16 +63,16 @@ func New(d Deps) (*Handler, error) {
 		cases.Observer = d.Metrics
 	}
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
-		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail})
+		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Base: d.Base})
 	if err != nil {
 		return nil, err
 	}
-	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases})
+	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases, Base: d.Base})
 	mux := route.New()
 	pages.Routes(mux)
 	jsonAPI.Routes(mux)
 	if d.Metrics == nil {
-		return &Handler{Handler: pages.Wrap(mux), Routes: mux.Patterns()}, nil
+		return &Handler{Handler: d.Base.Mount(pages.Wrap(mux)), Routes: mux.Patterns()}, nil
 	}
 	if err := d.Metrics.WatchPools(d.Store.PoolStats); err != nil {
 		return nil, err
@@ -79,5 +82,5 @@ func New(d Deps) (*Handler, error) {
 	// Outermost, so that every request is counted with the pattern the
 	// router matched, whatever the middleware answered.
 	h := d.Metrics.Instrument(pages.Wrap(metrics.Matched(mux)), mux.Patterns())
-	return &Handler{Handler: h, Routes: mux.Patterns()}, nil
+	return &Handler{Handler: d.Base.Mount(h), Routes: mux.Patterns()}, nil
 }

@@ -34,6 +34,9 @@ type Deps struct {
 	// Mail sends invitations and reset links when the operator configured
 	// an SMTP server (mail.Off otherwise).
 	Mail mail.Sender
+	// Base is where the server is published (--base-url): every link,
+	// asset, cookie and script address of the pages carries its path.
+	Base route.Base
 }
 
 // Server holds the parsed templates and assets.

@@ -41,10 +41,13 @@ type Deps struct {
 }
 
 // Handler serves the API.
-type Handler struct{ Deps }
+type Handler struct {
+	Deps
+	openapi served // the OpenAPI document, its server under Base
+}
 
 // New returns the API handler group.
-func New(d Deps) *Handler { return &Handler{d} }
+func New(d Deps) *Handler { return &Handler{Deps: d, openapi: openapiUnder(d.Base)} }
 
 // Routes registers every API route on mux.
 func (h *Handler) Routes(mux *route.Mux) {

@@ -141,7 +141,7 @@ func user(args []string, stdout io.Writer) error {
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "One-time reset link for %s (valid %s):\n  http://%s/reset/%s\n", email, auth.ResetTTL, c.Addr, code)
+	fmt.Fprintf(stdout, "One-time reset link for %s (valid %s):\n  %sreset/%s\n", email, auth.ResetTTL, siteURL(c), code)
 	return nil
 }
 
@@ -250,11 +250,19 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if st.Dialect() == store.Postgres {
 		where = "PostgreSQL"
 	}
-	fmt.Fprintf(stdout, "Nurture is running at http://%s (%s). Press Ctrl-C to stop.\n", ln.Addr(), where)
-	// Other commands (demo) say where to log in: the address as listened.
+	// Other commands (demo) say where to log in: the base URL, else the
+	// address as listened.
+	listening := "http://" + ln.Addr().String()
+	site := listening
+	if b := c.BaseURL.String(); b != "" {
+		listening += c.BaseURL.Path("/")
+		where += ", published at " + b
+		site = strings.TrimSuffix(b, "/")
+	}
+	fmt.Fprintf(stdout, "Nurture is running at %s (%s). Press Ctrl-C to stop.\n", listening, where)
 	if st.Dialect() == store.SQLite {
 		url := filepath.Join(c.DataDir, URLFile)
-		if err := os.WriteFile(url, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err == nil {
+		if err := os.WriteFile(url, []byte(site+"\n"), 0o644); err == nil {
 			defer os.Remove(url)
 		}
 	}
@@ -270,6 +278,15 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// siteURL is where the configured server is reached, with a final slash:
+// the base URL, else its listening address.
+func siteURL(c config.Config) string {
+	if b := c.BaseURL.String(); b != "" {
+		return b
+	}
+	return "http://" + c.Addr + "/"
 }
 
 // servePprof serves the Go profiler on its own listener, apart from the

@@ -59,7 +59,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := loadPages()
+	as.prefix = d.Base.Prefix()
+	ps, err := loadPagesUnder(d.Base.Prefix())
 	if err != nil {
 		return nil, err
 	}

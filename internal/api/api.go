@@ -43,11 +43,11 @@ type Deps struct {
 // Handler serves the API.
 type Handler struct {
 	Deps
-	openapi served // the OpenAPI document, its server under Base
+	openapiDoc served // the OpenAPI document, its server under Base
 }
 
 // New returns the API handler group.
-func New(d Deps) *Handler { return &Handler{Deps: d, openapi: openapiUnder(d.Base)} }
+func New(d Deps) *Handler { return &Handler{Deps: d, openapiDoc: openapiUnder(d.Base)} }
 
 // Routes registers every API route on mux.
 func (h *Handler) Routes(mux *route.Mux) {

@@ -48,15 +48,15 @@ func openapiUnder(base route.Base) served {
 }
 
 func (h *Handler) openapiRoutes(mux *route.Mux) {
-	mux.HandleFunc("GET /api/v1/openapi.json", h.openapiDocument)
+	mux.HandleFunc("GET /api/v1/openapi.json", h.openapi)
 }
 
 // openapi serves the document to anyone: it describes the API, not data.
 // It changes only with the binary, so clients may keep it an hour and
 // then revalidate with the ETag.
-func (h *Handler) openapiDocument(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) openapi(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Header().Set("ETag", h.openapi.etag)
-	http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(h.openapi.body))
+	w.Header().Set("ETag", h.openapiDoc.etag)
+	http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(h.openapiDoc.body))
 }

@@ -79,8 +79,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	local := metrics.LoopbackClient(d.Accounts.ClientAddr, auth.ClientAddr)
 	mux.Handle("GET /metrics", d.Metrics.Gate(local, http.HandlerFunc(pages.NotFound)))
-	// Outermost, so that every request is counted with the pattern the
-	// router matched, whatever the middleware answered.
+	// Outermost but for the base URL's mount, so that every request to
+	// the server is counted with the pattern the router matched, whatever
+	// the middleware answered.
 	h := d.Metrics.Instrument(pages.Wrap(metrics.Matched(mux)), mux.Patterns())
 	return &Handler{Handler: d.Base.Mount(h), Routes: mux.Patterns()}, nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"nurture/internal/auth"
 	"nurture/internal/domain"
-	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -151,6 +150,6 @@ func (h *Handler) createInvite(w http.ResponseWriter, r *http.Request, id domain
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"code": code, "url": route.BaseURL(r) + "/join/" + code,
+	writeJSON(w, http.StatusCreated, map[string]any{"code": code, "url": h.Base.URL(r, "/join/"+code),
 		"expires_at": exp.Format(time.RFC3339)})
 }

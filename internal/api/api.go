@@ -38,17 +38,23 @@ type Deps struct {
 	Cases *app.Cases
 	// Cache keeps answers of repeated reads (a new one when nil).
 	Cache *httpcache.Cache
+	// Base is where the server is published (--base-url): the links and
+	// paths an answer gives carry it.
+	Base route.Base
 }
 
 // Handler serves the API.
-type Handler struct{ Deps }
+type Handler struct {
+	Deps
+	openapiDoc served // the OpenAPI document, its server under Base
+}
 
 // New returns the API handler group.
 func New(d Deps) *Handler {
 	if d.Cache == nil {
 		d.Cache = httpcache.New(0)
 	}
-	return &Handler{d}
+	return &Handler{Deps: d, openapiDoc: openapiUnder(d.Base)}
 }
 
 // cached answers a read of the family's data from what was answered

@@ -26,8 +26,26 @@ var openapiETag = func() string {
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
 }()
 
-// OpenAPIDocument returns the OpenAPI document the API serves.
+// OpenAPIDocument returns the OpenAPI document the API serves at the
+// site root.
 func OpenAPIDocument() []byte { return bytes.Clone(openapiJSON) }
+
+// served is a document as served, with its ETag.
+type served struct {
+	body []byte
+	etag string
+}
+
+// openapiUnder is the document of a server under base: its server's URL,
+// the first "url" of the document, is base's path ("/nurture/").
+func openapiUnder(base route.Base) served {
+	if base.Prefix() == "" {
+		return served{openapiJSON, openapiETag}
+	}
+	doc := bytes.Replace(openapiJSON, []byte(`"url": "/"`), []byte(`"url": "`+base.Path("/")+`"`), 1)
+	sum := sha256.Sum256(doc)
+	return served{doc, `"` + hex.EncodeToString(sum[:8]) + `"`}
+}
 
 func (h *Handler) openapiRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", h.openapi)
@@ -39,6 +57,6 @@ func (h *Handler) openapiRoutes(mux *route.Mux) {
 func (h *Handler) openapi(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Header().Set("ETag", openapiETag)
-	http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(openapiJSON))
+	w.Header().Set("ETag", h.openapiDoc.etag)
+	http.ServeContent(w, r, "openapi.json", time.Time{}, bytes.NewReader(h.openapiDoc.body))
 }

@@ -101,7 +101,7 @@ func (h *Handler) createShare(w http.ResponseWriter, r *http.Request, id domain.
 		return
 	}
 	out := h.shareOut(x)
-	out.URL = route.BaseURL(r) + "/s/" + secret
+	out.URL = h.Base.URL(r, "/s/"+secret)
 	writeJSON(w, http.StatusCreated, out)
 }
 

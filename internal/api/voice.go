@@ -35,9 +35,9 @@ type recordingJSON struct {
 	URL         string `json:"url"`
 }
 
-func recordingOut(r store.Recording) recordingJSON {
+func (h *Handler) recordingOut(r store.Recording) recordingJSON {
 	return recordingJSON{Key: r.Key, CaregiverID: r.UserID, ContentType: r.ContentType, Bytes: r.Bytes, SHA256: r.SHA256,
-		RecordedAt: r.RecordedAt.UTC().Format(time.RFC3339Nano), Chosen: r.Chosen, InUse: r.InUse, URL: voice.URL(r.Key, r.SHA256, r.UserID)}
+		RecordedAt: r.RecordedAt.UTC().Format(time.RFC3339Nano), Chosen: r.Chosen, InUse: r.InUse, URL: h.Base.Path(voice.URL(r.Key, r.SHA256, r.UserID))}
 }
 
 func (h *Handler) listVoice(w http.ResponseWriter, r *http.Request, id domain.Identity) {
@@ -49,7 +49,7 @@ func (h *Handler) listVoice(w http.ResponseWriter, r *http.Request, id domain.Id
 	var used int64
 	items := make([]recordingJSON, 0, len(list))
 	for _, rec := range list {
-		items = append(items, recordingOut(rec))
+		items = append(items, h.recordingOut(rec))
 		used += int64(rec.Bytes)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "bytes_used": used,
@@ -129,7 +129,7 @@ func (h *Handler) putVoice(w http.ResponseWriter, r *http.Request, id domain.Ide
 		return
 	}
 	w.Header().Set("Location", voice.URL(rec.Key, rec.SHA256, rec.UserID))
-	writeJSON(w, http.StatusOK, recordingOut(rec))
+	writeJSON(w, http.StatusOK, h.recordingOut(rec))
 }
 
 // deleteVoice deletes the caller's recording of a key, or as an owner a

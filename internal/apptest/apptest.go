@@ -33,6 +33,7 @@ import (
 	"nurture/internal/browsertest"
 	"nurture/internal/cli"
 	"nurture/internal/mail"
+	"nurture/internal/route"
 	"nurture/internal/server"
 	"nurture/internal/store"
 )
@@ -184,7 +185,35 @@ func NewOnClock(t testing.TB, st *store.Store, now func() time.Time) *App {
 	return start(t, st, func(log *slog.Logger) (*server.Handler, error) { return cli.Handler(st, log, false, now) })
 }
 
+// NewUnder starts a server on a fresh SQLite database, with options,
+// published under path (such as "/nurture/") of its own address: its
+// --base-url is http://127.0.0.1:PORT/nurture/. The App's URL is that
+// address with the path (no final slash), so the App's requests name the
+// app's own paths ("/family"), as they do at the site root.
+func NewUnder(t testing.TB, path string, o cli.Options) *App {
+	t.Helper()
+	st := OpenSQLite(t)
+	if o.Now == nil {
+		o.Now = Now
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	base, err := route.ParseBase("http://" + srv.Listener.Addr().String() + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Base = base
+	a := startOn(t, srv, st, func(log *slog.Logger) (*server.Handler, error) { return cli.HandlerWith(st, log, o) })
+	a.URL += base.Prefix()
+	return a
+}
+
 func start(t testing.TB, st *store.Store, build func(*slog.Logger) (*server.Handler, error)) *App {
+	t.Helper()
+	return startOn(t, httptest.NewUnstartedServer(nil), st, build)
+}
+
+// startOn builds the server and starts srv with it.
+func startOn(t testing.TB, srv *httptest.Server, st *store.Store, build func(*slog.Logger) (*server.Handler, error)) *App {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("NURTURE_TEST_LOG") != "" {
@@ -192,9 +221,11 @@ func start(t testing.TB, st *store.Store, build func(*slog.Logger) (*server.Hand
 	}
 	h, err := build(log)
 	if err != nil {
+		srv.Close()
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv.Config.Handler = h
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &App{T: t, URL: srv.URL, Store: st, Routes: h.Routes, srv: srv}
 }

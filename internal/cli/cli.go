@@ -30,6 +30,7 @@ import (
 	"nurture/internal/i18n"
 	"nurture/internal/mail"
 	"nurture/internal/metrics"
+	"nurture/internal/route"
 	"nurture/internal/server"
 	"nurture/internal/store"
 )
@@ -142,7 +143,7 @@ func user(args []string, stdout io.Writer) error {
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "One-time reset link for %s (valid %s):\n  http://%s/reset/%s\n", email, auth.ResetTTL, c.Addr, code)
+	fmt.Fprintf(stdout, "One-time reset link for %s (valid %s):\n  %sreset/%s\n", email, auth.ResetTTL, siteURL(c), code)
 	return nil
 }
 
@@ -170,6 +171,9 @@ type Options struct {
 	Now        func() time.Time // the wall clock when nil
 	// Webhooks say what webhooks may reach (--webhook-allow).
 	Webhooks app.WebhookTargets
+	// Base is where the server is published (--base-url); the zero Base
+	// serves the site root of any host.
+	Base route.Base
 }
 
 // HandlerWith builds the whole server for a store with o.
@@ -198,7 +202,7 @@ func HandlerWith(st *store.Store, log *slog.Logger, o Options) (*server.Handler,
 		sender = mail.Off{}
 	}
 	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender,
-		Webhooks: o.Webhooks})
+		Webhooks: o.Webhooks, Base: o.Base})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -225,7 +229,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer func() { stop(); waitBackups() }()
 	targets := webhookTargets(c.WebhookAllow)
 	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m,
-		Mail: mail.New(c.Mail), Webhooks: targets})
+		Mail: mail.New(c.Mail), Webhooks: targets, Base: c.BaseURL})
 	if err != nil {
 		return err
 	}
@@ -255,11 +259,19 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if st.Dialect() == store.Postgres {
 		where = "PostgreSQL"
 	}
-	fmt.Fprintf(stdout, "Nurture is running at http://%s (%s). Press Ctrl-C to stop.\n", ln.Addr(), where)
-	// Other commands (demo) say where to log in: the address as listened.
+	// Other commands (demo) say where to log in: the base URL, else the
+	// address as listened.
+	listening := "http://" + ln.Addr().String()
+	site := listening
+	if b := c.BaseURL.String(); b != "" {
+		listening += c.BaseURL.Path("/")
+		where += ", published at " + b
+		site = strings.TrimSuffix(b, "/")
+	}
+	fmt.Fprintf(stdout, "Nurture is running at %s (%s). Press Ctrl-C to stop.\n", listening, where)
 	if st.Dialect() == store.SQLite {
 		url := filepath.Join(c.DataDir, URLFile)
-		if err := os.WriteFile(url, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err == nil {
+		if err := os.WriteFile(url, []byte(site+"\n"), 0o644); err == nil {
 			defer os.Remove(url)
 		}
 	}
@@ -275,6 +287,15 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// siteURL is where the configured server is reached, with a final slash:
+// the base URL, else its listening address.
+func siteURL(c config.Config) string {
+	if b := c.BaseURL.String(); b != "" {
+		return b
+	}
+	return "http://" + c.Addr + "/"
 }
 
 // servePprof serves the Go profiler on its own listener, apart from the

@@ -55,10 +55,10 @@ func demoCmd(args []string, stdout, _ io.Writer) error {
 func loginWhere(c config.Config) string {
 	if c.DatabaseURL == "" {
 		if b, err := os.ReadFile(filepath.Join(c.DataDir, URLFile)); err == nil {
-			if u := strings.TrimSpace(string(b)); strings.HasPrefix(u, "http://") {
+			if u := strings.TrimSpace(string(b)); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
 				return "Log in at " + u + "/login (the running server's address)."
 			}
 		}
 	}
-	return fmt.Sprintf("Start the server (nurture serve) and log in at http://%s/login; a server started with another --addr or NURTURE_ADDR prints its own address when it starts.", c.Addr)
+	return fmt.Sprintf("Start the server (nurture serve) and log in at %slogin; a server started with another --addr or NURTURE_ADDR prints its own address when it starts.", siteURL(c))
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"time"
+
+	"nurture/internal/route"
 )
 
 // Commit is the source revision, set at build time with -ldflags
@@ -56,11 +59,16 @@ func versionLine() string {
 }
 
 // healthcheck asks a running server's /healthz: a static image has no
-// curl, so the binary checks itself.
+// curl, so the binary checks itself. By default it asks port 8080 of this
+// machine, under the path of NURTURE_BASE_URL when that is set.
 func healthcheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	url := fs.String("url", "http://127.0.0.1:8080/healthz", "the health check to ask")
+	where := "http://127.0.0.1:8080/healthz"
+	if b, err := route.ParseBase(os.Getenv("NURTURE_BASE_URL")); err == nil {
+		where = "http://127.0.0.1:8080" + b.Path("/healthz")
+	}
+	url := fs.String("url", where, "the health check to ask")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

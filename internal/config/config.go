@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"nurture/internal/route"
 	"os"
 	"strconv"
 	"strings"
@@ -39,6 +40,12 @@ type Config struct {
 	// TrustedProxies) gives the signed-in person's address, e.g.
 	// Remote-Email; off when empty. NURTURE_AUTH_HEADER.
 	AuthHeader string
+	// BaseURL is where the server is published, such as
+	// https://home.example/nurture/: links given to others point there,
+	// and every page, asset, cookie and redirect lives under its path.
+	// The zero Base (the default) is the root of whatever host a request
+	// came to. NURTURE_BASE_URL.
+	BaseURL route.Base
 	// Mail is the SMTP server for invitations and reset links; off
 	// without a host. NURTURE_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
 	// _SECURITY.
@@ -126,6 +133,9 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 		}
 		c.BackupKeep = n
 	}
+	if c.BaseURL, err = route.ParseBase(getenv("NURTURE_BASE_URL")); err != nil {
+		return c, nil, fmt.Errorf("NURTURE_BASE_URL: %w", err)
+	}
 	if v := getenv("NURTURE_TRUSTED_PROXIES"); v != "" {
 		p, err := ParseProxies(v)
 		if err != nil {
@@ -145,11 +155,16 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	// Each command shows only the flags it uses: every command reaches the
-	// database; serve, demo and user also say (or use) the address; the
-	// rest belongs to the server.
+	// database; serve, demo and user also say (or use) the address and
+	// the base URL; the rest belongs to the server.
 	server := name == "serve"
 	if server || name == "demo" || name == "user" {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address the server listens on (NURTURE_ADDR)")
+		fs.Func("base-url", "the address the server is published at, e.g. https://home.example/nurture/: links given to others point there and everything lives under its path; the site root of any host when empty (NURTURE_BASE_URL)", func(v string) error {
+			b, err := route.ParseBase(v)
+			c.BaseURL = b
+			return err
+		})
 	}
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the SQLite database (NURTURE_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL to use PostgreSQL instead of SQLite (NURTURE_DATABASE_URL)")

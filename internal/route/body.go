@@ -60,13 +60,3 @@ func (b *uploadBody) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// BaseURL is where links given to others (invitations, resets, shares)
-// point: the scheme and host the request came to.
-func BaseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + strings.TrimSuffix(r.Host, "/")
-}

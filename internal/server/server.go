@@ -45,6 +45,9 @@ type Deps struct {
 	Mail mail.Sender
 	// Webhooks say what a family's webhooks may reach.
 	Webhooks app.WebhookTargets
+	// Base is where the server is published (--base-url); the whole
+	// server is mounted under its path.
+	Base route.Base
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -67,16 +70,16 @@ func New(d Deps) (*Handler, error) {
 	// One budget of kept answers for both doors.
 	cache := httpcache.New(0)
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
-		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Cache: cache})
+		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Cache: cache, Base: d.Base})
 	if err != nil {
 		return nil, err
 	}
-	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases, Cache: cache})
+	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases, Cache: cache, Base: d.Base})
 	mux := route.New()
 	pages.Routes(mux)
 	jsonAPI.Routes(mux)
 	if d.Metrics == nil {
-		return &Handler{Handler: pages.Wrap(mux), Routes: mux.Patterns()}, nil
+		return &Handler{Handler: d.Base.Mount(pages.Wrap(mux)), Routes: mux.Patterns()}, nil
 	}
 	if err := d.Metrics.WatchPools(d.Store.PoolStats); err != nil {
 		return nil, err
@@ -86,8 +89,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	local := metrics.LoopbackClient(d.Accounts.ClientAddr, auth.ClientAddr)
 	mux.Handle("GET /metrics", d.Metrics.Gate(local, http.HandlerFunc(pages.NotFound)))
-	// Outermost, so that every request is counted with the pattern the
-	// router matched, whatever the middleware answered.
+	// Outermost but for the base URL's mount, so that every request to
+	// the server is counted with the pattern the router matched, whatever
+	// the middleware answered.
 	h := d.Metrics.Instrument(pages.Wrap(metrics.Matched(mux)), mux.Patterns())
-	return &Handler{Handler: h, Routes: mux.Patterns()}, nil
+	return &Handler{Handler: d.Base.Mount(h), Routes: mux.Patterns()}, nil
 }

@@ -207,12 +207,12 @@ func (s *Server) owner(h func(http.ResponseWriter, *http.Request, domain.Identit
 }
 
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, secret string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: s.Base.Path("/"), HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil, MaxAge: int(auth.SessionTTL.Seconds())})
 }
 
 func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: s.Base.Path("/"), HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil, MaxAge: -1})
 }
 

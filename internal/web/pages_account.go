@@ -7,7 +7,6 @@ import (
 
 	"nurture/internal/auth"
 	"nurture/internal/domain"
-	"nurture/internal/route"
 	"nurture/internal/store"
 )
 
@@ -357,6 +356,3 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, id domain.I
 	}
 	http.Redirect(w, r, "/account?msg=token_revoked", http.StatusSeeOther)
 }
-
-// baseURL is where links given to others (invites, resets) point.
-func baseURL(r *http.Request) string { return route.BaseURL(r) }

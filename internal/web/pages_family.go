@@ -100,7 +100,7 @@ func (s *Server) createInvite(w http.ResponseWriter, r *http.Request, id domain.
 			s.fail(w, r, err)
 			return
 		}
-		d.InviteURL, d.InviteExpires = baseURL(r)+"/join/"+code, exp
+		d.InviteURL, d.InviteExpires = s.Base.URL(r, "/join/"+code), exp
 		p := s.Catalog.For(s.Catalog.Match(id.User.Locale, r.Header.Get("Accept-Language")))
 		d.InviteQR = qrSVG(d.InviteURL, p.T("family.invite_qr"))
 		// Sent in the inviter's language: they chose whom to write to.
@@ -145,7 +145,7 @@ func (s *Server) createReset(w http.ResponseWriter, r *http.Request, id domain.I
 		s.fail(w, r, err)
 		return
 	}
-	d := &familyData{ResetURL: baseURL(r) + "/reset/" + code}
+	d := &familyData{ResetURL: s.Base.URL(r, "/reset/"+code)}
 	v, err := s.familyView(r, id, d)
 	if err != nil {
 		s.fail(w, r, err)

@@ -70,7 +70,7 @@ func (s *Server) forgotByMail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if code != "" {
-		link := baseURL(r) + "/reset/" + code
+		link := s.Base.URL(r, "/reset/"+code)
 		s.send(r, mail.Message{To: email, Subject: v.T("mail.reset_subject"),
 			Text: v.T("mail.reset_text", "Link", link, "Hours", int(auth.ResetTTL.Hours()))})
 	}

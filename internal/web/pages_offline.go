@@ -19,9 +19,10 @@ import (
 //   - /manifest.webmanifest names the app, its colours and its icons.
 //   - /sw.js is the service worker, served from the site root so that its
 //     scope is the whole site. Its first line is its configuration: the
-//     version, a hash of every asset URL and of the worker's own code, and
-//     the URLs it precaches (every hashed asset, the routine pages of the
-//     library, the offline page). A new server version with other assets is
+//     version, a hash of every asset URL and of the worker's own code, the
+//     URLs it precaches (every hashed asset, the routine pages of the
+//     library, the offline page) and, under a --base-url with a path, that
+//     path: the site root and the scope are then the path's. A new server version with other assets is
 //     a new /sw.js, so browsers install it and drop the old caches.
 //   - /offline is the page shown for a page not cached yet; it also lists,
 //     with data-warm links, the pages of each baby that the worker caches
@@ -38,7 +39,7 @@ import (
 func (s *Server) offlineRoutes(mux *route.Mux) {
 	sw := s.serviceWorker()
 	mux.HandleFunc("GET /sw.js", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Service-Worker-Allowed", "/")
+		w.Header().Set("Service-Worker-Allowed", s.Base.Path("/"))
 		serveSmall(w, r, "text/javascript; charset=utf-8", sw)
 	})
 	mux.HandleFunc("GET /manifest.webmanifest", s.manifest)
@@ -49,19 +50,20 @@ func (s *Server) offlineRoutes(mux *route.Mux) {
 type swConfig struct {
 	Version  string   `json:"v"`
 	Precache []string `json:"pre"`
+	Base     string   `json:"base,omitempty"` // the path prefix
 }
 
 // precacheList is what the worker caches when it installs: every asset and
 // the library pages a session links to.
 func (s *Server) precacheList() []string {
 	var urls []string
-	for _, u := range s.assets.names {
-		urls = append(urls, u)
+	for name := range s.assets.names {
+		urls = append(urls, s.assets.url(name))
 	}
 	slices.Sort(urls)
-	urls = append(urls, "/offline", "/library", "/library/routines")
+	urls = append(urls, s.Base.Path("/offline"), s.Base.Path("/library"), s.Base.Path("/library/routines"))
 	for _, rt := range s.Library.Routines() {
-		urls = append(urls, "/library/routines/"+rt.ID)
+		urls = append(urls, s.Base.Path("/library/routines/"+rt.ID))
 	}
 	return urls
 }
@@ -73,7 +75,7 @@ func (s *Server) serviceWorker() []byte {
 	if err != nil {
 		panic("web: static/sw.js is embedded: " + err.Error())
 	}
-	cfg := swConfig{Precache: s.precacheList()}
+	cfg := swConfig{Precache: s.precacheList(), Base: s.Base.Prefix()}
 	h := sha256.New()
 	h.Write(code)
 	for _, u := range cfg.Precache {
@@ -134,7 +136,7 @@ type webManifest struct {
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request) {
 	p := s.Catalog.For(s.Catalog.Match("", r.Header.Get("Accept-Language")))
 	m := webManifest{Name: "Nurture", ShortName: "Nurture", Description: p.T("offline.manifest_description"), Lang: p.Lang,
-		StartURL: "/", Scope: "/", ID: "/", Display: "standalone", ThemeColor: themeColour, BackgroundColor: backgroundColour,
+		StartURL: s.Base.Path("/"), Scope: s.Base.Path("/"), ID: s.Base.Path("/"), Display: "standalone", ThemeColor: themeColour, BackgroundColor: backgroundColour,
 		Icons: []manifestIcon{
 			{Src: s.assets.url("icon-192.png"), Sizes: "192x192", Type: "image/png", Purpose: "any"},
 			{Src: s.assets.url("icon-512.png"), Sizes: "512x512", Type: "image/png", Purpose: "any"},

@@ -243,8 +243,8 @@ func (s *Server) newCalendarLink(w http.ResponseWriter, r *http.Request, id doma
 		s.fail(w, r, err)
 		return
 	}
-	u := baseURL(r) + "/cal/" + secret + ".ics"
-	d := &calendarData{URL: u, Webcal: template.URL("webcal://" + strings.TrimSuffix(r.Host, "/") + "/cal/" + secret + ".ics")}
+	u := s.Base.URL(r, "/cal/"+secret+".ics")
+	d := &calendarData{URL: u, Webcal: template.URL("webcal" + u[strings.Index(u, "://"):])}
 	v, err := s.calendarView(r, id, d)
 	if err != nil {
 		s.fail(w, r, err)

@@ -202,7 +202,7 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 	}
 	main := s.Library.Locale(langs[0])
 	p := plan{RoutineID: routineID, BabyID: babyID, Lang: speechLang(main), Speed: speed,
-		SaveURL: "/api/v1/babies/" + babyID + "/sessions", ReadinessURL: "/api/v1/babies/" + babyID + "/readiness",
+		SaveURL: s.Base.Path("/api/v1/babies/" + babyID + "/sessions"), ReadinessURL: s.Base.Path("/api/v1/babies/" + babyID + "/readiness"),
 		Permission: len(steps) > 0 && steps[0].StrokeID == content.PermissionRitualID, Steps: []planStep{}}
 	second := ""
 	if len(langs) > 1 {
@@ -288,7 +288,7 @@ func (s *Server) buildPlan(v *view, babyID, routineID string, steps []content.St
 	p.Voice = map[string]string{}
 	for _, r := range recorded {
 		if r.InUse && said[r.Key] {
-			p.Voice[r.Key] = voice.URL(r.Key, r.SHA256, "")
+			p.Voice[r.Key] = s.Base.Path(voice.URL(r.Key, r.SHA256, ""))
 		}
 	}
 	return p

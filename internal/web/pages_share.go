@@ -131,7 +131,7 @@ func (s *Server) shareCreate(w http.ResponseWriter, r *http.Request, id domain.I
 		s.fail(w, r, err)
 		return
 	}
-	d.MadeURL, d.MadeExpires = baseURL(r)+"/s/"+secret, x.ExpiresAt
+	d.MadeURL, d.MadeExpires = s.Base.URL(r, "/s/"+secret), x.ExpiresAt
 	d.MadeQR = qrSVG(d.MadeURL, v.T("share.qr"))
 	s.render(w, r, http.StatusOK, "share", v)
 }
@@ -233,7 +233,7 @@ func (s *Server) sharedOpen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	where := "/s/v/" + x.ID
-	http.SetCookie(w, &http.Cookie{Name: shareCookie, Value: secret, Path: where, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	http.SetCookie(w, &http.Cookie{Name: shareCookie, Value: secret, Path: s.Base.Path(where), HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.SecureCookies || r.TLS != nil, Expires: x.ExpiresAt})
 	http.Redirect(w, r, where, http.StatusSeeOther)
 }

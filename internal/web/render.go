@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"math"
 	"mime"
 	"net/http"
@@ -53,7 +54,14 @@ var funcs = template.FuncMap{
 	},
 }
 
-func loadPages() (*pages, error) {
+func loadPages() (*pages, error) { return loadPagesUnder("") }
+
+// loadPagesUnder parses the pages of a server living under prefix
+// ("/nurture", or "" at the root), which {{base}} writes before each of
+// the site's own paths: href="{{base}}/family".
+func loadPagesUnder(prefix string) (*pages, error) {
+	funcs := maps.Clone(funcs)
+	funcs["base"] = func() string { return prefix }
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
@@ -115,7 +123,7 @@ func (v *view) MailOn() bool { return v.mailOn }
 // Alert shows msg as a problem rather than a confirmation.
 func (v *view) Alert(msg string) { v.Flash, v.FlashError = msg, true }
 
-// Asset is the content-hashed URL of a static file.
+// Asset is the content-hashed URL of a static file (under the prefix).
 func (v *view) Asset(name string) string { return v.asset(name) }
 
 // LangName is a language's own name.
@@ -252,8 +260,9 @@ func (s *Server) renderPlain(w http.ResponseWriter, r *http.Request, status int,
 // assets are the embedded static files, served under a content hash so
 // browsers may cache them forever, gzipped once at start-up.
 type assets struct {
-	files map[string]*asset // by hashed path
-	names map[string]string // plain name -> hashed URL
+	files  map[string]*asset // by hashed path
+	names  map[string]string // plain name -> hashed path
+	prefix string            // the server's path prefix, before each URL
 }
 
 type asset struct {
@@ -294,9 +303,9 @@ func loadAssets() (*assets, error) {
 
 func (as *assets) url(name string) string {
 	if u, ok := as.names[name]; ok {
-		return u
+		return as.prefix + u
 	}
-	return "/static/missing/" + name
+	return as.prefix + "/static/missing/" + name
 }
 
 // ServeHTTP serves a hashed asset with a long cache life.

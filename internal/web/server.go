@@ -37,6 +37,9 @@ type Deps struct {
 	Mail mail.Sender
 	// Cache keeps pages of repeated reads (a new one when nil).
 	Cache *httpcache.Cache
+	// Base is where the server is published (--base-url): every link,
+	// asset, cookie and script address of the pages carries its path.
+	Base route.Base
 }
 
 // Server holds the parsed templates and assets.
@@ -62,7 +65,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := loadPages()
+	as.prefix = d.Base.Prefix()
+	ps, err := loadPagesUnder(d.Base.Prefix())
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@
   var box = document.getElementById("companion");
   if (!box) { return; }
   var api = box.getAttribute("data-api");
+  var BASE = (document.querySelector('meta[name="nurture-base"]') || { content: "" }).content; // the server's path prefix, "" at the root
   var eid = document.getElementById("cry-eid");
   var since = document.getElementById("cry-since");
   var elapsed = document.getElementById("cry-elapsed");
@@ -81,7 +82,7 @@
       var stress = parseInt(fd.get("parent_stress"), 10);
       var b = { id: id, started_at: started, ended_at: now, updated_at: now, held: fd.get("held") === "yes",
         needs_checked: fd.getAll("needs_checked"), soothed_by: fd.getAll("soothed_by"), parent_stress: isNaN(stress) ? null : stress, notes: fd.get("notes") || "" };
-      var done = "/babies/" + box.getAttribute("data-baby") + "/crying/" + id + "/done";
+      var done = BASE + "/babies/" + box.getAttribute("data-baby") + "/crying/" + id + "/done";
       Q.send({ id: id, m: "PUT", url: api + "/" + id, body: b, what: document.title.split(" · ")[0] }).then(function (res) {
         if (res.queued) {
           Q.say(Q.text.here);

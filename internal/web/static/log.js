@@ -21,7 +21,11 @@
   }
 
   var Q = window.NurtureQ;
-  var api = function (baby, type) { return "/api/v1/babies/" + baby + "/" + type; };
+  // The server's path prefix (--base-url), "" at the site root; local is
+  // a path of this site without it.
+  var BASE = (document.querySelector('meta[name="nurture-base"]') || { content: "" }).content;
+  function local(u) { return u.indexOf(BASE + "/") === 0 ? u.slice(BASE.length) : u; }
+  var api = function (baby, type) { return BASE + "/api/v1/babies/" + baby + "/" + type; };
 
   // Notes of the running timers, so that stopping one offline keeps them.
   function notes() {
@@ -47,7 +51,7 @@
     if (!f.matches || !f.matches("[data-timers-slot] form, [data-timers] form")) { return; }
     if (f.getAttribute("data-sent")) { ev.preventDefault(); return; }
     f.setAttribute("data-sent", "1");
-    var m = (f.getAttribute("action") || "").match(/^\/babies\/([^/]+)\/timers\/(?:start|(touch|sleep)\/([^/]+)\/stop)$/);
+    var m = local(f.getAttribute("action") || "").match(/^\/babies\/([^/]+)\/timers\/(?:start|(touch|sleep)\/([^/]+)\/stop)$/);
     if (!Q || !m) { return; }
     ev.preventDefault();
     var btn = f.querySelector("button");
@@ -96,7 +100,7 @@
     if (!Q) { return; }
     Q.list().then(function (l) {
       l.forEach(function (r) {
-        var m = r.url.match(/^\/api\/v1\/babies\/([^/]+)\/(touch|sleep)(\/|$)/);
+        var m = local(r.url).match(/^\/api\/v1\/babies\/([^/]+)\/(touch|sleep)(\/|$)/);
         if (!m || !r.body.started_at || r.st === "bad") { return; }
         var kind = m[2] === "sleep" ? "sleep" : r.body.kind;
         var cur = document.querySelector('[data-timers] button[data-kind="' + kind + '"]');
@@ -109,12 +113,12 @@
         var b = el("button", { type: "submit", "class": "timer", "data-kind": kind });
         var label = bare(cur.querySelector(".timer-label").textContent);
         if (!r.body.ended_at && !mine) {
-          nf.setAttribute("action", "/babies/" + m[1] + "/timers/" + m[2] + "/" + r.id + "/stop");
+          nf.setAttribute("action", BASE + "/babies/" + m[1] + "/timers/" + m[2] + "/" + r.id + "/stop");
           b.className = "timer running";
           b.appendChild(el("span", { "class": "timer-label" }, Q.text.tstop.replace("{what}", label)));
           b.appendChild(el("span", { "class": "timer-meta" })).appendChild(el("span", { "data-elapsed": r.body.started_at }, "0 min"));
         } else if (r.body.ended_at && mine) {
-          nf.setAttribute("action", "/babies/" + m[1] + "/timers/start");
+          nf.setAttribute("action", BASE + "/babies/" + m[1] + "/timers/start");
           nf.appendChild(el("input", { type: "hidden", name: "kind", value: kind }));
           b.appendChild(el("span", { "class": "timer-label" }, Q.text.tstart.replace("{what}", label)));
         } else {
@@ -144,7 +148,7 @@
     quick.addEventListener("submit", function (ev) {
       var fd = new FormData(quick);
       var what = fd.get("what");
-      var baby = quick.getAttribute("action").split("/")[2];
+      var baby = local(quick.getAttribute("action")).split("/")[2];
       var type = what === "sleep" || what === "crying" ? what : "touch";
       var body = { id: Q.uuid(), notes: fd.get("notes") || "", updated_at: new Date().toISOString() };
       var start = (fd.get("start") || "").trim(), end = (fd.get("end") || "").trim();
@@ -163,7 +167,7 @@
       ev.preventDefault();
       var sel = quick.querySelector("#what");
       queue(quick, { id: body.id, m: "POST", url: api(baby, type), body: body, what: sel.options[sel.selectedIndex].text,
-        done: "/babies/" + baby + "/log?msg=saved" }, function () { quick.reset(); Q.say(Q.text.here); merge(); });
+        done: BASE + "/babies/" + baby + "/log?msg=saved" }, function () { quick.reset(); Q.say(Q.text.here); merge(); });
     });
   }
 
@@ -192,7 +196,7 @@
   // Remember the running timers' notes while online.
   var box = document.querySelector("[data-timers-src]");
   if (box && Q && navigator.onLine) {
-    fetch("/api/v1" + box.getAttribute("data-timers-src").replace(/\?.*$/, ""), { credentials: "same-origin" })
+    fetch(BASE + "/api/v1" + local(box.getAttribute("data-timers-src")).replace(/\?.*$/, ""), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { items: [] }; })
       .then(function (j) {
         var n = {};

@@ -14,9 +14,12 @@
   var T = {};
   try { T = JSON.parse(document.getElementById("sync-text").textContent); } catch (e) { /* logged out */ }
   var sw = navigator.serviceWorker;
+  // The server's path prefix (--base-url), "" at the site root: the
+  // worker lives there and looks after the pages under it only.
+  var BASE = (document.querySelector('meta[name="nurture-base"]') || { content: "" }).content;
 
   if (sw) {
-    sw.register("/sw.js", { scope: "/" }).then(function (reg) {
+    sw.register(BASE + "/sw.js", { scope: BASE + "/" }).then(function (reg) {
       if (reg.waiting) { reg.waiting.postMessage({ skip: 1 }); }
       return sw.ready;
     }).then(function (reg) {
@@ -260,7 +263,7 @@
   // for their user to come back).
   document.addEventListener("submit", function (ev) {
     var f = ev.target;
-    if (f.getAttribute("action") !== "/logout" || f.hasAttribute("data-cleared") || !window.caches) { return; }
+    if (f.getAttribute("action") !== BASE + "/logout" || f.hasAttribute("data-cleared") || !window.caches) { return; }
     ev.preventDefault();
     f.setAttribute("data-cleared", "1");
     var gone = false;

@@ -1,5 +1,6 @@
 // The service worker, served as /sw.js after its configuration line
-// (self.NURTURE: the version and the precache list; see pages_offline.go).
+// (self.NURTURE: the version, the precache list and the server's path
+// prefix; see pages_offline.go).
 // Hashed assets: cache first. Pages: network first, the cached copy when
 // there is no connection, else the offline page. The API is never cached,
 // but for the family's recordings a player fetches by content hash (?v=):
@@ -8,12 +9,16 @@
 // session player or the crying companion; a later page load asks again.
 "use strict";
 var C = self.NURTURE, ASSETS = "nurture-assets-" + C.v, PAGES = "nurture-pages-" + C.v;
+// BASE is the server's path prefix (--base-url), "" at the site root;
+// local(p) is the path p of this site without it, or null outside it.
+var BASE = C.base || "";
+function local(p) { return p.indexOf(BASE + "/") === 0 ? p.slice(BASE.length) : null; }
 var KEEP = /^\/($|offline$|crying$|library(\/.*)?$|babies\/[0-9a-f-]+(\/(log|crying|day|session|sessions|ready))?$)/;
 var lastWarm = 0;
 
 function busy() {
   return self.clients.matchAll({ type: "window" }).then(function (cs) {
-    return cs.some(function (c) { return /^\/babies\/[^/]+\/(session|crying)$/.test(new URL(c.url).pathname); });
+    return cs.some(function (c) { return /^\/babies\/[^/]+\/(session|crying)$/.test(local(new URL(c.url).pathname) || ""); });
   });
 }
 function take() { return busy().then(function (b) { if (!b) { return self.skipWaiting(); } }); }
@@ -35,14 +40,14 @@ function keepVoice(res) {
   return res.text().then(function (html) {
     var re = /\/api\/v1\/voice\/[a-z0-9_:]+\?v=[0-9a-f]+/g, m, got = [];
     html = html.replace(/\\\//g, "/");
-    while ((m = re.exec(html))) { got.push(recording(new Request(m[0], { credentials: "same-origin" }))); }
+    while ((m = re.exec(html))) { got.push(recording(new Request(BASE + m[0], { credentials: "same-origin" }))); }
     return Promise.all(got);
   });
 }
 
 self.addEventListener("install", function (ev) {
-  var assets = C.pre.filter(function (u) { return u.indexOf("/static/") === 0; });
-  var pages = C.pre.filter(function (u) { return u.indexOf("/static/") !== 0; });
+  var assets = C.pre.filter(function (u) { return u.indexOf(BASE + "/static/") === 0; });
+  var pages = C.pre.filter(function (u) { return u.indexOf(BASE + "/static/") !== 0; });
   ev.waitUntil(caches.open(ASSETS).then(function (c) { return c.addAll(assets); })
     .then(function () { return Promise.all(pages.map(keepPage)); }).then(take));
 });
@@ -61,12 +66,12 @@ self.addEventListener("message", function (ev) {
   if (d.skip) { ev.waitUntil(take()); }
   if (d.warm && Date.now() - lastWarm > 60000) {
     lastWarm = Date.now();
-    ev.waitUntil(fetch("/offline", { credentials: "same-origin" }).then(function (res) {
+    ev.waitUntil(fetch(BASE + "/offline", { credentials: "same-origin" }).then(function (res) {
       if (!res.ok || res.redirected) { return; }
       return res.clone().text().then(function (html) {
         var urls = [], re = /href="([^"]+)"[^>]*data-warm/g, m;
         while ((m = re.exec(html))) { urls.push(m[1].replace(/&amp;/g, "&")); }
-        return caches.open(PAGES).then(function (c) { return c.put("/offline", res); })
+        return caches.open(PAGES).then(function (c) { return c.put(BASE + "/offline", res); })
           .then(function () { return Promise.all(urls.map(keepPage)); });
       });
     }).catch(function () { lastWarm = 0; }));
@@ -77,7 +82,8 @@ self.addEventListener("message", function (ev) {
 // question itself (ask=1): a player planned from an earlier answer must
 // not be replayed from the cache once that answer is old.
 function keepable(url) {
-  return KEEP.test(url.pathname) && (!/\/session$/.test(url.pathname) || url.searchParams.get("ask") === "1");
+  var p = local(url.pathname);
+  return p !== null && KEEP.test(p) && (!/\/session$/.test(p) || url.searchParams.get("ask") === "1");
 }
 
 // forget drops every kept page: the server said this session is gone
@@ -95,7 +101,7 @@ function page(req, url) {
     // A navigation to the login page (where the server sends a request
     // whose session is gone) drops them too. Navigations see redirects
     // as opaque, so it is the login page's own load that tells.
-    if (url.pathname === "/login") { forget(); }
+    if (local(url.pathname) === "/login") { forget(); }
     if (res.ok && !res.redirected && keepable(url)) {
       var copy = res.clone();
       caches.open(PAGES).then(function (c) { return c.put(key, copy); });
@@ -107,7 +113,7 @@ function page(req, url) {
       // readiness question itself.
       var rt = url.searchParams.get("routine");
       return c.match(key).then(function (m) { return m || (rt && c.match(url.origin + url.pathname + "?routine=" + encodeURIComponent(rt) + "&ask=1")); })
-        .then(function (m) { return m || c.match("/offline"); });
+        .then(function (m) { return m || c.match(BASE + "/offline"); });
     }).then(function (m) { return m || Response.error(); });
   });
 }
@@ -127,13 +133,13 @@ function recording(req) {
 }
 
 self.addEventListener("fetch", function (ev) {
-  var req = ev.request, url = new URL(req.url);
-  if (req.method !== "GET" || url.origin !== self.location.origin) { return; }
-  if (url.pathname.indexOf("/static/") === 0) {
+  var req = ev.request, url = new URL(req.url), p = local(url.pathname);
+  if (req.method !== "GET" || url.origin !== self.location.origin || p === null) { return; }
+  if (p.indexOf("/static/") === 0) {
     ev.respondWith(caches.match(req).then(function (m) { return m || fetch(req); }));
-  } else if (req.mode === "navigate" && url.pathname.indexOf("/api/") !== 0) {
+  } else if (req.mode === "navigate" && p.indexOf("/api/") !== 0) {
     ev.respondWith(page(req, url));
-  } else if (/^\/api\/v1\/voice\/[^/]+$/.test(url.pathname) && url.searchParams.get("v") && !req.headers.has("range")) {
+  } else if (/^\/api\/v1\/voice\/[^/]+$/.test(p) && url.searchParams.get("v") && !req.headers.has("range")) {
     ev.respondWith(recording(req));
   }
 });

@@ -10,6 +10,7 @@
   var maxMs = (parseInt(box.getAttribute("data-max"), 10) || 30) * 1000;
   var canRecord = !!(window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
   var busy = null; // the line recording or sending now
+  var BASE = (document.querySelector('meta[name="nurture-base"]') || { content: "" }).content; // the server's path prefix, "" at the root
 
   // The first of these the browser records is used: Opus in WebM or Ogg,
   // AAC in MP4 (Safari).
@@ -32,13 +33,13 @@
     var key = line.getAttribute("data-key");
     status(line, t("saving"));
     var type = (blob.type || "").split(";")[0];
-    return fetch("/api/v1/voice/" + key, {
+    return fetch(BASE + "/api/v1/voice/" + key, {
       method: "PUT", credentials: "same-origin", headers: { "Content-Type": type || "application/octet-stream" }, body: blob
     }).then(function (res) {
       if (res.ok) {
         // A new address each time, so the page is drawn again even when
         // only the fragment would differ.
-        location.replace("/family/voice?done=saved&k=" + encodeURIComponent(key) + "&n=" + Date.now() + "#" + line.id);
+        location.replace(BASE + "/family/voice?done=saved&k=" + encodeURIComponent(key) + "&n=" + Date.now() + "#" + line.id);
         return;
       }
       return res.json().then(function (b) { throw new Error(b && b.error ? b.error : t("failed")); },

@@ -140,12 +140,12 @@ func offbGo(t *testing.T, ctx context.Context, u string) {
 func offbReady(t *testing.T, ctx context.Context, a *apptest.App, baby string) {
 	t.Helper()
 	offbGo(t, ctx, a.URL+"/babies/"+baby)
-	offbUntil(t, ctx, "the service worker", `navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)`, 20*time.Second)
+	offbUntil(t, ctx, "the service worker", `navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)`, 45*time.Second) // the install fetches every kept page, slow under -race on a busy machine
 	cached := func(p string) string { return `caches.match(location.origin + "` + p + `").then(r => !!r)` }
 	offbUntil(t, ctx, "the cached pages", `Promise.all([`+strings.Join([]string{
 		cached("/babies/" + baby), cached("/babies/" + baby + "/log"), cached("/babies/" + baby + "/crying"),
 		cached("/babies/" + baby + "/session?routine=quick_legs_feet&ask=1"), cached("/offline"), cached("/library/routines"),
-	}, ",")+`]).then(a => a.every(Boolean))`, 30*time.Second)
+	}, ",")+`]).then(a => a.every(Boolean))`, 45*time.Second)
 }
 
 func offbWaitStatus(t *testing.T, ctx context.Context, want string) {

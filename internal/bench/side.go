@@ -38,7 +38,7 @@ type SideOptions struct {
 	URL         string // set by Side: the server that keeps answers
 	PIDs        []int
 	// Start starts a Nurture server, one that keeps no answers
-	// (NURTURE_ANSWER_CACHE=off) when cold; Side stops it. One runs at
+	// (NURTURE_ANSWER_CACHE=0) when cold; Side stops it. One runs at
 	// a time (SQLite's data directory takes one server).
 	Start func(cold bool) (*Child, error)
 }

@@ -16,6 +16,7 @@ package httpcache
 import (
 	"bytes"
 	"compress/gzip"
+	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -38,11 +39,34 @@ const (
 )
 
 type entry struct {
+	key    string
 	etag   string
 	ctype  string
 	gzip   bool
 	body   []byte
 	status int
+	kind   int
+	elem   *list.Element // in its budget's use order
+}
+
+// Kinds of answer, each kept within its own share of the budget, so that
+// one kind (a family's long JSON lists) never pushes out the other (the
+// gzipped pages, a few KB each).
+const (
+	Page = iota // HTML pages, gzipped
+	API         // JSON answers
+	kinds
+)
+
+// pageShare is the pages' part of the budget: 200 families' home and
+// library pages take about 1.5 MB gzipped, their lists 7 MB.
+const pageShare = 3 // in eighths
+
+// budget keeps one kind of answer, dropping the least recently used
+// first when full.
+type budget struct {
+	max, bytes int
+	order      list.List // front: used last
 }
 
 // gzips are reused: a new writer allocates about a megabyte of state,
@@ -57,28 +81,25 @@ type Cache struct {
 	epoch    string
 	maxBytes int
 
-	mu    sync.RWMutex
-	m     map[string]*entry
-	bytes int
+	mu      sync.Mutex
+	m       map[string]*entry
+	budgets [kinds]budget
 
 	// Counters, for tests and the metrics.
 	NotModified, Hits, Misses atomic.Int64
 }
 
 // New returns a cache holding at most maxBytes of bodies (DefaultMaxBytes
-// if 0); a negative maxBytes keeps nothing (conditional requests still
-// work).
-//
-// NURTURE_ANSWER_CACHE=off keeps nothing whatever maxBytes says: the
-// benchmark's cold runs (`nurture bench side`) measure the work itself.
+// if 0), 3/8 of it for pages and the rest for API answers; a negative
+// maxBytes keeps nothing (conditional requests still work).
 func New(maxBytes int) *Cache {
 	if maxBytes == 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	if os.Getenv("NURTURE_ANSWER_CACHE") == "off" {
-		maxBytes = -1
-	}
-	return &Cache{epoch: Epoch(), maxBytes: maxBytes, m: map[string]*entry{}}
+	c := &Cache{epoch: Epoch(), maxBytes: maxBytes, m: map[string]*entry{}}
+	c.budgets[Page].max = maxBytes / 8 * pageShare
+	c.budgets[API].max = maxBytes - c.budgets[Page].max
+	return c
 }
 
 var epochOnce = sync.OnceValue(func() string {
@@ -137,11 +158,12 @@ func AcceptsGzip(r *http.Request) bool {
 
 // Serve answers r for key at version: 304 when the client has it, the
 // kept answer when there is one for this ETag, else render's (kept when
-// it is a 200 of moderate size). With gz the kept body is gzipped (the
-// client must accept gzip). vary names the request headers the answer
-// depends on, besides Accept-Encoding.
-func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, version, bucket int64, gz bool, vary string, render http.HandlerFunc) {
-	gz = gz && AcceptsGzip(r)
+// it is a 200 of moderate size, within the budget of its kind: Page or
+// API). Pages are kept gzipped for a client that accepts gzip. vary
+// names the request headers the answer depends on, besides
+// Accept-Encoding.
+func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key string, version, bucket int64, vary string, render http.HandlerFunc) {
+	gz := kind == Page && AcceptsGzip(r)
 	etag := c.ETag(key, version, bucket, gz)
 	h := w.Header()
 	if Matches(r.Header.Get("If-None-Match"), etag) {
@@ -156,9 +178,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, versio
 	if gz {
 		ck += "\x00gz"
 	}
-	c.mu.RLock()
-	e := c.m[ck]
-	c.mu.RUnlock()
+	e := c.get(ck)
 	if e != nil && e.etag == etag {
 		c.Hits.Add(1)
 		c.write(w, e, vary)
@@ -179,7 +199,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, versio
 		w.Write(rec.body.Bytes())
 		return
 	}
-	e = &entry{etag: etag, ctype: rec.h.Get("Content-Type"), status: rec.status, body: rec.body.Bytes()}
+	e = &entry{key: ck, etag: etag, ctype: rec.h.Get("Content-Type"), status: rec.status, body: rec.body.Bytes()}
 	if gz {
 		var b bytes.Buffer
 		zw := gzips.Get().(*gzip.Writer)
@@ -194,7 +214,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, versio
 			h[k] = v // e.g. a cookie set on the way; never kept
 		}
 	}
-	c.keep(ck, e)
+	c.keep(kind, e)
 	c.write(w, e, vary)
 }
 
@@ -212,35 +232,60 @@ func (c *Cache) write(w http.ResponseWriter, e *entry, vary string) {
 	w.Write(e.body)
 }
 
-// keep stores e under key within the byte budget, dropping other entries
-// (any: the map's order) when full.
-func (c *Cache) keep(key string, e *entry) {
+// get returns the answer kept under key, if any, as used last.
+func (c *Cache) get(key string) *entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.m[key]
+	if e != nil {
+		c.budgets[e.kind].order.MoveToFront(e.elem)
+	}
+	return e
+}
+
+// keep stores e within its kind's budget, dropping the answers used
+// longest ago when full.
+func (c *Cache) keep(kind int, e *entry) {
 	if c.maxBytes < 0 || len(e.body) > MaxBody {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.m[key]; old != nil {
-		c.bytes -= len(old.body)
+	e.kind = kind
+	b := &c.budgets[kind]
+	if len(e.body) > b.max {
+		return
 	}
-	for k, old := range c.m {
-		if c.bytes+len(e.body) <= c.maxBytes {
-			break
-		}
-		if k != key {
-			delete(c.m, k)
-			c.bytes -= len(old.body)
-		}
+	if old := c.m[e.key]; old != nil {
+		c.drop(old)
 	}
-	c.m[key] = e
-	c.bytes += len(e.body)
+	for b.bytes+len(e.body) > b.max {
+		c.drop(b.order.Back().Value.(*entry))
+	}
+	e.elem = b.order.PushFront(e)
+	c.m[e.key] = e
+	b.bytes += len(e.body)
+}
+
+func (c *Cache) drop(e *entry) {
+	b := &c.budgets[e.kind]
+	b.order.Remove(e.elem)
+	b.bytes -= len(e.body)
+	delete(c.m, e.key)
 }
 
 // Len is the number of answers kept.
 func (c *Cache) Len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return len(c.m)
+}
+
+// Bytes is the size of the bodies kept, of one kind.
+func (c *Cache) Bytes(kind int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.budgets[kind].bytes
 }
 
 // recorder takes a handler's answer to keep it.

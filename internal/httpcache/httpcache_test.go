@@ -21,7 +21,7 @@ func TestServe(t *testing.T) {
 			r.Header.Set("If-None-Match", inm)
 		}
 		w := httptest.NewRecorder()
-		c.Serve(w, r, "k", version, 0, false, "Cookie", render)
+		c.Serve(w, r, API, "k", version, 0, "Cookie", render)
 		return w
 	}
 	first := get("", 1)
@@ -41,17 +41,48 @@ func TestServe(t *testing.T) {
 	// The budget holds: a body over it is not kept.
 	for i := 0; i < 10; i++ {
 		r := httptest.NewRequest("GET", "/b", nil)
-		c.Serve(httptest.NewRecorder(), r, "k"+strings.Repeat("y", i), 1, 0, false, "", render)
+		c.Serve(httptest.NewRecorder(), r, API, "k"+strings.Repeat("y", i), 1, 0, "", render)
 	}
-	if c.bytes > 1<<10 {
-		t.Fatalf("kept %d bytes, budget %d", c.bytes, 1<<10)
+	if b := c.Bytes(API); b > 1<<10-1<<10/8*pageShare {
+		t.Fatalf("kept %d bytes, budget %d", b, 1<<10)
 	}
 	// An error is neither kept nor tagged.
 	w := httptest.NewRecorder()
-	c.Serve(w, httptest.NewRequest("GET", "/c", nil), "e", 1, 0, false, "", func(w http.ResponseWriter, r *http.Request) {
+	c.Serve(w, httptest.NewRequest("GET", "/c", nil), API, "e", 1, 0, "", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no", http.StatusNotFound)
 	})
 	if w.Code != 404 || w.Header().Get("ETag") != "" {
 		t.Fatalf("error: %d %q", w.Code, w.Header().Get("ETag"))
+	}
+}
+
+// The answer used longest ago goes first, and API answers never push out
+// pages: each kind has its own budget.
+func TestLeastRecentlyUsed(t *testing.T) {
+	c := New(8 << 10) // pages 3 KiB, API 5 KiB
+	runs := map[string]int{}
+	serve := func(kind int, key string) {
+		c.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/"+key, nil), kind, key, 1, 0, "", func(w http.ResponseWriter, r *http.Request) {
+			runs[key]++
+			w.Write([]byte(strings.Repeat("x", 1000)))
+		})
+	}
+	for _, k := range []string{"p1", "p2", "p3"} {
+		serve(Page, k)
+	}
+	serve(Page, "p1") // used again: p2 is now the oldest
+	serve(Page, "p4") // over 3 KiB: p2 goes
+	for i := range 20 {
+		serve(API, strings.Repeat("a", i+1))
+	}
+	for _, k := range []string{"p1", "p3", "p4"} {
+		serve(Page, k)
+	}
+	serve(Page, "p2")
+	if runs["p1"] != 1 || runs["p3"] != 1 || runs["p4"] != 1 || runs["p2"] != 2 {
+		t.Fatalf("renders: %v", runs)
+	}
+	if b := c.Bytes(API); b > 5<<10 || b < 4000 {
+		t.Fatalf("API kept %d bytes", b)
 	}
 }

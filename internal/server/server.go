@@ -45,6 +45,10 @@ type Deps struct {
 	Mail mail.Sender
 	// Webhooks say what a family's webhooks may reach.
 	Webhooks app.WebhookTargets
+	// AnswerCache is the bytes of answers kept for repeated reads
+	// (httpcache.New: httpcache.DefaultMaxBytes when 0, none when
+	// negative).
+	AnswerCache int
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -65,7 +69,7 @@ func New(d Deps) (*Handler, error) {
 		cases.Observer = d.Metrics
 	}
 	// One budget of kept answers for both doors.
-	cache := httpcache.New(0)
+	cache := httpcache.New(d.AnswerCache)
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
 		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Cache: cache})
 	if err != nil {

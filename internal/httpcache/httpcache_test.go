@@ -1,6 +1,9 @@
 package httpcache
 
 import (
+	"compress/gzip"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,33 +59,77 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// The answer used longest ago goes first, and API answers never push out
-// pages: each kind has its own budget.
+// The answer used longest ago goes first (of the few looked at: all of
+// them, in a budget of five), and API answers never push out pages: each
+// kind has its own budget.
 func TestLeastRecentlyUsed(t *testing.T) {
-	c := New(8 << 10) // pages 3 KiB, API 5 KiB
+	c := New(16 << 10) // pages 6 KiB: five bodies of 1 KB that gzip cannot shrink
 	runs := map[string]int{}
-	serve := func(kind int, key string) {
-		c.Serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/"+key, nil), kind, key, 1, 0, "", func(w http.ResponseWriter, r *http.Request) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	serve := func(kind int, key string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		body := make([]byte, 1000)
+		for i := range body {
+			body[i] = byte(rnd.IntN(256))
+		}
+		c.Serve(w, httptest.NewRequest("GET", "/"+key, nil), kind, key, 1, 0, "", func(w http.ResponseWriter, r *http.Request) {
 			runs[key]++
-			w.Write([]byte(strings.Repeat("x", 1000)))
+			w.Write(body)
 		})
+		return w
 	}
-	for _, k := range []string{"p1", "p2", "p3"} {
+	for _, k := range []string{"p1", "p2", "p3", "p4", "p5"} {
 		serve(Page, k)
 	}
 	serve(Page, "p1") // used again: p2 is now the oldest
-	serve(Page, "p4") // over 3 KiB: p2 goes
-	for i := range 20 {
+	serve(Page, "p6") // over 6 KiB: p2 goes
+	for i := range 40 {
 		serve(API, strings.Repeat("a", i+1))
 	}
-	for _, k := range []string{"p1", "p3", "p4"} {
+	for _, k := range []string{"p1", "p3", "p4", "p5", "p6"} {
 		serve(Page, k)
 	}
 	serve(Page, "p2")
-	if runs["p1"] != 1 || runs["p3"] != 1 || runs["p4"] != 1 || runs["p2"] != 2 {
+	if runs["p1"] != 1 || runs["p3"] != 1 || runs["p6"] != 1 || runs["p2"] != 2 {
 		t.Fatalf("renders: %v", runs)
 	}
-	if b := c.Bytes(API); b > 5<<10 || b < 4000 {
+	if b := c.Bytes(API); b > 10<<10 || b < 8<<10 {
 		t.Fatalf("API kept %d bytes", b)
+	}
+}
+
+// An answer is kept gzipped and sent so to a client that takes gzip,
+// unzipped to another, each with its own ETag.
+func TestGzip(t *testing.T) {
+	c := New(0)
+	plain := strings.Repeat("hello, ", 100)
+	get := func(gz bool) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/", nil)
+		if gz {
+			r.Header.Set("Accept-Encoding", "gzip, br")
+		}
+		w := httptest.NewRecorder()
+		c.Serve(w, r, API, "k", 1, 0, "", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(plain)) })
+		return w
+	}
+	for _, first := range []bool{true, false} { // the first renders, the second is kept
+		a, b := get(first), get(!first)
+		for _, w := range []*httptest.ResponseRecorder{a, b} {
+			body := w.Body.String()
+			if w.Header().Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(w.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(zr)
+				body = string(got)
+			}
+			if body != plain || w.Header().Get("Content-Length") == "" {
+				t.Fatalf("gzip first %v: %q", first, body)
+			}
+		}
+		if a.Header().Get("ETag") == b.Header().Get("ETag") || (a.Header().Get("Content-Encoding") == "gzip") != first {
+			t.Fatalf("gzip first %v: ETags %q %q", first, a.Header().Get("ETag"), b.Header().Get("ETag"))
+		}
 	}
 }

@@ -204,6 +204,17 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 		w.Write(rec.body.Bytes())
 		return
 	}
+	for k, v := range rec.h {
+		if k != "Content-Type" && k != "Cache-Control" && k != "Content-Length" {
+			h[k] = v // e.g. a cookie set on the way; never kept
+		}
+	}
+	if !c.keeps(kind, rec.body.Len()) && !(gz && kind == Page) {
+		// Neither kept nor zipped for the client: as it was rendered
+		// (an API answer with the cache off, as the cold benchmark runs).
+		c.write(w, &entry{ctype: rec.h.Get("Content-Type")}, etag, false, rec.body.Bytes(), vary)
+		return
+	}
 	var b bytes.Buffer
 	zw := gzips.Get().(*gzip.Writer)
 	zw.Reset(&b)
@@ -211,11 +222,6 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 	zw.Close()
 	gzips.Put(zw)
 	e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: b.Bytes()}
-	for k, v := range rec.h {
-		if k != "Content-Type" && k != "Cache-Control" && k != "Content-Length" {
-			h[k] = v // e.g. a cookie set on the way; never kept
-		}
-	}
 	c.keep(kind, e)
 	c.write(w, e, etag, gz, rec.body.Bytes(), vary)
 }
@@ -264,6 +270,11 @@ func (c *Cache) get(kind int, key string) *entry {
 		e.used = c.clock
 	}
 	return e
+}
+
+// keeps reports whether an answer of n bytes (before gzip) may be kept.
+func (c *Cache) keeps(kind, n int) bool {
+	return c.maxBytes >= 0 && n <= 8*MaxBody && c.budgets[kind].max > 0
 }
 
 // keep stores e within its kind's budget, dropping answers (see samples)

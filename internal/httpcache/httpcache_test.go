@@ -133,3 +133,22 @@ func TestGzip(t *testing.T) {
 		}
 	}
 }
+
+// A cache that keeps nothing zips only pages, for a client that takes
+// gzip, and renders every time.
+func TestKeepsNothing(t *testing.T) {
+	c := New(-1)
+	runs := 0
+	for _, kind := range []int{API, Page, API, Page} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		w := httptest.NewRecorder()
+		c.Serve(w, r, kind, "k", 1, 0, "", func(w http.ResponseWriter, r *http.Request) { runs++; w.Write([]byte("hello")) })
+		if zipped := w.Header().Get("Content-Encoding") == "gzip"; zipped != (kind == Page) || (!zipped && w.Body.String() != "hello") {
+			t.Fatalf("kind %d: zipped %v, %q", kind, zipped, w.Body)
+		}
+	}
+	if runs != 4 || c.Len() != 0 {
+		t.Fatalf("runs %d, kept %d", runs, c.Len())
+	}
+}

@@ -282,8 +282,7 @@ func (s *Server) stroke(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Diagram = newDiagram(v, st.Diagram, text.Direction)
 	v.Data, v.Title = d, text.Name
-	// The content differs by the languages of the words said to the baby.
-	s.renderShared(w, r, "stroke", st.ID+"\x00"+strings.Join(langs, ","), v)
+	s.render(w, r, http.StatusOK, "stroke", v)
 }
 
 type guideData struct {
@@ -308,5 +307,5 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Data, v.Title = &guideData{GuideText: t, Sources: g.Sources, SafeSleep: g.SafeSleep}, t.Title
-	s.renderShared(w, r, "guide", g.ID, v)
+	s.render(w, r, http.StatusOK, "guide", v)
 }

@@ -130,15 +130,11 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 // ErrConflict; an entry meeting another of its kind is a *domain.Overlap.
 func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
-		if created, err = s.putEntry(ctx, tx, e); err != nil {
-			return err
+		created, err = s.putEntry(ctx, tx, e)
+		if err == nil && created {
+			err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
 		}
-		if created {
-			if err := s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e); err != nil {
-				return err
-			}
-		}
-		return s.bumpFamily(ctx, tx, e.FamilyID)
+		return err
 	})
 	return created, err
 }
@@ -206,22 +202,11 @@ const (
 // the stored one, and ErrStale otherwise. All in one transaction, so two
 // replays racing each other cannot both win.
 func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err error) {
-	if _, err := entryTable(e.Type); err != nil {
+	tbl, err := entryTable(e.Type)
+	if err != nil {
 		return 0, err
 	}
 	err = s.tx(ctx, func(tx *txn) error {
-		if err := s.saveEntry(ctx, tx, e, &saved); err != nil || saved == Unchanged {
-			return err
-		}
-		return s.bumpFamily(ctx, tx, e.FamilyID)
-	})
-	return saved, err
-}
-
-// saveEntry is SaveEntry inside its transaction.
-func (s *Store) saveEntry(ctx context.Context, tx *txn, e domain.Entry, saved *Saved) error {
-	tbl, _ := entryTable(e.Type)
-	{
 		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
 			return err
 		}
@@ -236,7 +221,7 @@ func (s *Store) saveEntry(ctx context.Context, tx *txn, e domain.Entry, saved *S
 					err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
 				}
 				if err != nil || inserted {
-					*saved = Created
+					saved = Created
 					return err
 				}
 				if attempt > 0 {
@@ -248,16 +233,17 @@ func (s *Store) saveEntry(ctx context.Context, tx *txn, e domain.Entry, saved *S
 			case old.FamilyID != e.FamilyID || old.BabyID != e.BabyID:
 				return ErrConflict
 			case sameEntry(old, e):
-				*saved = Unchanged
+				saved = Unchanged
 				return nil
 			case old.UpdatedAt.After(e.UpdatedAt):
 				return ErrStale
 			}
-			*saved = Updated
+			saved = Updated
 			e.CreatedAt = old.CreatedAt
 			return s.updateEntry(ctx, tx, e, e.UpdatedAt)
 		}
-	}
+	})
+	return saved, err
 }
 
 // sameEntry reports whether two versions of an entry say the same thing.
@@ -274,10 +260,7 @@ func sameEntry(a, b domain.Entry) bool {
 // transaction.
 func (s *Store) UpdateEntryIfNotOlder(ctx context.Context, e domain.Entry) error {
 	return s.tx(ctx, func(tx *txn) error {
-		if err := s.updateEntry(ctx, tx, e, e.UpdatedAt); err != nil {
-			return err
-		}
-		return s.bumpFamily(ctx, tx, e.FamilyID)
+		return s.updateEntry(ctx, tx, e, e.UpdatedAt)
 	})
 }
 
@@ -286,12 +269,7 @@ func (s *Store) UpdateEntry(ctx context.Context, e domain.Entry) error {
 	if _, err := entryTable(e.Type); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *txn) error {
-		if err := s.updateEntry(ctx, tx, e, time.Time{}); err != nil {
-			return err
-		}
-		return s.bumpFamily(ctx, tx, e.FamilyID)
-	})
+	return s.tx(ctx, func(tx *txn) error { return s.updateEntry(ctx, tx, e, time.Time{}) })
 }
 
 // updateEntry writes e over the stored entry in a caller's transaction.
@@ -353,7 +331,7 @@ func (s *Store) DeleteEntry(ctx context.Context, t domain.EntryType, familyID, b
 	if err != nil {
 		return err
 	}
-	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
 }
 
 // Entry returns one entry of a log.

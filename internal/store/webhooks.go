@@ -192,6 +192,17 @@ func (s *Store) Webhooks(ctx context.Context, familyID string) ([]Webhook, error
 	return out, nil
 }
 
+// FailingWebhooks counts a family's webhooks that fail now and says
+// since when the first of them does: one query for the Family page.
+func (s *Store) FailingWebhooks(ctx context.Context, familyID string) (n int, since time.Time, err error) {
+	var first sql.NullInt64
+	err = s.r.QueryRowContext(ctx, s.q(`SELECT COUNT(*), MIN(failing_since) FROM webhooks WHERE family_id = ? AND failing_since IS NOT NULL`), familyID).Scan(&n, &first)
+	if first.Valid {
+		since = fromMS(first.Int64)
+	}
+	return n, since, err
+}
+
 const deliveryCols = `seq, webhook_id, event_id, event, body, created_at, queued_at, attempts, last_status, last_error, delivered_at, failed_at`
 
 func (s *Store) deliveries(ctx context.Context, q querier, where string, args ...any) ([]Delivery, error) {

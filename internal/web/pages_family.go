@@ -48,11 +48,9 @@ func (s *Server) familyView(r *http.Request, id domain.Identity, d *familyData) 
 		if d.Invites, err = s.Store.PendingInvites(ctx, id.Family.ID, s.Now()); err != nil {
 			return nil, err
 		}
-		hooks, err := s.Store.Webhooks(ctx, id.Family.ID)
-		if err != nil {
+		if d.HooksFailing, d.HooksFailingSince, err = s.Store.FailingWebhooks(ctx, id.Family.ID); err != nil {
 			return nil, err
 		}
-		d.HooksFailing, d.HooksFailingSince = failingHooks(hooks)
 	}
 	all, err := s.Store.Babies(ctx, id.Family.ID, true)
 	if err != nil {

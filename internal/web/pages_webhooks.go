@@ -6,7 +6,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -115,18 +114,4 @@ func (s *Server) webhookDelete(w http.ResponseWriter, r *http.Request, id domain
 		return
 	}
 	http.Redirect(w, r, "/family/webhooks?msg=webhook_deleted", http.StatusSeeOther)
-}
-
-// failingHooks is what the Family page says of the webhooks: how many
-// fail, and since when the first one does.
-func failingHooks(hooks []store.Webhook) (n int, since time.Time) {
-	for _, h := range hooks {
-		if h.FailingSince != nil {
-			n++
-			if since.IsZero() || h.FailingSince.Before(since) {
-				since = *h.FailingSince
-			}
-		}
-	}
-	return n, since
 }

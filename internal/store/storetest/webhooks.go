@@ -200,6 +200,9 @@ func testWebhooks(t *testing.T, s *store.Store) {
 	if l := find(); l.ID != all.ID || l.FailingSince == nil || l.LastError != "HTTP 503" || l.Pending != 2 || len(l.Recent) != 2 || l.Recent[1].Attempts != 1 {
 		t.Fatalf("listed: %+v", l)
 	}
+	if n, since, err := s.FailingWebhooks(ctx, f.ID); err != nil || n != 1 || !since.Equal(at) {
+		t.Fatalf("failing webhooks: %d since %v (%v), want 1 since %v", n, since, err, at)
+	}
 	// Success clears the failure; giving up ends a delivery, and the
 	// ones waiting behind it as long (not a newer one).
 	// The day of retries counts from when an event was queued, by the
@@ -228,6 +231,9 @@ func testWebhooks(t *testing.T, s *store.Store) {
 	}
 	if l := find(); l.Pending != 1 || l.Failed != 2 || l.LastOK == nil || l.Recent[3].DeliveredAt == nil || l.Recent[2].Failed == nil || l.Recent[1].Failed == nil || l.Recent[0].Failed != nil {
 		t.Fatalf("after a success and a give-up: %+v", l)
+	}
+	if n, _, err := s.FailingWebhooks(ctx, f.ID); err != nil || n != 1 {
+		t.Fatalf("after a give-up the webhook still fails: %d %v", n, err)
 	}
 	if n, err := s.PruneDeliveries(ctx, later.Add(time.Second)); err != nil || n != 3 {
 		t.Errorf("pruned %d %v, want the 3 ended", n, err)

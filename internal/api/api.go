@@ -20,6 +20,7 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/content"
 	"nurture/internal/domain"
+	"nurture/internal/httpcache"
 	"nurture/internal/i18n"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -35,6 +36,8 @@ type Deps struct {
 	Now      func() time.Time
 	// Cases are the use cases the pages share.
 	Cases *app.Cases
+	// Cache keeps answers of repeated reads (a new one when nil).
+	Cache *httpcache.Cache
 	// Base is where the server is published (--base-url): the links and
 	// paths an answer gives carry it.
 	Base route.Base
@@ -47,7 +50,27 @@ type Handler struct {
 }
 
 // New returns the API handler group.
-func New(d Deps) *Handler { return &Handler{Deps: d, openapiDoc: openapiUnder(d.Base)} }
+func New(d Deps) *Handler {
+	if d.Cache == nil {
+		d.Cache = httpcache.New(0)
+	}
+	return &Handler{Deps: d, openapiDoc: openapiUnder(d.Base)}
+}
+
+// cached answers a read of the family's data from what was answered
+// before while the family's version (read with the authentication) is the
+// same: 304 to a client that sends the ETag back, the kept JSON to another.
+// The answers it wraps depend only on the family's data and the request's
+// path and query, not on who asks or in which language (errors are never
+// kept or tagged).
+func (h *Handler) cached(fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
+		key := "api\x00" + id.Family.ID + "\x00" + r.URL.RequestURI()
+		h.Cache.Serve(w, r, key, id.Family.Version, 0, false, "Authorization, Cookie", func(w http.ResponseWriter, r *http.Request) {
+			fn(w, r, id)
+		})
+	}
+}
 
 // Routes registers every API route on mux.
 func (h *Handler) Routes(mux *route.Mux) {
@@ -62,8 +85,8 @@ func (h *Handler) Routes(mux *route.Mux) {
 	mux.HandleFunc("POST /api/v1/babies/{id}/readiness", h.member(h.readiness))
 	mux.HandleFunc("GET /api/v1/babies/{id}/session-plan", h.writer(h.sessionPlan))
 	mux.HandleFunc("POST /api/v1/babies/{id}/sessions", h.writer(h.createSession))
-	mux.HandleFunc("GET /api/v1/babies/{id}/sessions", h.member(h.listSessions))
-	mux.HandleFunc("GET /api/v1/babies/{id}/sessions/{sid}", h.member(h.getSession))
+	mux.HandleFunc("GET /api/v1/babies/{id}/sessions", h.member(h.cached(h.listSessions)))
+	mux.HandleFunc("GET /api/v1/babies/{id}/sessions/{sid}", h.member(h.cached(h.getSession)))
 	mux.HandleFunc("PUT /api/v1/babies/{id}/sessions/{sid}", h.writer(h.updateSession))
 	mux.HandleFunc("DELETE /api/v1/babies/{id}/sessions/{sid}", h.writer(h.deleteSession))
 	h.entryRoutes(mux)

@@ -20,8 +20,8 @@ func (h *Handler) entryRoutes(mux *route.Mux) {
 	for _, t := range []domain.EntryType{domain.TouchLog, domain.SleepLog, domain.CryingLog} {
 		base := "/api/v1/babies/{id}/" + string(t)
 		mux.HandleFunc("POST "+base, h.writer(h.createEntry(t)))
-		mux.HandleFunc("GET "+base, h.member(h.listEntries(t)))
-		mux.HandleFunc("GET "+base+"/{eid}", h.member(h.getEntry(t)))
+		mux.HandleFunc("GET "+base, h.member(h.cached(h.listEntries(t))))
+		mux.HandleFunc("GET "+base+"/{eid}", h.member(h.cached(h.getEntry(t))))
 		mux.HandleFunc("PUT "+base+"/{eid}", h.writer(h.updateEntry(t)))
 		mux.HandleFunc("DELETE "+base+"/{eid}", h.writer(h.deleteEntry(t)))
 	}

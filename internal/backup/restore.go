@@ -120,6 +120,14 @@ func Restore(ctx context.Context, file, dataDir string, log *slog.Logger) (Resto
 		return res, fmt.Errorf("%s has schema version %d, newer than this Nurture knows (%d): upgrade Nurture, then restore", file, got.version, want.version)
 	}
 	res.FromVersion = got.version
+	// The first migration's tables are in every Nurture database; another
+	// goose-managed app would fail a later migration with a less helpful
+	// message.
+	for _, tbl := range []string{"users", "families", "members"} {
+		if got.columns[tbl] == nil {
+			return res, fmt.Errorf("%s is not a Nurture database: missing table %s", file, tbl)
+		}
+	}
 
 	// Bring an older backup up to date before it goes live, so a failing
 	// migration leaves the current database in place.

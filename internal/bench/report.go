@@ -38,6 +38,12 @@ type Report struct {
 
 	// Scale is the mixed load against 1, 2, … instances (PostgreSQL).
 	Scale []LoadResult
+
+	// Side are the side-by-side runs with wrk (issue 22), Wrk their
+	// settings; SideNote says why they are missing, if they are.
+	Side     []WrkResult
+	Wrk      WrkOptions
+	SideNote string
 }
 
 // Targets of issue 9.
@@ -255,6 +261,11 @@ func (r Report) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.What, c.Target, c.Got, res)
 		}
 		b.WriteString("\n")
+	}
+	if len(r.Side) > 0 {
+		b.WriteString(SideMarkdown(r.Side, r.Wrk))
+	} else if r.SideNote != "" {
+		b.WriteString(r.SideNote + "\n\n")
 	}
 	var errs []string
 	for _, l := range append([]*LoadResult{r.Mixed, r.Reads, r.Writes}, ptrs(r.Scale)...) {

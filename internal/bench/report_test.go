@@ -131,3 +131,52 @@ func TestSplicePreservesNotes(t *testing.T) {
 		t.Fatal("no markers")
 	}
 }
+
+func TestParseWrk(t *testing.T) {
+	out := `Running 8s test @ http://127.0.0.1:35473/
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.20ms    2.10ms  40.00ms   90.00%
+  Latency Distribution
+     50%  215.00us
+     75%    1.10ms
+     90%    3.80ms
+     99%   24.40ms
+  193840 requests in 8.00s, 23.66MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 5
+Requests/sec:  24230.00
+Transfer/sec:      2.96MB
+`
+	r, err := parseWrk(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Requests != 193840 || r.PerSecond != 24230 || r.Bad != 8 {
+		t.Errorf("got %d requests, %.0f/s, %d bad", r.Requests, r.PerSecond, r.Bad)
+	}
+	if r.P50 != 215*time.Microsecond || r.P90 != 3800*time.Microsecond || r.P99 != 24400*time.Microsecond {
+		t.Errorf("percentiles %v %v %v", r.P50, r.P90, r.P99)
+	}
+	if _, err := parseWrk("nothing"); err == nil {
+		t.Error("no figures should be an error")
+	}
+}
+
+func TestSideChecks(t *testing.T) {
+	rs := []WrkResult{{Name: SideHello, PerSecond: 1000}, {Name: SideBareList, PerSecond: 100}, {Name: SideList, PerSecond: 95},
+		{Name: SideListRepeat, PerSecond: 150}, {Name: SideTouchPOST, PerSecond: 200, Bad: 1}}
+	got := map[string]bool{}
+	for _, c := range SideChecks(rs) {
+		got[c.What] = c.Pass
+	}
+	want := map[string]bool{"List, cold": true, "List, repeated (If-None-Match)": false, "Touch entry POST": false}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: pass %v, want %v", k, got[k], v)
+		}
+	}
+	if md := SideMarkdown(rs, WrkOptions{Threads: 2, Conns: 32, Duration: time.Second}); !strings.Contains(md, "| 95 % |") {
+		t.Errorf("the cold list is not compared with the bare stack:\n%s", md)
+	}
+}

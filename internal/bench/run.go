@@ -35,6 +35,11 @@ type AllOptions struct {
 	// (e.g. to take a profile).
 	During func(ctx context.Context, urls []string, pids []int)
 	Log    io.Writer
+	// Wrk sets the side-by-side runs (issue 22); zero Threads skips them.
+	Wrk WrkOptions
+	// SideOnly runs the side-by-side runs and nothing else (no vegeta
+	// phases, no baselines of issue 9).
+	SideOnly bool
 }
 
 // LibraryTargets lists the library's stroke ids and routines for the mix.
@@ -184,6 +189,47 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 		return res, ctx.Err()
 	}
 
+	side := func() error {
+		if o.Wrk.Threads == 0 {
+			return nil
+		}
+		if !HaveWrk() {
+			r.SideNote = "The side-by-side runs with wrk were skipped: wrk is not installed (`apt-get install -y wrk`)."
+			logf("%s", r.SideNote)
+			return nil
+		}
+		r.Wrk = o.Wrk
+		startOne := func(cold bool) (*Child, error) {
+			args := append([]string{"serve", "--addr", "127.0.0.1:0"}, o.ServerArgs...)
+			if pg {
+				args = append(args, "--database-url", o.DatabaseURL, "--data", filepath.Join(dir, "instance-side"))
+			} else {
+				args = append(args, "--data", dir)
+			}
+			env := append([]string{}, o.ServerEnv...)
+			if cold {
+				env = append(env, "NURTURE_ANSWER_CACHE=off")
+			}
+			return Start(ctx, o.Exe, args, env, "/healthz", logFile)
+		}
+		res, err := Side(ctx, SideOptions{Exe: o.Exe, DataDir: dir, DatabaseURL: o.DatabaseURL,
+			Users: users, Strokes: strokes, Wrk: o.Wrk, Log: o.Log, Start: startOne})
+		r.Side = res
+		return err
+	}
+	if o.SideOnly {
+		r.Backend = "wrk " + r.Backend // its own section of BENCHMARKS.md
+		err := side()
+		if err == nil && o.Output != "" {
+			r.LoadAvg[1] = LoadAvg()
+			err = WriteMarkdown(o.Output, r)
+		}
+		return r, err
+	}
+	// The side-by-side runs first, each server on its own.
+	if err := side(); err != nil {
+		return r, err
+	}
 	if !pg {
 		cs, err := start(1)
 		if err != nil {

@@ -33,7 +33,10 @@ const benchUsage = `Usage: nurture bench COMMAND [flags]
   load       drive running server(s) with the mixed load
   baseline   measure bare net/http and raw SQLite on this machine
   all        seed a temporary database, start the server, load, baselines,
-             and write the table into BENCHMARKS.md (what make bench runs)
+             the side-by-side runs with wrk, and write the tables into
+             BENCHMARKS.md (what make bench runs)
+  side       only the side-by-side runs with wrk (bare hello, bare stack
+             list, Nurture's list, pages and writes); same flags as all
 
 Run "nurture bench COMMAND -h" for its flags.
 `
@@ -62,6 +65,17 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return bench.ServeBare(ctx, *addr, stdout)
+	case "bare-list-serve": // the bare stack doing the list, as a child process
+		fs := flag.NewFlagSet("bench bare-list-serve", flag.ContinueOnError)
+		addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+		data := fs.String("data", ".", "SQLite data directory (DIR/nurture.db)")
+		dsn := fs.String("database-url", "", "PostgreSQL instead")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return bench.ServeBareList(ctx, *addr, *data, *dsn, stdout)
+	case "side":
+		return benchAll(ctx, append([]string{"--side-only"}, rest...), stdout, stderr)
 	}
 	return fmt.Errorf("unknown bench command %q\n\n%s", sub, benchUsage)
 }
@@ -265,6 +279,10 @@ func benchAll(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pprofURL := fs.String("pprof", "", "base URL of the server's net/http/pprof (e.g. http://127.0.0.1:6060): take CPU and allocation profiles during the mixed load")
 	profDir := fs.String("profile-dir", ".", "where to write cpu.pprof and allocs.pprof")
 	seed := fs.Uint64("seed", 1, "random seed of the data")
+	fs.IntVar(&o.Wrk.Threads, "wrk-threads", 2, "wrk threads of the side-by-side runs (0 skips them)")
+	fs.IntVar(&o.Wrk.Conns, "wrk-connections", 32, "wrk connections of the side-by-side runs")
+	fs.DurationVar(&o.Wrk.Duration, "wrk-duration", 10*time.Second, "length of each side-by-side run")
+	fs.BoolVar(&o.SideOnly, "side-only", false, "run only the side-by-side runs with wrk")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -61,6 +61,10 @@ type Family struct {
 	UrgentNumber string   // the family's local urgent medical number
 	SupportLines string   // people or helplines to call, free text
 	CreatedAt    time.Time
+	// Version counts the writes to the family's data (read from the
+	// store, never written through this field): answers made at one
+	// version stay right until it changes.
+	Version int64
 }
 
 // Location returns the family's time zone, UTC if it cannot be loaded.

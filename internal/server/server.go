@@ -17,6 +17,7 @@ import (
 	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/content"
+	"nurture/internal/httpcache"
 	"nurture/internal/i18n"
 	"nurture/internal/mail"
 	"nurture/internal/metrics"
@@ -66,12 +67,14 @@ func New(d Deps) (*Handler, error) {
 	if d.Metrics != nil {
 		cases.Observer = d.Metrics
 	}
+	// One budget of kept answers for both doors.
+	cache := httpcache.New(0)
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
-		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Base: d.Base})
+		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Cache: cache, Base: d.Base})
 	if err != nil {
 		return nil, err
 	}
-	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases, Base: d.Base})
+	jsonAPI := api.New(api.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now, Cases: cases, Cache: cache, Base: d.Base})
 	mux := route.New()
 	pages.Routes(mux)
 	jsonAPI.Routes(mux)

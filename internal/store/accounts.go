@@ -21,12 +21,12 @@ type NewUser struct {
 	PasswordHash string
 }
 
-const familyCols = `f.id, f.name, f.timezone, f.languages, f.feed_wait_min, f.temp_unit, f.urgent_number, f.support_lines, f.created_at`
+const familyCols = `f.id, f.name, f.timezone, f.languages, f.feed_wait_min, f.temp_unit, f.urgent_number, f.support_lines, f.created_at, f.version`
 
 func scanFamily(sc interface{ Scan(...any) error }, f *domain.Family, extra ...any) error {
 	var langs string
 	var created int64
-	dest := append([]any{&f.ID, &f.Name, &f.Timezone, &langs, &f.FeedWaitMin, &f.TempUnit, &f.UrgentNumber, &f.SupportLines, &created}, extra...)
+	dest := append([]any{&f.ID, &f.Name, &f.Timezone, &langs, &f.FeedWaitMin, &f.TempUnit, &f.UrgentNumber, &f.SupportLines, &created, &f.Version}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return err
 	}
@@ -101,6 +101,9 @@ func (s *Store) JoinWithInvite(ctx context.Context, u NewUser, codeHash string) 
 		if err := insertMember(ctx, s, tx, fam.ID, u.ID, role, domain.Relation(rel), u.CreatedAt); err != nil {
 			return err
 		}
+		if err := s.bumpFamily(ctx, tx, fam.ID); err != nil {
+			return err
+		}
 		return scanFamily(tx.QueryRowContext(ctx, s.q(`SELECT `+familyCols+` FROM families f WHERE f.id = ?`), fam.ID), &fam)
 	})
 	return fam, role, err
@@ -121,7 +124,7 @@ func (s *Store) InviteInfo(ctx context.Context, codeHash string, now time.Time) 
 
 // CreateInvite stores the hash of a new invite code.
 func (s *Store) CreateInvite(ctx context.Context, familyID, createdBy, codeHash string, role domain.Role, rel domain.Relation, now, expires time.Time) error {
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO invites (code_hash, family_id, role, relation, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+	_, err := s.execFamily(ctx, familyID, s.q(`INSERT INTO invites (code_hash, family_id, role, relation, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		codeHash, familyID, string(role), string(rel), createdBy, ms(now), ms(expires))
 	return err
 }
@@ -167,7 +170,7 @@ func (s *Store) RevokeInvite(ctx context.Context, familyID, id string) error {
 	if len(id) != inviteIDLen {
 		return ErrNotFound
 	}
-	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM invites WHERE family_id = ? AND used_at IS NULL AND substr(code_hash, 1, 16) = ?`), familyID, id))
+	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM invites WHERE family_id = ? AND used_at IS NULL AND substr(code_hash, 1, 16) = ?`), familyID, id))
 }
 
 // PasswordHash returns the user id and password hash for an email.
@@ -206,8 +209,12 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash, keepTokenID strin
 
 // UpdateUser changes a user's display name and interface language.
 func (s *Store) UpdateUser(ctx context.Context, userID, name, locale string) error {
-	_, err := s.w.ExecContext(ctx, s.q(`UPDATE users SET name = ?, locale = ? WHERE id = ?`), name, locale, userID)
-	return err
+	return s.tx(ctx, func(tx *txn) error {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET name = ?, locale = ? WHERE id = ?`), name, locale, userID); err != nil {
+			return err
+		}
+		return s.bumpFamiliesOf(ctx, tx, userID) // the family sees the name
+	})
 }
 
 // UserIDByEmail finds a user.

@@ -46,7 +46,10 @@ func (s *Store) SetCourseState(ctx context.Context, familyID, babyID, userID str
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO course_states (family_id, baby_id, user_id, opened, paused, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (baby_id, user_id) DO UPDATE SET opened = excluded.opened, paused = excluded.paused, updated_at = excluded.updated_at`),
 			familyID, babyID, userID, c.Opened, paused, ms(now))
-		return err
+		if err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, familyID)
 	})
 }
 

@@ -18,7 +18,7 @@ var ErrNotOwner = errors.New("only an owner may change another member")
 
 // DeleteBaby removes a baby and, by cascade, everything recorded for them.
 func (s *Store) DeleteBaby(ctx context.Context, familyID, babyID string) error {
-	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM babies WHERE id = ? AND family_id = ?`), babyID, familyID))
+	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM babies WHERE id = ? AND family_id = ?`), babyID, familyID))
 }
 
 // deleteUsers removes user accounts with their sessions, tokens, resets
@@ -87,7 +87,10 @@ func (s *Store) RemoveMember(ctx context.Context, familyID, actorID, userID stri
 		if me.Role == domain.Owner && owners == 1 {
 			return ErrLastOwner
 		}
-		return s.deleteUsers(ctx, tx, []string{userID})
+		if err := s.deleteUsers(ctx, tx, []string{userID}); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, familyID)
 	})
 }
 
@@ -154,8 +157,10 @@ func (s *Store) SetRole(ctx context.Context, familyID, actorID, userID string, r
 				return ErrLastOwner
 			}
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE members SET role = ? WHERE family_id = ? AND user_id = ?`), string(role), familyID, userID)
-		return err
+		if _, err = tx.ExecContext(ctx, s.q(`UPDATE members SET role = ? WHERE family_id = ? AND user_id = ?`), string(role), familyID, userID); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, familyID)
 	})
 }
 

@@ -130,11 +130,15 @@ func (s *Store) overlapping(ctx context.Context, q querier, e domain.Entry) erro
 // ErrConflict; an entry meeting another of its kind is a *domain.Overlap.
 func (s *Store) PutEntry(ctx context.Context, e domain.Entry) (created bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
-		created, err = s.putEntry(ctx, tx, e)
-		if err == nil && created {
-			err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
+		if created, err = s.putEntry(ctx, tx, e); err != nil {
+			return err
 		}
-		return err
+		if created {
+			if err := s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e); err != nil {
+				return err
+			}
+		}
+		return s.bumpFamily(ctx, tx, e.FamilyID)
 	})
 	return created, err
 }
@@ -202,11 +206,22 @@ const (
 // the stored one, and ErrStale otherwise. All in one transaction, so two
 // replays racing each other cannot both win.
 func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err error) {
-	tbl, err := entryTable(e.Type)
-	if err != nil {
+	if _, err := entryTable(e.Type); err != nil {
 		return 0, err
 	}
 	err = s.tx(ctx, func(tx *txn) error {
+		if err := s.saveEntry(ctx, tx, e, &saved); err != nil || saved == Unchanged {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, e.FamilyID)
+	})
+	return saved, err
+}
+
+// saveEntry is SaveEntry inside its transaction.
+func (s *Store) saveEntry(ctx context.Context, tx *txn, e domain.Entry, saved *Saved) error {
+	tbl, _ := entryTable(e.Type)
+	{
 		if err := babyInFamily(ctx, s, tx, e.FamilyID, e.BabyID); err != nil {
 			return err
 		}
@@ -221,7 +236,7 @@ func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err
 					err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
 				}
 				if err != nil || inserted {
-					saved = Created
+					*saved = Created
 					return err
 				}
 				if attempt > 0 {
@@ -233,17 +248,16 @@ func (s *Store) SaveEntry(ctx context.Context, e domain.Entry) (saved Saved, err
 			case old.FamilyID != e.FamilyID || old.BabyID != e.BabyID:
 				return ErrConflict
 			case sameEntry(old, e):
-				saved = Unchanged
+				*saved = Unchanged
 				return nil
 			case old.UpdatedAt.After(e.UpdatedAt):
 				return ErrStale
 			}
-			saved = Updated
+			*saved = Updated
 			e.CreatedAt = old.CreatedAt
 			return s.updateEntry(ctx, tx, e, e.UpdatedAt)
 		}
-	})
-	return saved, err
+	}
 }
 
 // sameEntry reports whether two versions of an entry say the same thing.
@@ -260,7 +274,10 @@ func sameEntry(a, b domain.Entry) bool {
 // transaction.
 func (s *Store) UpdateEntryIfNotOlder(ctx context.Context, e domain.Entry) error {
 	return s.tx(ctx, func(tx *txn) error {
-		return s.updateEntry(ctx, tx, e, e.UpdatedAt)
+		if err := s.updateEntry(ctx, tx, e, e.UpdatedAt); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, e.FamilyID)
 	})
 }
 
@@ -269,7 +286,12 @@ func (s *Store) UpdateEntry(ctx context.Context, e domain.Entry) error {
 	if _, err := entryTable(e.Type); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *txn) error { return s.updateEntry(ctx, tx, e, time.Time{}) })
+	return s.tx(ctx, func(tx *txn) error {
+		if err := s.updateEntry(ctx, tx, e, time.Time{}); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, e.FamilyID)
+	})
 }
 
 // updateEntry writes e over the stored entry in a caller's transaction.
@@ -331,7 +353,7 @@ func (s *Store) DeleteEntry(ctx context.Context, t domain.EntryType, familyID, b
 	if err != nil {
 		return err
 	}
-	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM `+tbl+` WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
 }
 
 // Entry returns one entry of a log.

@@ -22,7 +22,7 @@ func (s *Store) Family(ctx context.Context, familyID string) (domain.Family, err
 
 // UpdateFamily saves an owner's settings.
 func (s *Store) UpdateFamily(ctx context.Context, familyID string, fs domain.FamilySettings) error {
-	res, err := s.w.ExecContext(ctx, s.q(`UPDATE families SET name = ?, timezone = ?, languages = ?, feed_wait_min = ?, temp_unit = ?, urgent_number = ?, support_lines = ? WHERE id = ?`),
+	res, err := s.execFamily(ctx, familyID, s.q(`UPDATE families SET name = ?, timezone = ?, languages = ?, feed_wait_min = ?, temp_unit = ?, urgent_number = ?, support_lines = ? WHERE id = ?`),
 		fs.Name, fs.Timezone, strings.Join(fs.Languages, ","), fs.FeedWaitMin, fs.TempUnit, fs.UrgentNumber, fs.SupportLines, familyID)
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func scanBaby(sc interface{ Scan(...any) error }) (domain.Baby, error) {
 
 // CreateBaby stores a new baby in the family.
 func (s *Store) CreateBaby(ctx context.Context, b domain.Baby) error {
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO babies (`+babyCols+`) VALUES (?, ?, ?, ?, ?, NULL, ?)`),
+	_, err := s.execFamily(ctx, b.FamilyID, s.q(`INSERT INTO babies (`+babyCols+`) VALUES (?, ?, ?, ?, ?, NULL, ?)`),
 		b.ID, b.FamilyID, b.Name, b.BirthDate, b.GestationWeeks, ms(b.CreatedAt))
 	if isUnique(err) {
 		return ErrConflict
@@ -110,7 +110,7 @@ func (s *Store) Baby(ctx context.Context, familyID, id string) (domain.Baby, err
 
 // UpdateBaby changes a baby's details.
 func (s *Store) UpdateBaby(ctx context.Context, familyID, id string, in domain.BabyInput) error {
-	return affected(s.w.ExecContext(ctx, s.q(`UPDATE babies SET name = ?, birth_date = ?, gestation_weeks = ? WHERE family_id = ? AND id = ?`),
+	return affected(s.execFamily(ctx, familyID, s.q(`UPDATE babies SET name = ?, birth_date = ?, gestation_weeks = ? WHERE family_id = ? AND id = ?`),
 		in.Name, in.BirthDate, in.GestationWeeks, familyID, id))
 }
 
@@ -120,7 +120,7 @@ func (s *Store) SetBabyArchived(ctx context.Context, familyID, id string, at *ti
 	if at != nil {
 		v = ms(*at)
 	}
-	return affected(s.w.ExecContext(ctx, s.q(`UPDATE babies SET archived_at = ? WHERE family_id = ? AND id = ?`), v, familyID, id))
+	return affected(s.execFamily(ctx, familyID, s.q(`UPDATE babies SET archived_at = ? WHERE family_id = ? AND id = ?`), v, familyID, id))
 }
 
 // affected turns "no row changed" into ErrNotFound.

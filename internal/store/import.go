@@ -264,7 +264,7 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 					copied = append(copied, first+i)
 				}
 			}
-			return nil
+			return s.bumpFamily(ctx, tx, run.family)
 		})
 		if err != nil {
 			return err
@@ -530,7 +530,7 @@ func (r *importRun) undo(src ImportSource) error {
 					return err
 				}
 			}
-			return nil
+			return s.bumpFamily(ctx, tx, r.family)
 		})
 		dels = dels[:0]
 		return err

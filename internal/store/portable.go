@@ -183,7 +183,12 @@ func (s *Store) addMembers(ctx context.Context, tx *txn, familyID string, member
 // AddMembers adds members without a usable password to a family; each
 // needs a reset link before logging in.
 func (s *Store) AddMembers(ctx context.Context, familyID string, members []domain.Member) error {
-	return s.tx(ctx, func(tx *txn) error { return s.addMembers(ctx, tx, familyID, members, nil) })
+	return s.tx(ctx, func(tx *txn) error {
+		if err := s.addMembers(ctx, tx, familyID, members, nil); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, familyID)
+	})
 }
 
 // FamilyOf returns the id of a user's family.

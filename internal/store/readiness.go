@@ -34,8 +34,9 @@ func (s *Store) PutReadinessCheck(ctx context.Context, c domain.ReadinessCheck) 
 			if stored.FamilyID != c.FamilyID || stored.BabyID != c.BabyID {
 				return ErrConflict
 			}
+			return nil // a replay: nothing changed
 		}
-		return nil
+		return s.bumpFamily(ctx, tx, c.FamilyID)
 	})
 	return stored, err
 }

@@ -82,7 +82,7 @@ func scanMoment(sc interface{ Scan(...any) error }, extra ...any) (Moment, error
 // CreateMoment stores a massage moment for one of the family's babies;
 // another family's baby is ErrNotFound and a taken id ErrConflict.
 func (s *Store) CreateMoment(ctx context.Context, m Moment) error {
-	res, err := s.w.ExecContext(ctx, s.q(`INSERT INTO massage_moments (id, family_id, baby_id, label, weekdays, time_of_day, duration_min, created_by, created_at)
+	res, err := s.execFamily(ctx, m.FamilyID, s.q(`INSERT INTO massage_moments (id, family_id, baby_id, label, weekdays, time_of_day, duration_min, created_by, created_at)
 		SELECT ?, b.family_id, b.id, ?, ?, ?, ?, ?, ? FROM babies b WHERE b.family_id = ? AND b.id = ?`),
 		m.ID, m.Label, encodeWeekdays(m.Weekdays), m.TimeOfDay, m.DurationMin, m.CreatedBy, ms(m.CreatedAt), m.FamilyID, m.BabyID)
 	if isUnique(err) {
@@ -136,7 +136,7 @@ func (s *Store) FamilyMoments(ctx context.Context, familyID string) ([]Moment, e
 
 // DeleteMoment removes one of a baby's moments; ErrNotFound if not theirs.
 func (s *Store) DeleteMoment(ctx context.Context, familyID, babyID, id string) error {
-	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM massage_moments WHERE family_id = ? AND baby_id = ? AND id = ?`), familyID, babyID, id))
+	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM massage_moments WHERE family_id = ? AND baby_id = ? AND id = ?`), familyID, babyID, id))
 }
 
 // CalendarFeed tells when the user's calendar link was made; ErrNotFound

@@ -48,11 +48,15 @@ func intPtr(v sql.NullInt64) *int {
 // may safely send again; an id used elsewhere is ErrConflict.
 func (s *Store) PutSession(ctx context.Context, ses domain.Session) (created bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
-		created, err = s.putSession(ctx, tx, ses)
-		if err == nil && created {
-			err = s.emitSession(ctx, tx, webhook.SessionCreated, ses.CreatedAt, ses)
+		if created, err = s.putSession(ctx, tx, ses); err != nil {
+			return err
 		}
-		return err
+		if created {
+			if err := s.emitSession(ctx, tx, webhook.SessionCreated, ses.CreatedAt, ses); err != nil {
+				return err
+			}
+		}
+		return s.bumpFamily(ctx, tx, ses.FamilyID)
 	})
 	return created, err
 }
@@ -123,6 +127,17 @@ func parseSteps(b []byte, intern func([]byte) string) ([]domain.SessionStep, err
 // version can change, so neither the comparison nor the update looks at it.
 func (s *Store) SaveSession(ctx context.Context, ses domain.Session) (saved Saved, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
+		if err := s.saveSession(ctx, tx, ses, &saved); err != nil || saved == Unchanged {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, ses.FamilyID)
+	})
+	return saved, err
+}
+
+// saveSession is SaveSession inside its transaction.
+func (s *Store) saveSession(ctx context.Context, tx *txn, ses domain.Session, saved *Saved) error {
+	{
 		if err := babyInFamily(ctx, s, tx, ses.FamilyID, ses.BabyID); err != nil {
 			return err
 		}
@@ -148,7 +163,7 @@ func (s *Store) SaveSession(ctx context.Context, ses domain.Session) (saved Save
 					err = s.emitSession(ctx, tx, webhook.SessionCreated, ses.CreatedAt, ses)
 				}
 				if err != nil || inserted {
-					saved = Created
+					*saved = Created
 					return err
 				}
 				if attempt > 0 {
@@ -158,16 +173,15 @@ func (s *Store) SaveSession(ctx context.Context, ses domain.Session) (saved Save
 			case old.FamilyID != ses.FamilyID || old.BabyID != ses.BabyID:
 				return ErrConflict
 			case sameSession(old, ses):
-				saved = Unchanged
+				*saved = Unchanged
 				return nil
 			case old.UpdatedAt.After(ses.UpdatedAt):
 				return ErrStale
 			}
-			saved = Updated
+			*saved = Updated
 			return s.updateSession(ctx, tx, ses, ses.UpdatedAt)
 		}
-	})
-	return saved, err
+	}
 }
 
 // sameSession reports whether two versions of a session say the same.
@@ -181,13 +195,23 @@ func sameSession(a, b domain.Session) bool {
 
 // UpdateSession replaces a stored session's details and steps.
 func (s *Store) UpdateSession(ctx context.Context, ses domain.Session) error {
-	return s.tx(ctx, func(tx *txn) error { return s.updateSession(ctx, tx, ses, time.Time{}) })
+	return s.tx(ctx, func(tx *txn) error {
+		if err := s.updateSession(ctx, tx, ses, time.Time{}); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, ses.FamilyID)
+	})
 }
 
 // UpdateSessionIfNotOlder replaces a stored session unless it was updated
 // after ses.UpdatedAt (then ErrStale), in one transaction.
 func (s *Store) UpdateSessionIfNotOlder(ctx context.Context, ses domain.Session) error {
-	return s.tx(ctx, func(tx *txn) error { return s.updateSession(ctx, tx, ses, ses.UpdatedAt) })
+	return s.tx(ctx, func(tx *txn) error {
+		if err := s.updateSession(ctx, tx, ses, ses.UpdatedAt); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, ses.FamilyID)
+	})
 }
 
 // updateSession writes ses over the stored session; with a non-zero
@@ -222,7 +246,7 @@ func (s *Store) updateSession(ctx context.Context, tx *txn, ses domain.Session, 
 
 // DeleteSession removes a session and its steps.
 func (s *Store) DeleteSession(ctx context.Context, familyID, babyID, id string) error {
-	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
+	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM massage_sessions WHERE id = ? AND family_id = ? AND baby_id = ?`), id, familyID, babyID))
 }
 
 const sessionCols = `id, family_id, baby_id, caregiver_id, routine_id, started_at, ended_at, outcome, parent_calm_before, parent_calm_after, fell_asleep_after_min, notes, created_at, updated_at, steps, readiness, readiness_check_id`

@@ -66,7 +66,10 @@ func (s *Store) CreateShare(ctx context.Context, x Share, tokenHash string) erro
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO shares (id, family_id, baby_id, token_hash, shows, from_day, to_day, lang, created_by, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			x.ID, x.FamilyID, x.BabyID, tokenHash, strings.Join(x.Shows, ","), x.From, x.To, x.Lang, x.CreatedBy, ms(x.CreatedAt), ms(x.ExpiresAt))
-		return err
+		if err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, x.FamilyID)
 	})
 }
 
@@ -139,8 +142,10 @@ func (s *Store) OpenShare(ctx context.Context, tokenHash, client string, now tim
 			return err
 		}
 		x.Openings++
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE shares SET openings = openings + 1 WHERE id = ?`), x.ID)
-		return err
+		if _, err = tx.ExecContext(ctx, s.q(`UPDATE shares SET openings = openings + 1 WHERE id = ?`), x.ID); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, x.FamilyID) // the family sees its link opened
 	})
 	return x, err
 }
@@ -165,8 +170,10 @@ func (s *Store) RevokeShare(ctx context.Context, familyID, babyID, id string, no
 		} else if err != nil || revoked.Valid {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE shares SET revoked_at = ? WHERE id = ?`), ms(now), id)
-		return err
+		if _, err = tx.ExecContext(ctx, s.q(`UPDATE shares SET revoked_at = ? WHERE id = ?`), ms(now), id); err != nil {
+			return err
+		}
+		return s.bumpFamily(ctx, tx, familyID)
 	})
 }
 

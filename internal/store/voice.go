@@ -113,7 +113,7 @@ func (s *Store) PutRecording(ctx context.Context, familyID, userID, key, content
 			return err
 		}
 		r.InUse = playing == r.ID
-		return nil
+		return s.bumpFamily(ctx, tx, familyID)
 	})
 	return r, err
 }
@@ -169,7 +169,7 @@ func (s *Store) Recording(ctx context.Context, familyID, key, userID string) (Re
 
 // DeleteRecording deletes a member's recording of a key.
 func (s *Store) DeleteRecording(ctx context.Context, familyID, key, userID string) error {
-	return affected(s.w.ExecContext(ctx, s.q(`DELETE FROM voice_recordings WHERE family_id = ? AND phrase_key = ? AND user_id = ?`), familyID, key, userID))
+	return affected(s.execFamily(ctx, familyID, s.q(`DELETE FROM voice_recordings WHERE family_id = ? AND phrase_key = ? AND user_id = ?`), familyID, key, userID))
 }
 
 // ChooseVoice makes userID's recording the one played for key, or with
@@ -211,7 +211,7 @@ func (s *Store) ChooseVoice(ctx context.Context, familyID, userID, key string) (
 			}
 		}
 		n = len(keys)
-		return nil
+		return s.bumpFamily(ctx, tx, familyID)
 	})
 	return n, err
 }

@@ -54,13 +54,13 @@ var (
 // family only gets its babies offered in the age filter and its languages
 // for the words said to the baby.
 func (s *Server) libraryRoutes(mux *route.Mux) {
-	mux.HandleFunc("GET /library", s.library)
+	mux.HandleFunc("GET /library", s.cachedPage(s.library))
 	mux.HandleFunc("GET /library/strokes", redirectTo("/library"))
-	mux.HandleFunc("GET /library/strokes/{id}", s.stroke)
-	mux.HandleFunc("GET /library/routines", s.routines)
-	mux.HandleFunc("GET /library/routines/{id}", s.routinePage)
+	mux.HandleFunc("GET /library/strokes/{id}", s.cachedPage(s.stroke))
+	mux.HandleFunc("GET /library/routines", s.cachedPage(s.routines))
+	mux.HandleFunc("GET /library/routines/{id}", s.cachedPage(s.routinePage))
 	mux.HandleFunc("GET /library/guides", redirectTo("/library#guides"))
-	mux.HandleFunc("GET /library/guides/{id}", s.guide)
+	mux.HandleFunc("GET /library/guides/{id}", s.cachedPage(s.guide))
 }
 
 func redirectTo(path string) http.HandlerFunc {

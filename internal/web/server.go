@@ -12,6 +12,7 @@ import (
 	"nurture/internal/app"
 	"nurture/internal/auth"
 	"nurture/internal/content"
+	"nurture/internal/httpcache"
 	"nurture/internal/i18n"
 	"nurture/internal/mail"
 	"nurture/internal/route"
@@ -34,6 +35,8 @@ type Deps struct {
 	// Mail sends invitations and reset links when the operator configured
 	// an SMTP server (mail.Off otherwise).
 	Mail mail.Sender
+	// Cache keeps pages of repeated reads (a new one when nil).
+	Cache *httpcache.Cache
 	// Base is where the server is published (--base-url): every link,
 	// asset, cookie and script address of the pages carries its path.
 	Base route.Base
@@ -54,6 +57,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Cache == nil {
+		d.Cache = httpcache.New(0)
 	}
 	as, err := loadAssets()
 	if err != nil {
@@ -105,7 +111,7 @@ func (s *Server) Routes(mux *route.Mux) {
 
 	mux.HandleFunc("GET /babies/new", s.writer(s.babyForm))
 	mux.HandleFunc("POST /babies/new", s.writer(s.createBaby))
-	mux.HandleFunc("GET /babies/{id}", s.member(s.babyHome))
+	mux.HandleFunc("GET /babies/{id}", s.cachedPage(s.member(s.babyHome)))
 	mux.HandleFunc("GET /babies/{id}/edit", s.writer(s.editBabyForm))
 	mux.HandleFunc("POST /babies/{id}/edit", s.writer(s.updateBaby))
 	mux.HandleFunc("POST /babies/{id}/archive", s.writer(s.archiveBaby))

@@ -66,7 +66,7 @@ func New(d Deps) *Handler {
 func (h *Handler) cached(fn handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
 		key := "api\x00" + id.Family.ID + "\x00" + r.URL.RequestURI()
-		h.Cache.Serve(w, r, key, id.Family.Version, 0, false, "Authorization, Cookie", func(w http.ResponseWriter, r *http.Request) {
+		h.Cache.Serve(w, r, httpcache.API, key, id.Family.Version, 0, "Authorization, Cookie", func(w http.ResponseWriter, r *http.Request) {
 			fn(w, r, id)
 		})
 	}

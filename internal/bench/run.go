@@ -208,7 +208,7 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 			}
 			env := append([]string{}, o.ServerEnv...)
 			if cold {
-				env = append(env, "NURTURE_ANSWER_CACHE=off")
+				env = append(env, "NURTURE_ANSWER_CACHE=0")
 			}
 			return Start(ctx, o.Exe, args, env, "/healthz", logFile)
 		}

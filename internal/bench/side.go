@@ -15,6 +15,7 @@ const (
 	SideBareList     = "Bare stack: 100 latest touch entries"
 	SideList         = "Nurture: 100 latest touch entries (API), cold"
 	SideListKept     = "Nurture: the same list, answer kept"
+	SideListKeptGzip = "Nurture: the same list, answer kept, client takes gzip"
 	SideListRepeat   = "Nurture: the same list, If-None-Match"
 	SideHomeCold     = "Nurture: baby home page (HTML, gzip), cold"
 	SideHome         = "Nurture: baby home page, page kept"
@@ -38,7 +39,7 @@ type SideOptions struct {
 	URL         string // set by Side: the server that keeps answers
 	PIDs        []int
 	// Start starts a Nurture server, one that keeps no answers
-	// (NURTURE_ANSWER_CACHE=off) when cold; Side stops it. One runs at
+	// (NURTURE_ANSWER_CACHE=0) when cold; Side stops it. One runs at
 	// a time (SQLite's data directory takes one server).
 	Start func(cold bool) (*Child, error)
 }
@@ -110,7 +111,7 @@ func Side(ctx context.Context, o SideOptions) ([]WrkResult, error) {
 	}
 
 	// Nurture's own requests, one per user, cycled.
-	var list, home, lib, strokes, posts []WrkRequest
+	var list, listGz, home, lib, strokes, posts []WrkRequest
 	for i, u := range o.Users {
 		if len(u.Babies) == 0 {
 			continue
@@ -119,6 +120,9 @@ func Side(ctx context.Context, o SideOptions) ([]WrkResult, error) {
 		api := map[string]string{"Authorization": "Bearer " + u.API}
 		page := map[string]string{"Cookie": "nurture_session=" + u.Session, "Accept-Encoding": "gzip"}
 		list = append(list, WrkRequest{Method: "GET", Path: "/api/v1/babies/" + b + "/touch", Headers: api})
+		// As a browser, the offline app or Go's client asks by default.
+		listGz = append(listGz, WrkRequest{Method: "GET", Path: "/api/v1/babies/" + b + "/touch",
+			Headers: map[string]string{"Authorization": "Bearer " + u.API, "Accept-Encoding": "gzip"}})
 		home = append(home, WrkRequest{Method: "GET", Path: "/babies/" + b, Headers: page})
 		lib = append(lib, WrkRequest{Method: "GET", Path: "/library", Headers: page})
 		if len(o.Strokes) > 0 {
@@ -174,6 +178,7 @@ func Side(ctx context.Context, o SideOptions) ([]WrkResult, error) {
 		write bool
 	}{
 		{SideListKept, list, false},
+		{SideListKeptGzip, listGz, false},
 		{SideListRepeat, conditional(o.URL, list), false},
 		{SideHome, home, false},
 		{SideHomeRepeat, conditional(o.URL, home), false},

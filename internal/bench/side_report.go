@@ -77,7 +77,7 @@ func SideMarkdown(rs []WrkResult, o WrkOptions) string {
 		if hello != nil && hello.PerSecond > 0 {
 			ofHello = fmt.Sprintf("%.1f %%", 100*r.PerSecond/hello.PerSecond)
 		}
-		if bare != nil && bare.PerSecond > 0 && (r.Name == SideList || r.Name == SideListKept || r.Name == SideListRepeat) {
+		if bare != nil && bare.PerSecond > 0 && (r.Name == SideList || r.Name == SideListKept || r.Name == SideListKeptGzip || r.Name == SideListRepeat) {
 			ofBare = fmt.Sprintf("%.0f %%", 100*r.PerSecond/bare.PerSecond)
 		}
 		probe := r.Probe

@@ -26,7 +26,6 @@ import (
 	"nurture/internal/auth"
 	"nurture/internal/config"
 	"nurture/internal/content"
-	"nurture/internal/httpcache"
 	"nurture/internal/i18n"
 	"nurture/internal/mail"
 	"nurture/internal/metrics"
@@ -174,6 +173,10 @@ type Options struct {
 	// Base is where the server is published (--base-url); the zero Base
 	// serves the site root of any host.
 	Base route.Base
+	// AnswerCache is the bytes of answers kept for repeated reads
+	// (--answer-cache): httpcache.DefaultMaxBytes when 0, none when
+	// negative.
+	AnswerCache int
 }
 
 // HandlerWith builds the whole server for a store with o.
@@ -202,7 +205,7 @@ func HandlerWith(st *store.Store, log *slog.Logger, o Options) (*server.Handler,
 		sender = mail.Off{}
 	}
 	return server.New(server.Deps{Store: st, Accounts: acc, Catalog: cat, Library: lib, Log: log, Now: now, SecureCookies: o.SecureCookies, Metrics: m, Mail: sender,
-		Webhooks: o.Webhooks, Base: o.Base})
+		Webhooks: o.Webhooks, Base: o.Base, AnswerCache: o.AnswerCache})
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
@@ -211,7 +214,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	tuneGC(os.Getenv)
+	tuneGC(os.Getenv, answerCacheBytes(c.AnswerCache))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	unlock, err := lockDataDir(c) // SQLite: one server per data directory
@@ -229,7 +232,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer func() { stop(); waitBackups() }()
 	targets := webhookTargets(c.WebhookAllow)
 	h, err := HandlerWith(st, log, Options{SecureCookies: c.SecureCookies, Proxies: c.TrustedProxies, AuthHeader: c.AuthHeader, Metrics: m,
-		Mail: mail.New(c.Mail), Webhooks: targets, Base: c.BaseURL})
+		Mail: mail.New(c.Mail), Webhooks: targets, Base: c.BaseURL, AnswerCache: answerCacheBytes(c.AnswerCache)})
 	if err != nil {
 		return err
 	}
@@ -333,15 +336,24 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 // login's Argon2id hash holds 19 MiB for a moment; six logins in a row took
 // no longer than with Go's defaults (0.40 s against 0.43 s), and should the
 // heap pass the limit, Go caps the collector at half the CPU. The answers
-// kept for repeated reads (httpcache, at most DefaultMaxBytes) are live
-// heap on top: the limit grows by their budget, or the collector would run
-// without end once they fill it (measured: a kept page cost 17 ms of CPU
-// instead of 0.4).
-func tuneGC(getenv func(string) string) {
+// kept for repeated reads (httpcache, --answer-cache) are live heap on
+// top: the limit grows by their budget, or the collector would run without
+// end once they fill it (measured: a kept page cost 17 ms of CPU instead
+// of 0.4).
+func tuneGC(getenv func(string) string, answers int) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(36<<20 + httpcache.DefaultMaxBytes)
+		debug.SetMemoryLimit(36<<20 + int64(max(answers, 0)))
 	}
+}
+
+// answerCacheBytes turns --answer-cache (MiB, 0 for none) into
+// httpcache.New's budget (bytes, negative for none).
+func answerCacheBytes(mib int) int {
+	if mib == 0 {
+		return -1
+	}
+	return mib << 20
 }

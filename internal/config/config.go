@@ -57,6 +57,10 @@ type Config struct {
 	// WebhookRetry is the wait before a failed webhook delivery is tried
 	// again, doubling to an hour; NURTURE_WEBHOOK_RETRY.
 	WebhookRetry time.Duration
+	// AnswerCache is how many MiB of encoded answers the server keeps to
+	// answer repeated reads again (validated by the family's version on
+	// every request); 0 keeps none. NURTURE_ANSWER_CACHE.
+	AnswerCache int
 }
 
 // secret reads an option that carries a secret: NAME, or the file named by
@@ -78,7 +82,7 @@ func secret(getenv func(string) string, name string) (string, error) {
 }
 
 // Defaults are used when neither a flag nor a variable is set.
-var Defaults = Config{Addr: "127.0.0.1:8080", DataDir: "./nurture-data", BackupKeep: 7}
+var Defaults = Config{Addr: "127.0.0.1:8080", DataDir: "./nurture-data", BackupKeep: 7, AnswerCache: 6}
 
 // Parse reads flags for command name from args, with env as fallback.
 // getenv is os.Getenv outside tests.
@@ -152,6 +156,11 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 			return c, nil, fmt.Errorf("NURTURE_WEBHOOK_RETRY: want a duration such as 10s, got %q", v)
 		}
 	}
+	if v := getenv("NURTURE_ANSWER_CACHE"); v != "" {
+		if c.AnswerCache, err = strconv.Atoi(v); err != nil {
+			return c, nil, fmt.Errorf("NURTURE_ANSWER_CACHE: want a number of MiB, got %q", v)
+		}
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	// Each command shows only the flags it uses: every command reaches the
@@ -193,11 +202,15 @@ func ParseWith(name string, args []string, getenv func(string) string, extra fun
 			c.WebhookAllow = a
 			return err
 		})
+		fs.IntVar(&c.AnswerCache, "answer-cache", c.AnswerCache, "MiB of encoded answers kept in memory to answer repeated reads (checked against the family's version on each request); 0 keeps none (NURTURE_ANSWER_CACHE)")
 		fs.DurationVar(&c.WebhookRetry, "webhook-retry", c.WebhookRetry, "wait before a failed webhook delivery is tried again; it doubles up to an hour, for a day (NURTURE_WEBHOOK_RETRY)")
 	}
 	err = fs.Parse(args)
 	if err == nil && c.WebhookRetry <= 0 {
 		err = fmt.Errorf("--webhook-retry must be positive")
+	}
+	if err == nil && (c.AnswerCache < 0 || c.AnswerCache > 1024) {
+		err = fmt.Errorf("--answer-cache must be between 0 and 1024 (MiB)")
 	}
 	if err == nil && (c.BackupEvery < 0 || c.BackupKeep < 1) {
 		err = fmt.Errorf("--backup-every must not be negative and --backup-keep must be at least 1")

@@ -35,3 +35,24 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerCache(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want int
+		bad  bool
+	}{
+		{want: 6},
+		{env: map[string]string{"NURTURE_ANSWER_CACHE": "0"}, want: 0},
+		{args: []string{"--answer-cache", "16"}, env: map[string]string{"NURTURE_ANSWER_CACHE": "0"}, want: 16},
+		{env: map[string]string{"NURTURE_ANSWER_CACHE": "off"}, bad: true},
+		{args: []string{"--answer-cache", "-1"}, bad: true},
+	} {
+		got, _, err := Parse("serve", c.args, env(c.env))
+		if (err != nil) != c.bad || (!c.bad && got.AnswerCache != c.want) {
+			t.Errorf("%v %v: %d %v", c.args, c.env, got.AnswerCache, err)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,11 +39,37 @@ const (
 )
 
 type entry struct {
-	etag   string
-	ctype  string
-	gzip   bool
-	body   []byte
-	status int
+	key   string
+	tag   string // the ETag of the identity body
+	ctype string
+	body  []byte // gzipped
+	used  uint64 // the cache's clock when last used
+}
+
+// Kinds of answer, each kept within its own share of the budget, so that
+// one kind (a family's long JSON lists) never pushes out the other (the
+// pages).
+const (
+	Page = iota // HTML pages
+	API         // JSON answers
+	kinds
+)
+
+// pageShare is the pages' part of the budget, in eighths.
+const pageShare = 3
+
+// samples is how many kept answers are looked at to choose the one to
+// drop: the one used longest ago of a few taken at random. Close to least
+// recently used when some answers are read more than others (a family
+// reading its own), and unlike a strict LRU it keeps part of a set read
+// in turn that is larger than the budget (every family once, as the
+// benchmark does), where LRU would keep none.
+const samples = 5
+
+// budget keeps one kind of answer.
+type budget struct {
+	max, bytes int
+	m          map[string]*entry
 }
 
 // gzips are reused: a new writer allocates about a megabyte of state,
@@ -57,28 +84,28 @@ type Cache struct {
 	epoch    string
 	maxBytes int
 
-	mu    sync.RWMutex
-	m     map[string]*entry
-	bytes int
+	mu      sync.Mutex
+	clock   uint64
+	budgets [kinds]budget
 
 	// Counters, for tests and the metrics.
 	NotModified, Hits, Misses atomic.Int64
 }
 
 // New returns a cache holding at most maxBytes of bodies (DefaultMaxBytes
-// if 0); a negative maxBytes keeps nothing (conditional requests still
-// work).
-//
-// NURTURE_ANSWER_CACHE=off keeps nothing whatever maxBytes says: the
-// benchmark's cold runs (`nurture bench side`) measure the work itself.
+// if 0), 3/8 of it for pages and the rest for API answers, all gzipped; a
+// negative maxBytes keeps nothing (conditional requests still work).
 func New(maxBytes int) *Cache {
 	if maxBytes == 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	if os.Getenv("NURTURE_ANSWER_CACHE") == "off" {
-		maxBytes = -1
+	c := &Cache{epoch: Epoch(), maxBytes: maxBytes}
+	c.budgets[Page].max = maxBytes / 8 * pageShare
+	c.budgets[API].max = maxBytes - c.budgets[Page].max
+	for i := range c.budgets {
+		c.budgets[i].m = map[string]*entry{}
 	}
-	return &Cache{epoch: Epoch(), maxBytes: maxBytes, m: map[string]*entry{}}
+	return c
 }
 
 var epochOnce = sync.OnceValue(func() string {
@@ -137,12 +164,17 @@ func AcceptsGzip(r *http.Request) bool {
 
 // Serve answers r for key at version: 304 when the client has it, the
 // kept answer when there is one for this ETag, else render's (kept when
-// it is a 200 of moderate size). With gz the kept body is gzipped (the
-// client must accept gzip). vary names the request headers the answer
+// it is a 200 of moderate size, within the budget of its kind: Page or
+// API). Answers are kept gzipped, sent so to a client that accepts gzip
+// and unzipped for another. vary names the request headers the answer
 // depends on, besides Accept-Encoding.
-func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, version, bucket int64, gz bool, vary string, render http.HandlerFunc) {
-	gz = gz && AcceptsGzip(r)
-	etag := c.ETag(key, version, bucket, gz)
+func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key string, version, bucket int64, vary string, render http.HandlerFunc) {
+	gz := AcceptsGzip(r)
+	tag := c.ETag(key, version, bucket, false)
+	etag := tag
+	if gz {
+		etag = tag[:len(tag)-1] + `-gz"`
+	}
 	h := w.Header()
 	if Matches(r.Header.Get("If-None-Match"), etag) {
 		c.NotModified.Add(1)
@@ -152,16 +184,9 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, versio
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	ck := key
-	if gz {
-		ck += "\x00gz"
-	}
-	c.mu.RLock()
-	e := c.m[ck]
-	c.mu.RUnlock()
-	if e != nil && e.etag == etag {
+	if e := c.get(kind, key); e != nil && e.tag == tag {
 		c.Hits.Add(1)
-		c.write(w, e, vary)
+		c.write(w, e, etag, gz, nil, vary)
 		return
 	}
 	c.Misses.Add(1)
@@ -179,68 +204,131 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, versio
 		w.Write(rec.body.Bytes())
 		return
 	}
-	e = &entry{etag: etag, ctype: rec.h.Get("Content-Type"), status: rec.status, body: rec.body.Bytes()}
-	if gz {
-		var b bytes.Buffer
-		zw := gzips.Get().(*gzip.Writer)
-		zw.Reset(&b)
-		zw.Write(e.body)
-		zw.Close()
-		gzips.Put(zw)
-		e.body, e.gzip = b.Bytes(), true
-	}
 	for k, v := range rec.h {
 		if k != "Content-Type" && k != "Cache-Control" && k != "Content-Length" {
 			h[k] = v // e.g. a cookie set on the way; never kept
 		}
 	}
-	c.keep(ck, e)
-	c.write(w, e, vary)
+	if !c.keeps(kind, rec.body.Len()) && !(gz && kind == Page) {
+		// Neither kept nor zipped for the client: as it was rendered
+		// (an API answer with the cache off, as the cold benchmark runs).
+		c.write(w, &entry{ctype: rec.h.Get("Content-Type")}, etag, false, rec.body.Bytes(), vary)
+		return
+	}
+	var b bytes.Buffer
+	zw := gzips.Get().(*gzip.Writer)
+	zw.Reset(&b)
+	zw.Write(rec.body.Bytes())
+	zw.Close()
+	gzips.Put(zw)
+	e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: b.Bytes()}
+	c.keep(kind, e)
+	c.write(w, e, etag, gz, rec.body.Bytes(), vary)
 }
 
-func (c *Cache) write(w http.ResponseWriter, e *entry, vary string) {
+// write sends e: gzipped when the client takes it, else plain (the body
+// just rendered, or e's unzipped).
+func (c *Cache) write(w http.ResponseWriter, e *entry, etag string, gz bool, plain []byte, vary string) {
 	h := w.Header()
 	h.Set("Content-Type", e.ctype)
-	h.Set("ETag", e.etag)
+	h.Set("ETag", etag)
 	h.Set("Cache-Control", CacheControl)
 	h.Set("Vary", vary+", Accept-Encoding")
-	if e.gzip {
+	body := e.body
+	if gz {
 		h.Set("Content-Encoding", "gzip")
+	} else if plain != nil {
+		body = plain
+	} else {
+		zr := gunzips.Get().(*gzip.Reader)
+		defer gunzips.Put(zr)
+		if err := zr.Reset(bytes.NewReader(e.body)); err != nil {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		var b bytes.Buffer
+		if _, err := b.ReadFrom(zr); err != nil {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		body = b.Bytes()
 	}
-	h.Set("Content-Length", fmt.Sprint(len(e.body)))
-	w.WriteHeader(e.status)
-	w.Write(e.body)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }
 
-// keep stores e under key within the byte budget, dropping other entries
-// (any: the map's order) when full.
-func (c *Cache) keep(key string, e *entry) {
+var gunzips = sync.Pool{New: func() any { return new(gzip.Reader) }}
+
+// get returns the answer kept under key, if any, marking it used.
+func (c *Cache) get(kind int, key string) *entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.budgets[kind].m[key]
+	if e != nil {
+		c.clock++
+		e.used = c.clock
+	}
+	return e
+}
+
+// keeps reports whether an answer of n bytes (before gzip) may be kept.
+func (c *Cache) keeps(kind, n int) bool {
+	return c.maxBytes >= 0 && n <= 8*MaxBody && c.budgets[kind].max > 0
+}
+
+// keep stores e within its kind's budget, dropping answers (see samples)
+// while full.
+func (c *Cache) keep(kind int, e *entry) {
 	if c.maxBytes < 0 || len(e.body) > MaxBody {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.m[key]; old != nil {
-		c.bytes -= len(old.body)
+	b := &c.budgets[kind]
+	if len(e.body) > b.max {
+		return
 	}
-	for k, old := range c.m {
-		if c.bytes+len(e.body) <= c.maxBytes {
-			break
-		}
-		if k != key {
-			delete(c.m, k)
-			c.bytes -= len(old.body)
-		}
+	if old := b.m[e.key]; old != nil {
+		delete(b.m, old.key)
+		b.bytes -= len(old.body)
 	}
-	c.m[key] = e
-	c.bytes += len(e.body)
+	for b.bytes+len(e.body) > b.max {
+		var victim *entry
+		n := 0
+		for _, x := range b.m { // a random start: Go's map order
+			if victim == nil || x.used < victim.used {
+				victim = x
+			}
+			if n++; n == samples {
+				break
+			}
+		}
+		delete(b.m, victim.key)
+		b.bytes -= len(victim.body)
+	}
+	c.clock++
+	e.used = c.clock
+	b.m[e.key] = e
+	b.bytes += len(e.body)
 }
 
 // Len is the number of answers kept.
 func (c *Cache) Len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for i := range c.budgets {
+		n += len(c.budgets[i].m)
+	}
+	return n
+}
+
+// Bytes is the size of the bodies kept, of one kind.
+func (c *Cache) Bytes(kind int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.budgets[kind].bytes
 }
 
 // recorder takes a handler's answer to keep it.

@@ -48,6 +48,10 @@ type Deps struct {
 	// Base is where the server is published (--base-url); the whole
 	// server is mounted under its path.
 	Base route.Base
+	// AnswerCache is the bytes of answers kept for repeated reads
+	// (httpcache.New: httpcache.DefaultMaxBytes when 0, none when
+	// negative).
+	AnswerCache int
 }
 
 // Handler is the whole server: the router behind its middleware, and the
@@ -68,7 +72,7 @@ func New(d Deps) (*Handler, error) {
 		cases.Observer = d.Metrics
 	}
 	// One budget of kept answers for both doors.
-	cache := httpcache.New(0)
+	cache := httpcache.New(d.AnswerCache)
 	pages, err := web.New(web.Deps{Store: d.Store, Accounts: d.Accounts, Catalog: d.Catalog, Library: d.Library, Log: d.Log, Now: d.Now,
 		SecureCookies: d.SecureCookies, Cases: cases, Mail: d.Mail, Cache: cache, Base: d.Base})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"nurture/internal/auth"
+	"nurture/internal/httpcache"
 )
 
 // pageBucket is how long a kept page may go on saying "3 minutes ago" or
@@ -26,6 +27,6 @@ func (s *Server) cachedPage(h http.HandlerFunc) http.HandlerFunc {
 				accept + "\x00" + r.URL.RequestURI()
 			version = id.Family.Version
 		}
-		s.Cache.Serve(w, r, key, version, s.Now().Unix()/pageBucket, true, "Cookie, Accept-Language", h)
+		s.Cache.Serve(w, r, httpcache.Page, key, version, s.Now().Unix()/pageBucket, "Cookie, Accept-Language", h)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"nurture/internal/apptest"
+	"nurture/internal/content"
 	"nurture/internal/domain"
 )
 
@@ -242,4 +243,56 @@ func TestLibraryFrenchUser(t *testing.T) {
 	if !strings.Contains(body, "Voici tes jambes.") || strings.Contains(body, "These are your legs.") {
 		t.Error("say line not in the French family's language")
 	}
+}
+
+// TestLibrarySharedContent: a library page's content is rendered once and
+// shared, the layout around it is each reader's own (their baby in the
+// tabs, their language), and a family's languages for the words said to
+// the baby are its own.
+func TestLibrarySharedContent(t *testing.T) {
+	a := apptest.New(t)
+	ann := a.Signup("ann@example.org", "Ann", "Martin")
+	a.Baby(ann, "Lou", weeksAgo(10))
+	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": "zoe@example.org", "password": "correct horse battery",
+		"name": "Zoé", "family_name": "Durand", "timezone": "Europe/Paris", "locale": "fr"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("signup: %d %s", r.Status, r.Body)
+	}
+	zoe := apptest.Family{Token: r.JSON(t)["token"].(string)}
+	a.Baby(zoe, "Noé", weeksAgo(4))
+	ab, zb, visitor := a.Browser(), a.Browser(), a.Browser()
+	ab.Login("ann@example.org", "correct horse battery")
+	zb.Login("zoe@example.org", "correct horse battery")
+	for _, path := range []string{"/library/strokes/leg_indian_milking", "/library/guides/" + firstGuide(t), "/library/routines"} {
+		v1, a1, z1, a2 := visitor.Get(path), ab.Get(path), zb.Get(path), ab.Get(path)
+		for _, p := range []apptest.Response{v1, a1, z1, a2} {
+			if p.Status != http.StatusOK {
+				t.Fatalf("%s: %d", path, p.Status)
+			}
+		}
+		if !strings.Contains(v1.Body, `href="/login"`) || strings.Contains(v1.Body, ">Lou<") {
+			t.Errorf("%s: a visitor's layout is not a visitor's", path)
+		}
+		if !strings.Contains(a1.Body, ">Lou</a>") || strings.Contains(a1.Body, "Noé") || a1.Body != a2.Body {
+			t.Errorf("%s: Ann's layout is not hers, or not the same twice", path)
+		}
+		if !strings.Contains(z1.Body, ">Noé</a>") || strings.Contains(z1.Body, ">Lou<") || !strings.Contains(z1.Body, "Bibliothèque") {
+			t.Errorf("%s: Zoé's layout is not hers or not in French", path)
+		}
+	}
+	if b := zb.Get("/library/strokes/leg_indian_milking").Body; !strings.Contains(b, "Voici tes jambes.") || strings.Contains(b, "These are your legs.") {
+		t.Error("Zoé's family says the words in French only")
+	}
+	if b := ab.Get("/library/strokes/leg_indian_milking").Body; !strings.Contains(b, "These are your legs.") || strings.Contains(b, "Voici tes jambes.") {
+		t.Error("Ann's family says the words in English only")
+	}
+}
+
+func firstGuide(t *testing.T) string {
+	t.Helper()
+	lib, err := content.Load()
+	if err != nil || len(lib.Guides()) == 0 {
+		t.Fatalf("no guides: %v", err)
+	}
+	return lib.Guides()[0].ID
 }

@@ -282,7 +282,8 @@ func (s *Server) stroke(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Diagram = newDiagram(v, st.Diagram, text.Direction)
 	v.Data, v.Title = d, text.Name
-	s.render(w, r, http.StatusOK, "stroke", v)
+	// The content differs by the languages of the words said to the baby.
+	s.renderShared(w, r, "stroke", st.ID+"\x00"+strings.Join(langs, ","), v)
 }
 
 type guideData struct {
@@ -307,5 +308,5 @@ func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Data, v.Title = &guideData{GuideText: t, Sources: g.Sources, SafeSleep: g.SafeSleep}, t.Title
-	s.render(w, r, http.StatusOK, "guide", v)
+	s.renderShared(w, r, "guide", g.ID, v)
 }

@@ -25,7 +25,7 @@ func routineRows(v *view, lib *content.Library) []routineRow {
 func (s *Server) routines(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "library.routines.title", nil)
 	v.Data = routineRows(v, s.Library)
-	s.render(w, r, http.StatusOK, "routines", v)
+	s.renderShared(w, r, "routines", "", v)
 }
 
 // routineStep is a step of a routine page, with its stroke's name.

@@ -16,6 +16,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,8 @@ var staticFS embed.FS
 // pages are the parsed templates, one set per page, each with the layout.
 type pages struct {
 	byName map[string]*template.Template
+	// shells are the sharedPages' layouts around a kept content block.
+	shells map[string]*template.Template
 }
 
 var funcs = template.FuncMap{
@@ -70,13 +73,19 @@ func loadPagesUnder(prefix string) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := &pages{byName: map[string]*template.Template{}}
+	ps := &pages{byName: map[string]*template.Template{}, shells: map[string]*template.Template{}}
 	for _, n := range names {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", n, err)
 		}
-		ps.byName[strings.TrimSuffix(path.Base(n), ".html")] = t
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		ps.byName[name] = t
+		if slices.Contains(sharedPages, name) {
+			if ps.shells[name], err = template.Must(t.Clone()).Parse(contentShell); err != nil {
+				return nil, fmt.Errorf("%s: %w", n, err)
+			}
+		}
 	}
 	// Bare pages are whole documents of their own, without the app's
 	// header, tabs and scripts (the summary a share link opens).
@@ -107,13 +116,16 @@ type view struct {
 	Errors     domain.FieldErrors
 	Form       map[string]string
 	Data       any
-	Loc        *time.Location
-	Path       string
-	Locales    []string
-	now        time.Time
-	langName   func(string) string
-	asset      func(string) string
-	mailOn     bool
+	// Shared is a content block rendered once for every reader (see
+	// renderShared).
+	Shared   template.HTML
+	Loc      *time.Location
+	Path     string
+	Locales  []string
+	now      time.Time
+	langName func(string) string
+	asset    func(string) string
+	mailOn   bool
 }
 
 // MailOn reports whether this server sends e-mail (a reset link to whoever

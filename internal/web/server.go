@@ -48,6 +48,7 @@ type Server struct {
 	pages  *pages
 	assets *assets
 	cases  *app.Cases
+	shared sharedContent
 }
 
 // New builds the pages' door over the use cases.

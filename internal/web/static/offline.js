@@ -30,12 +30,20 @@
   var dbp = null;
   function db() {
     if (!dbp) {
-      dbp = new Promise(function (ok, no) {
+      var p = new Promise(function (ok, no) {
+        var late = false;
         var r = window.indexedDB.open("nurture", 1);
         r.onupgradeneeded = function () { r.result.createObjectStore("q", { keyPath: "k", autoIncrement: true }); };
-        r.onsuccess = function () { ok(r.result); };
+        r.onsuccess = function () { if (late) { r.result.close(); } else { ok(r.result); } };
         r.onerror = function () { no(r.error); };
+        // Chromium can hold an open behind a page left while it was
+        // creating the database (kept frozen for the back button): a
+        // save does not wait on it, it goes straight to the server, and
+        // the next call tries the queue again.
+        setTimeout(function () { late = true; no(new Error("IndexedDB does not answer")); }, 4000);
       });
+      dbp = p;
+      p.catch(function () { if (dbp === p) { dbp = null; } });
     }
     return dbp;
   }

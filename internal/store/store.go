@@ -44,6 +44,9 @@ type Store struct {
 	r *pool
 	// emitted wakes this instance's webhook deliverer (see Emitted).
 	emitted chan struct{}
+	// ids keeps what authentication reads besides the token (see
+	// Authenticate).
+	ids identities
 }
 
 // Options select and tune the backend.

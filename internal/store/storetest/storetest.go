@@ -194,6 +194,50 @@ func testTokens(t *testing.T, s *store.Store) {
 	if h, _ := s.PasswordHashByID(ctx, u.ID); h != "new" {
 		t.Fatalf("password hash: %q", h)
 	}
+
+	// What authentication keeps between calls never outlives a change:
+	// the user's name and language, the family's settings, a role.
+	if err := s.UpdateUser(ctx, u.ID, "Ann", "fr"); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Authenticate(ctx, "hash1", "session", t0); err != nil || id.User.Name != "Ann" || id.User.Locale != "fr" || id.User.Email != "a@example.org" {
+		t.Fatalf("after a name change: %+v %v", id.User, err)
+	}
+	set := domain.FamilySettings{Name: "Martin", Timezone: "Europe/Madrid", Languages: []string{"es"}, FeedWaitMin: 20, TempUnit: "c", UrgentNumber: "112"}
+	if err := s.UpdateFamily(ctx, f.ID, set); err != nil {
+		t.Fatal(err)
+	}
+	id, err = s.Authenticate(ctx, "hash1", "session", t0)
+	if err != nil || id.Family.Name != "Martin" || id.Family.Timezone != "Europe/Madrid" || len(id.Family.Languages) != 1 || id.Family.UrgentNumber != "112" {
+		t.Fatalf("after new settings: %+v %v", id.Family, err)
+	}
+	id.Family.Languages[0] = "xx" // a caller's copy: nothing kept changes
+	bob := newUser("bob@example.org")
+	code := uuid.NewString()
+	if err := s.CreateInvite(ctx, f.ID, u.ID, code, domain.Caregiver, "father", t0, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.JoinWithInvite(ctx, bob, code); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateToken(ctx, bob.ID, "b1", "hashb", "session", "", t0, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Authenticate(ctx, "hashb", "session", t0); err != nil || id.Role != domain.Caregiver || id.Family.Languages[0] != "es" {
+		t.Fatalf("bob: %+v %v", id, err)
+	}
+	if err := s.SetRole(ctx, f.ID, u.ID, bob.ID, domain.Viewer); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Authenticate(ctx, "hashb", "session", t0); err != nil || id.Role != domain.Viewer || id.TokenID != "b1" {
+		t.Fatalf("bob after the role change: %+v %v", id, err)
+	}
+	if err := s.RevokeToken(ctx, bob.ID, "b1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "hashb", "session", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("bob's revoked session still works: %v", err)
+	}
 }
 
 func testPasswordReset(t *testing.T, s *store.Store) {

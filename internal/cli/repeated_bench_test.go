@@ -1,0 +1,109 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"nurture/internal/bench"
+	"nurture/internal/cli"
+	"nurture/internal/content"
+	"nurture/internal/store"
+)
+
+// BenchmarkRepeated is the server's cost of a read that repeats: the same
+// reader asks the same page or list again, nothing written since, so the
+// answer is kept (or, with If-None-Match, a 304). It is what the wrk runs
+// of issue 22 measure over the network, here without the network and
+// the generator, for profiles (-cpuprofile) and allocations.
+func BenchmarkRepeated(b *testing.B) {
+	ctx := context.Background()
+	dir := os.Getenv("NURTURE_BENCH_DATA")
+	var tok bench.Tokens
+	if dir == "" {
+		dir = b.TempDir()
+		st, err := store.Open(ctx, store.Options{DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		lib, err := content.Load()
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, _, err = bench.Seed(ctx, st, lib, bench.SeedOptions{Families: 5, Months: 2, Seed: 1})
+		st.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		var err error
+		if tok, err = bench.ReadTokens(filepath.Join(dir, "bench-tokens.json")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	h, err := cli.Handler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), false, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := tok.Users[0]
+	page := func(path string) *http.Request {
+		r := httptest.NewRequest("GET", "http://nurture.test"+path, nil)
+		r.AddCookie(&http.Cookie{Name: "nurture_session", Value: u.Session})
+		r.Header.Set("Accept-Encoding", "gzip")
+		return r
+	}
+	api := func(path string) *http.Request {
+		r := httptest.NewRequest("GET", "http://nurture.test"+path, nil)
+		r.Header.Set("Authorization", "Bearer "+u.API)
+		r.Header.Set("Accept-Encoding", "gzip")
+		return r
+	}
+	list := "/api/v1/babies/" + u.Babies[0] + "/touch?limit=100"
+	for _, c := range []struct {
+		name string
+		req  func() *http.Request
+		etag bool
+	}{
+		{"library", func() *http.Request { return page("/library") }, false},
+		{"stroke", func() *http.Request { return page("/library/strokes/leg_indian_milking") }, false},
+		{"home", func() *http.Request { return page("/babies/" + u.Babies[0]) }, false},
+		{"list", func() *http.Request { return api(list) }, false},
+		{"list-304", func() *http.Request { return api(list) }, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, c.req())
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body.String())
+			}
+			etag := rec.Header().Get("ETag")
+			want := 200
+			if c.etag {
+				want = 304
+			}
+			cpu0 := cpuTime()
+			for b.Loop() {
+				r := c.req()
+				if c.etag {
+					r.Header.Set("If-None-Match", etag)
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r)
+				if rec.Code != want {
+					b.Fatalf("%d, want %d", rec.Code, want)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}

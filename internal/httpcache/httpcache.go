@@ -169,21 +169,13 @@ func AcceptsGzip(r *http.Request) bool {
 // and unzipped for another. vary names the request headers the answer
 // depends on, besides Accept-Encoding.
 func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key string, version, bucket int64, vary string, render http.HandlerFunc) {
-	gz := AcceptsGzip(r)
-	tag := c.ETag(key, version, bucket, false)
-	etag := tag
-	if gz {
-		etag = tag[:len(tag)-1] + `-gz"`
-	}
-	h := w.Header()
-	if Matches(r.Header.Get("If-None-Match"), etag) {
-		c.NotModified.Add(1)
-		h.Set("ETag", etag)
-		h.Set("Cache-Control", CacheControl)
-		h.Set("Vary", vary+", Accept-Encoding")
-		w.WriteHeader(http.StatusNotModified)
+	etag, done := c.Check(w, r, key, version, bucket, vary)
+	if done {
 		return
 	}
+	gz := AcceptsGzip(r)
+	tag := c.ETag(key, version, bucket, false)
+	h := w.Header()
 	if e := c.get(kind, key); e != nil && e.tag == tag {
 		c.Hits.Add(1)
 		c.write(w, e, etag, gz, nil, vary)
@@ -226,14 +218,35 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 	c.write(w, e, etag, gz, rec.body.Bytes(), vary)
 }
 
+// Check answers 304 when r's If-None-Match names the ETag of key at
+// version (and bucket), and reports whether it did. Otherwise it returns
+// the ETag of the answer about to be sent (gzipped when r takes gzip):
+// the caller sends it with Tag.
+func (c *Cache) Check(w http.ResponseWriter, r *http.Request, key string, version, bucket int64, vary string) (etag string, done bool) {
+	etag = c.ETag(key, version, bucket, AcceptsGzip(r))
+	if Matches(r.Header.Get("If-None-Match"), etag) {
+		c.NotModified.Add(1)
+		Tag(w.Header(), etag, vary)
+		w.WriteHeader(http.StatusNotModified)
+		return etag, true
+	}
+	return etag, false
+}
+
+// Tag sets the headers that let a browser keep an answer and ask again
+// with its ETag.
+func Tag(h http.Header, etag, vary string) {
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", CacheControl)
+	h.Set("Vary", vary+", Accept-Encoding")
+}
+
 // write sends e: gzipped when the client takes it, else plain (the body
 // just rendered, or e's unzipped).
 func (c *Cache) write(w http.ResponseWriter, e *entry, etag string, gz bool, plain []byte, vary string) {
 	h := w.Header()
 	h.Set("Content-Type", e.ctype)
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", CacheControl)
-	h.Set("Vary", vary+", Accept-Encoding")
+	Tag(h, etag, vary)
 	body := e.body
 	if gz {
 		h.Set("Content-Encoding", "gzip")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"nurture/internal/auth"
@@ -20,13 +21,39 @@ const pageBucket = 60 // seconds
 // depend only on the language asked for.
 func (s *Server) cachedPage(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		accept := r.Header.Get("Accept-Language")
-		key, version := "page\x00\x00"+accept+"\x00"+r.URL.RequestURI(), int64(0)
-		if id, ok := auth.From(r.Context()); ok {
-			key = "page\x00" + id.Family.ID + "\x00" + id.User.ID + "\x00" + string(id.Role) + "\x00" + id.User.Locale + "\x00" +
-				accept + "\x00" + r.URL.RequestURI()
-			version = id.Family.Version
+		key, version := pageKey(r)
+		s.Cache.Serve(w, r, httpcache.Page, key, version, s.Now().Unix()/pageBucket, pageVary, h)
+	}
+}
+
+// pageVary names the request headers a page depends on.
+const pageVary = "Cookie, Accept-Language"
+
+// pageKey is what a page depends on besides the family's version: the
+// reader, the language asked for, the path and query.
+func pageKey(r *http.Request) (key string, version int64) {
+	accept := r.Header.Get("Accept-Language")
+	if id, ok := auth.From(r.Context()); ok {
+		return "page\x00" + id.Family.ID + "\x00" + id.User.ID + "\x00" + string(id.Role) + "\x00" + id.User.Locale + "\x00" +
+			accept + "\x00" + r.URL.RequestURI(), id.Family.Version
+	}
+	return "page\x00\x00" + accept + "\x00" + r.URL.RequestURI(), 0
+}
+
+// etagKey carries a shared page's ETag to renderShared.
+type etagKey struct{}
+
+// sharedPage is cachedPage for the library's pages made of kept pieces
+// (renderShared): a 304 when the browser has the page, else the handler
+// runs, since joining the pieces costs less than keeping every reader's
+// copy of every page.
+func (s *Server) sharedPage(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, version := pageKey(r)
+		etag, done := s.Cache.Check(w, r, key, version, s.Now().Unix()/pageBucket, pageVary)
+		if done {
+			return
 		}
-		s.Cache.Serve(w, r, httpcache.Page, key, version, s.Now().Unix()/pageBucket, "Cookie, Accept-Language", h)
+		h(w, r.WithContext(context.WithValue(r.Context(), etagKey{}, etag)))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"nurture/internal/apptest"
 	"nurture/internal/content"
 	"nurture/internal/domain"
+	"nurture/internal/web"
 )
 
 // fetch gets a page with optional request headers (name, value pairs) and
@@ -285,6 +286,63 @@ func TestLibrarySharedContent(t *testing.T) {
 	}
 	if b := ab.Get("/library/strokes/leg_indian_milking").Body; !strings.Contains(b, "These are your legs.") || strings.Contains(b, "Voici tes jambes.") {
 		t.Error("Ann's family says the words in English only")
+	}
+}
+
+// TestLibraryPiecesSameAsWhole: a library page joined from kept pieces
+// (the reader's layout, the shared content, the title) is byte for byte
+// the page rendered whole, gzipped (Go's client checks the stream's CRC
+// and length) or plain, for a visitor, a family with one baby, one with
+// two in French, with a flash message, and after a change to the layout
+// (a baby added, a name changed).
+func TestLibraryPiecesSameAsWhole(t *testing.T) {
+	a := apptest.New(t)
+	ann := a.Signup("ann@example.org", "Ann", "Martin")
+	a.Baby(ann, "Lou", weeksAgo(10))
+	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": "zoe@example.org", "password": "correct horse battery",
+		"name": "Zoé", "family_name": "Durand", "timezone": "Europe/Paris", "locale": "fr"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("signup: %d %s", r.Status, r.Body)
+	}
+	zoe := apptest.Family{Token: r.JSON(t)["token"].(string)}
+	a.Baby(zoe, "Noé", weeksAgo(4))
+	a.Baby(zoe, "Léa <b>&", weeksAgo(30))
+	ab, zb, visitor := a.Browser(), a.Browser(), a.Browser()
+	ab.Login("ann@example.org", "correct horse battery")
+	zb.Login("zoe@example.org", "correct horse battery")
+	paths := []string{"/library/strokes/leg_indian_milking", "/library/strokes/bottom_relaxer", "/library/guides/" + firstGuide(t),
+		"/library/routines", "/library/routines?msg=saved"}
+	plain := http.Header{"Accept-Encoding": {"identity"}}
+	compare := func(when string) {
+		t.Helper()
+		for _, b := range []*apptest.Browser{visitor, ab, zb} {
+			for _, path := range paths {
+				web.RenderWhole.Store(false)
+				gz, pl := b.Get(path), b.GetWith(path, plain)
+				web.RenderWhole.Store(true)
+				whole := b.GetWith(path, plain)
+				web.RenderWhole.Store(false)
+				if gz.Status != 200 || pl.Status != 200 || whole.Status != 200 {
+					t.Fatalf("%s %s: %d %d %d", when, path, gz.Status, pl.Status, whole.Status)
+				}
+				if gz.Body != whole.Body || pl.Body != whole.Body {
+					t.Errorf("%s %s: joined pieces differ from the whole page:\n%s\n---\n%s", when, path, gz.Body, whole.Body)
+				}
+			}
+		}
+	}
+	compare("first")
+	compare("kept")
+	a.Baby(ann, "Max", weeksAgo(2))
+	if r := zb.Post("/account", url.Values{"name": {"Zoé D."}, "locale": {"es"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("account: %d %s", r.Status, r.Body)
+	}
+	compare("after changes")
+	if b := ab.Get("/library/routines").Body; !strings.Contains(b, ">Home<") || strings.Contains(b, ">Lou</a>") {
+		t.Error("Ann's tabs still show one baby after the second was added")
+	}
+	if b := zb.Get("/library/routines").Body; !strings.Contains(b, `lang="es"`) {
+		t.Error("Zoé's pages are not in Spanish after she chose it")
 	}
 }
 

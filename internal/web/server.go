@@ -48,7 +48,9 @@ type Server struct {
 	pages  *pages
 	assets *assets
 	cases  *app.Cases
-	shared sharedContent
+	// shared and layouts are the kept pieces of the library's pages (see
+	// renderShared).
+	shared, layouts sharedContent
 }
 
 // New builds the pages' door over the use cases.
@@ -71,7 +73,9 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Deps: d, pages: ps, assets: as, cases: d.Cases}, nil
+	s := &Server{Deps: d, pages: ps, assets: as, cases: d.Cases}
+	s.shared.max, s.layouts.max = maxShared, maxLayouts
+	return s, nil
 }
 
 // Wrap puts h behind the middleware: security headers, sessions, body

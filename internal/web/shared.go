@@ -5,7 +5,11 @@ import (
 	"container/list"
 	"html/template"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
+
+	"nurture/internal/httpcache"
 )
 
 // Pages whose content block is the same for every reader with the same
@@ -17,85 +21,150 @@ var sharedPages = []string{"stroke", "guide", "routines"}
 // contentShell is the layout whose content block is the kept HTML.
 const contentShell = `{{define "content"}}{{.Shared}}{{end}}`
 
-// maxShared bounds the kept content blocks (raw HTML, a few KB each): the
-// library's pages in a handful of languages fit many times over.
-const maxShared = 1 << 20
+// Budgets of the kept pieces: the content blocks (the library's pages in
+// a handful of languages fit many times over) and the layouts around
+// them, one per reader, family version and page (about 4 KB each).
+const (
+	maxShared  = 1 << 20
+	maxLayouts = 2 << 20
+)
 
-// sharedContent keeps rendered content blocks by key, dropping the one
-// used longest ago when full.
+// sharedContent keeps pieces by key, dropping the one used longest ago
+// when full.
 type sharedContent struct {
 	mu    sync.Mutex
+	max   int
 	m     map[string]*list.Element
 	order list.List // of *sharedBlock, front: used last
 	bytes int
 }
 
 type sharedBlock struct {
-	key  string
-	html template.HTML
+	key    string
+	pieces []httpcache.Piece
+	size   int
 }
 
-func (c *sharedContent) get(key string) (template.HTML, bool) {
+func (c *sharedContent) get(key string) ([]httpcache.Piece, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	if !ok {
-		return "", false
+		return nil, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*sharedBlock).html, true
+	return e.Value.(*sharedBlock).pieces, true
 }
 
-func (c *sharedContent) put(key string, html template.HTML) {
+func (c *sharedContent) put(key string, pieces ...httpcache.Piece) {
+	size := len(key)
+	for _, p := range pieces {
+		size += p.Size()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = map[string]*list.Element{}
 	}
 	if e, ok := c.m[key]; ok {
-		c.bytes -= len(e.Value.(*sharedBlock).html)
+		c.bytes -= e.Value.(*sharedBlock).size
 		c.order.Remove(e)
 		delete(c.m, key)
 	}
-	for c.bytes+len(html) > maxShared && c.order.Len() > 0 {
+	for c.bytes+size > c.max && c.order.Len() > 0 {
 		old := c.order.Remove(c.order.Back()).(*sharedBlock)
 		delete(c.m, old.key)
-		c.bytes -= len(old.html)
+		c.bytes -= old.size
 	}
-	c.m[key] = c.order.PushFront(&sharedBlock{key: key, html: html})
-	c.bytes += len(html)
+	c.m[key] = c.order.PushFront(&sharedBlock{key: key, pieces: pieces, size: size})
+	c.bytes += size
 }
 
-// renderShared renders page like render, taking its content block from
-// the one kept for (page, key, language) when there is one. key must name
-// everything the content block depends on besides the page, the
-// language and the Accept-Language header (which picks the region's
-// formats); the layout around it is rendered for this reader.
+// renderWhole turns the pieces off, for the test that compares both ways.
+var renderWhole atomic.Bool
+
+// Marks rendered where the title and the content go, to cut a layout
+// into the pieces around them. Neither can come from a reader's text:
+// names are escaped, and the marks hold no character escaping changes.
+const (
+	titleMark   = "nurture-title-3f9c1e"
+	contentMark = "<!--nurture-content-3f9c1e-->"
+)
+
+// titleText escapes a title as the layout's <title> does.
+var titleText = template.Must(template.New("title").Parse(`<title>{{.}}</title>`))
+
+// renderShared sends page as render would, made of pieces kept deflated
+// (see httpcache.Piece): the content block, the same for every reader
+// with the same language and key, and the layout around it for this
+// reader, family version and language; only the title is new on each
+// request. key must name everything the content block depends on besides
+// the page, the language and the Accept-Language header (which picks the
+// region's formats). Joining them costs no template and no compression,
+// where rendering a page for each reader and stroke kept nothing useful.
 func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key string, v *view) {
 	shell, ok := s.pages.shells[page]
-	if !ok {
+	if !ok || v.Title == "" || renderWhole.Load() {
 		s.render(w, r, http.StatusOK, page, v)
 		return
 	}
-	k := page + "\x00" + key + "\x00" + v.Lang + "\x00" + r.Header.Get("Accept-Language")
-	html, ok := s.shared.get(k)
+	lang := v.Lang + "\x00" + r.Header.Get("Accept-Language")
+	content, ok := s.shared.get(page + "\x00" + key + "\x00" + lang)
 	if !ok {
 		var buf bytes.Buffer
 		if err := s.pages.byName[page].ExecuteTemplate(&buf, "content", v); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		html = template.HTML(buf.String())
-		s.shared.put(k, html)
+		content = []httpcache.Piece{httpcache.Deflated(buf.Bytes())}
+		s.shared.put(page+"\x00"+key+"\x00"+lang, content...)
 	}
-	v.Shared = html
-	var buf bytes.Buffer
-	if err := shell.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	lk := page + "\x00" + readerKey(v) + "\x00" + lang
+	layout, ok := s.layouts.get(lk)
+	if !ok {
+		title := v.Title
+		v.Title, v.Shared = titleMark, contentMark
+		var buf bytes.Buffer
+		err := shell.ExecuteTemplate(&buf, "layout.html", v)
+		v.Title = title
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		head, rest, ok1 := bytes.Cut(buf.Bytes(), []byte(titleMark))
+		mid, tail, ok2 := bytes.Cut(rest, []byte(contentMark))
+		if !ok1 || !ok2 || bytes.Contains(tail, []byte(titleMark)) || bytes.Contains(mid, []byte(titleMark)) {
+			s.render(w, r, http.StatusOK, page, v) // the layout changed shape
+			return
+		}
+		layout = []httpcache.Piece{httpcache.Deflated(head), httpcache.Deflated(mid), httpcache.Deflated(tail)}
+		s.layouts.put(lk, layout...)
+	}
+	var t bytes.Buffer
+	if err := titleText.Execute(&t, v.Title); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	title := bytes.TrimSuffix(bytes.TrimPrefix(t.Bytes(), []byte("<title>")), []byte("</title>"))
+	if etag, ok := r.Context().Value(etagKey{}).(string); ok {
+		httpcache.Tag(w.Header(), etag, pageVary)
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	httpcache.WritePieces(w, r, "text/html; charset=utf-8", layout[0], httpcache.Stored(title), layout[1], content[0], layout[2])
+}
+
+// readerKey names what a layout depends on besides the page and the
+// language: the reader and their family's version (their name, role,
+// babies, time zone), and a flash message.
+func readerKey(v *view) string {
+	flash := v.Flash
+	if v.FlashError {
+		flash = "!" + flash
+	}
+	if v.Me == nil {
+		return "\x00" + flash
+	}
+	return v.Me.Family.ID + "\x00" + v.Me.User.ID + "\x00" + strconv.FormatInt(v.Me.Family.Version, 10) + "\x00" +
+		string(v.Me.Role) + "\x00" + v.Me.User.Locale + "\x00" + flash
 }

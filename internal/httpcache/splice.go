@@ -1,0 +1,99 @@
+package httpcache
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"hash/crc32"
+	"net/http"
+	"strconv"
+	"sync"
+)
+
+// A Piece is part of an answer that is the same for many answers (a
+// page's layout for one reader, a library page's content for everyone),
+// kept both as it is and deflated on its own, so that an answer made of
+// pieces is gzipped by joining them rather than by compressing it again.
+//
+// This works because each deflated piece ends at a byte boundary with a
+// sync flush and refers only to its own bytes: deflate blocks may follow
+// each other in one stream whatever produced them, and a back-reference
+// never reaches before its piece. The gzip trailer's CRC is computed over
+// the plain pieces.
+type Piece struct {
+	Plain []byte
+	z     []byte // nil: sent as a stored (uncompressed) block
+}
+
+var flaters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return fw
+}}
+
+// Deflated returns plain as a Piece kept deflated too.
+func Deflated(plain []byte) Piece {
+	var b bytes.Buffer
+	fw := flaters.Get().(*flate.Writer)
+	fw.Reset(&b)
+	fw.Write(plain)
+	fw.Flush() // sync flush: byte-aligned, not final
+	flaters.Put(fw)
+	return Piece{Plain: plain, z: b.Bytes()}
+}
+
+// Stored returns plain as a Piece sent uncompressed inside the stream: for
+// short parts that differ on every answer (a title).
+func Stored(plain []byte) Piece { return Piece{Plain: plain} }
+
+// Size is the memory a piece holds.
+func (p Piece) Size() int { return len(p.Plain) + len(p.z) }
+
+// gzipHeader: magic, deflate, no flags, no time, fastest, unknown OS.
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255}
+
+// finalBlock is an empty, final stored block.
+var finalBlock = []byte{1, 0, 0, 0xff, 0xff}
+
+// AppendGzip appends the gzip stream of the pieces joined.
+func AppendGzip(dst []byte, pieces ...Piece) []byte {
+	dst = append(dst, gzipHeader...)
+	crc, n := uint32(0), 0
+	for _, p := range pieces {
+		crc = crc32.Update(crc, crc32.IEEETable, p.Plain)
+		n += len(p.Plain)
+		if p.z != nil {
+			dst = append(dst, p.z...)
+			continue
+		}
+		for rest := p.Plain; len(rest) > 0; {
+			k := min(len(rest), 0xffff)
+			dst = append(dst, 0, byte(k), byte(k>>8), ^byte(k), ^byte(k>>8))
+			dst = append(dst, rest[:k]...)
+			rest = rest[k:]
+		}
+	}
+	dst = append(dst, finalBlock...)
+	dst = binary.LittleEndian.AppendUint32(dst, crc)
+	return binary.LittleEndian.AppendUint32(dst, uint32(n))
+}
+
+// WritePieces sends the pieces joined as a 200: gzipped when the request
+// takes gzip, else plain.
+func WritePieces(w http.ResponseWriter, r *http.Request, ctype string, pieces ...Piece) {
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	var body []byte
+	if AcceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = AppendGzip(make([]byte, 0, 1024), pieces...)
+	} else {
+		for _, p := range pieces {
+			body = append(body, p.Plain...)
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}

@@ -16,6 +16,7 @@ package httpcache
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -183,7 +184,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 	}
 	c.Misses.Add(1)
 	rec := &recorder{h: http.Header{}}
-	render(rec, r)
+	render(rec, r.WithContext(context.WithValue(r.Context(), zipKey{}, true)))
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
@@ -197,9 +198,18 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 		return
 	}
 	for k, v := range rec.h {
-		if k != "Content-Type" && k != "Cache-Control" && k != "Content-Length" {
+		if k != "Content-Type" && k != "Cache-Control" && k != "Content-Length" && k != "Content-Encoding" {
 			h[k] = v // e.g. a cookie set on the way; never kept
 		}
+	}
+	if rec.h.Get("Content-Encoding") == "gzip" {
+		// Gzipped by the handler (joined pieces): kept as it is.
+		e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: rec.body.Bytes()}
+		if c.keeps(kind, len(e.body)) {
+			c.keep(kind, e)
+		}
+		c.write(w, e, etag, gz, nil, vary)
+		return
 	}
 	if !c.keeps(kind, rec.body.Len()) && !(gz && kind == Page) {
 		// Neither kept nor zipped for the client: as it was rendered
@@ -240,6 +250,13 @@ func Tag(h http.Header, etag, vary string) {
 	h.Set("Cache-Control", CacheControl)
 	h.Set("Vary", vary+", Accept-Encoding")
 }
+
+type zipKey struct{}
+
+// Zipped reports whether r's answer is rendered for Serve, which takes a
+// gzipped answer whatever the client asked for (it keeps answers gzipped
+// and unzips one for a client that does not take gzip).
+func Zipped(r *http.Request) bool { return r.Context().Value(zipKey{}) != nil }
 
 // write sends e: gzipped when the client takes it, else plain (the body
 // just rendered, or e's unzipped).

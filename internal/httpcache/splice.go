@@ -78,12 +78,12 @@ func AppendGzip(dst []byte, pieces ...Piece) []byte {
 }
 
 // WritePieces sends the pieces joined as a 200: gzipped when the request
-// takes gzip, else plain.
+// takes gzip or is rendered for Serve, else plain.
 func WritePieces(w http.ResponseWriter, r *http.Request, ctype string, pieces ...Piece) {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	var body []byte
-	if AcceptsGzip(r) {
+	if AcceptsGzip(r) || Zipped(r) {
 		h.Set("Content-Encoding", "gzip")
 		body = AppendGzip(make([]byte, 0, 1024), pieces...)
 	} else {

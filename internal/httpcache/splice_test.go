@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -60,5 +62,55 @@ func TestAppendGzip(t *testing.T) {
 				t.Fatalf("got %d bytes, want %d", len(got), len(want))
 			}
 		})
+	}
+}
+
+// TestServePieces: an answer the handler joins from pieces is asked of it
+// gzipped even for a client that does not take gzip, kept as it came, and
+// sent to each client as it takes it (never "Content-Encoding: gzip" on
+// a plain body); with a cache that keeps nothing, too.
+func TestServePieces(t *testing.T) {
+	page := []Piece{Deflated([]byte(strings.Repeat("<li>layout</li>", 40))), Stored([]byte("Title")), Deflated([]byte(strings.Repeat("content ", 200)))}
+	var want string
+	for _, p := range page {
+		want += string(p.Plain)
+	}
+	for _, c := range []*Cache{New(1 << 20), New(-1)} {
+		runs := 0
+		render := func(w http.ResponseWriter, r *http.Request) {
+			runs++
+			WritePieces(w, r, "text/html", page...)
+		}
+		for i, gz := range []bool{false, true, false, true} {
+			r := httptest.NewRequest("GET", "/p", nil)
+			if gz {
+				r.Header.Set("Accept-Encoding", "gzip")
+			}
+			rec := httptest.NewRecorder()
+			c.Serve(rec, r, Page, "p", 1, 0, "Cookie", render)
+			body := rec.Body.String()
+			if gz {
+				if rec.Header().Get("Content-Encoding") != "gzip" {
+					t.Fatalf("answer %d to a gzip client not gzipped", i)
+				}
+				zr, err := gzip.NewReader(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := io.ReadAll(zr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body = string(b)
+			} else if rec.Header().Get("Content-Encoding") != "" {
+				t.Fatalf("answer %d to a plain client says %q", i, rec.Header().Get("Content-Encoding"))
+			}
+			if body != want || rec.Header().Get("Content-Type") != "text/html" {
+				t.Fatalf("answer %d: %q", i, body)
+			}
+		}
+		if kept := c.maxBytes >= 0; (kept && runs != 1) || (!kept && runs != 4) {
+			t.Errorf("cache of %d bytes: the handler ran %d times", c.maxBytes, runs)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"nurture/internal/auth"
@@ -38,22 +37,4 @@ func pageKey(r *http.Request) (key string, version int64) {
 			accept + "\x00" + r.URL.RequestURI(), id.Family.Version
 	}
 	return "page\x00\x00" + accept + "\x00" + r.URL.RequestURI(), 0
-}
-
-// etagKey carries a shared page's ETag to renderShared.
-type etagKey struct{}
-
-// sharedPage is cachedPage for the library's pages made of kept pieces
-// (renderShared): a 304 when the browser has the page, else the handler
-// runs, since joining the pieces costs less than keeping every reader's
-// copy of every page.
-func (s *Server) sharedPage(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		key, version := pageKey(r)
-		etag, done := s.Cache.Check(w, r, key, version, s.Now().Unix()/pageBucket, pageVary)
-		if done {
-			return
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), etagKey{}, etag)))
-	}
 }

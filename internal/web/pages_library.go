@@ -56,11 +56,11 @@ var (
 func (s *Server) libraryRoutes(mux *route.Mux) {
 	mux.HandleFunc("GET /library", s.cachedPage(s.library))
 	mux.HandleFunc("GET /library/strokes", redirectTo("/library"))
-	mux.HandleFunc("GET /library/strokes/{id}", s.sharedPage(s.stroke))
-	mux.HandleFunc("GET /library/routines", s.sharedPage(s.routines))
+	mux.HandleFunc("GET /library/strokes/{id}", s.cachedPage(s.stroke))
+	mux.HandleFunc("GET /library/routines", s.cachedPage(s.routines))
 	mux.HandleFunc("GET /library/routines/{id}", s.cachedPage(s.routinePage))
 	mux.HandleFunc("GET /library/guides", redirectTo("/library#guides"))
-	mux.HandleFunc("GET /library/guides/{id}", s.sharedPage(s.guide))
+	mux.HandleFunc("GET /library/guides/{id}", s.cachedPage(s.guide))
 }
 
 func redirectTo(path string) http.HandlerFunc {

@@ -146,11 +146,7 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 		return
 	}
 	title := bytes.TrimSuffix(bytes.TrimPrefix(t.Bytes(), []byte("<title>")), []byte("</title>"))
-	if etag, ok := r.Context().Value(etagKey{}).(string); ok {
-		httpcache.Tag(w.Header(), etag, pageVary)
-	} else {
-		w.Header().Set("Cache-Control", "no-store")
-	}
+	w.Header().Set("Cache-Control", "no-store") // cachedPage tags it
 	httpcache.WritePieces(w, r, "text/html; charset=utf-8", layout[0], httpcache.Stored(title), layout[1], content[0], layout[2])
 }
 

@@ -82,7 +82,7 @@ func secret(getenv func(string) string, name string) (string, error) {
 }
 
 // Defaults are used when neither a flag nor a variable is set.
-var Defaults = Config{Addr: "127.0.0.1:8080", DataDir: "./nurture-data", BackupKeep: 7, AnswerCache: 6}
+var Defaults = Config{Addr: "127.0.0.1:8080", DataDir: "./nurture-data", BackupKeep: 7, AnswerCache: 4}
 
 // Parse reads flags for command name from args, with env as fallback.
 // getenv is os.Getenv outside tests.

@@ -35,7 +35,7 @@ const CacheControl = "private, no-cache"
 
 // Limits of what one Cache keeps in memory.
 const (
-	DefaultMaxBytes = 6 << 20 // all bodies together
+	DefaultMaxBytes = 4 << 20 // all bodies together
 	MaxBody         = 256 << 10
 )
 
@@ -72,13 +72,6 @@ type budget struct {
 	max, bytes int
 	m          map[string]*entry
 }
-
-// gzips are reused: a new writer allocates about a megabyte of state,
-// which under load kept the collector running.
-var gzips = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return zw
-}}
 
 // Cache keeps encoded answers by key, each valid for one ETag.
 type Cache struct {
@@ -204,7 +197,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 	}
 	if rec.h.Get("Content-Encoding") == "gzip" {
 		// Gzipped by the handler (joined pieces): kept as it is.
-		e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: rec.body.Bytes()}
+		e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: bytes.Clone(rec.body.Bytes())}
 		if c.keeps(kind, len(e.body)) {
 			c.keep(kind, e)
 		}
@@ -217,13 +210,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 		c.write(w, &entry{ctype: rec.h.Get("Content-Type")}, etag, false, rec.body.Bytes(), vary)
 		return
 	}
-	var b bytes.Buffer
-	zw := gzips.Get().(*gzip.Writer)
-	zw.Reset(&b)
-	zw.Write(rec.body.Bytes())
-	zw.Close()
-	gzips.Put(zw)
-	e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: b.Bytes()}
+	e := &entry{key: key, tag: tag, ctype: rec.h.Get("Content-Type"), body: Gzip(rec.body.Bytes())}
 	c.keep(kind, e)
 	c.write(w, e, etag, gz, rec.body.Bytes(), vary)
 }

@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"net/http"
 	"strconv"
-	"sync"
 )
 
 // A Piece is part of an answer that is the same for many answers (a
@@ -25,20 +24,37 @@ type Piece struct {
 	z     []byte // nil: sent as a stored (uncompressed) block
 }
 
-var flaters = sync.Pool{New: func() any {
-	fw, _ := flate.NewWriter(nil, flate.BestSpeed)
-	return fw
-}}
+// flaters keeps a few deflate writers for good. Each costs 1.2 MB and a
+// millisecond to make; a sync.Pool loses them at every collection, which
+// under load came twenty times a second, so that remaking them was itself
+// a good part of what made the collector run.
+var flaters = make(chan *flate.Writer, 4)
 
 // Deflated returns plain as a Piece kept deflated too.
 func Deflated(plain []byte) Piece {
+	var fw *flate.Writer
+	select {
+	case fw = <-flaters:
+	default:
+		fw, _ = flate.NewWriter(nil, flate.BestSpeed)
+	}
 	var b bytes.Buffer
-	fw := flaters.Get().(*flate.Writer)
 	fw.Reset(&b)
 	fw.Write(plain)
 	fw.Flush() // sync flush: byte-aligned, not final
-	flaters.Put(fw)
-	return Piece{Plain: plain, z: b.Bytes()}
+	select {
+	case flaters <- fw:
+	default:
+	}
+	// A copy of its own size: a buffer grown by doubling holds up to
+	// twice what it says, which a budget would not see.
+	return Piece{Plain: plain, z: bytes.Clone(b.Bytes())}
+}
+
+// Gzip is plain gzipped, in a slice of its own size.
+func Gzip(plain []byte) []byte {
+	p := Deflated(plain)
+	return AppendGzip(make([]byte, 0, len(p.z)+len(gzipHeader)+len(finalBlock)+8), Piece{Plain: plain, z: p.z})
 }
 
 // Stored returns plain as a Piece sent uncompressed inside the stream: for

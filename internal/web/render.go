@@ -16,7 +16,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -81,9 +80,16 @@ func loadPagesUnder(prefix string) (*pages, error) {
 		}
 		name := strings.TrimSuffix(path.Base(n), ".html")
 		ps.byName[name] = t
-		if slices.Contains(sharedPages, name) {
-			if ps.shells[name], err = template.Must(t.Clone()).Parse(contentShell); err != nil {
+		if name == sharedPages[0] {
+			// One shell for every shared page: they have the same head
+			// and scripts blocks (each clone costs about a megabyte of
+			// heap the collector walks on every cycle).
+			shell, err := template.Must(t.Clone()).Parse(contentShell)
+			if err != nil {
 				return nil, fmt.Errorf("%s: %w", n, err)
+			}
+			for _, p := range sharedPages {
+				ps.shells[p] = shell
 			}
 		}
 	}

@@ -23,10 +23,13 @@ const contentShell = `{{define "content"}}{{.Shared}}{{end}}`
 
 // Budgets of the kept pieces: the content blocks (the library's pages in
 // a handful of languages fit many times over) and the layouts around
-// them, one per reader, family version and page (about 4 KB each).
+// them, one per reader, family version and page (about 4 KB each; used
+// only when the whole page is not kept).
 const (
 	maxShared  = 1 << 20
-	maxLayouts = 2 << 20
+	maxLayouts = 1 << 20
+	// PiecesBytes is what both may hold, for the GC's soft limit.
+	PiecesBytes = maxShared + maxLayouts
 )
 
 // sharedContent keeps pieces by key, dropping the one used longest ago

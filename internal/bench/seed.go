@@ -34,8 +34,9 @@ type SeedOptions struct {
 	Now time.Time
 	// Seed makes the generated data reproducible.
 	Seed uint64
-	// Workers is how many families are imported at once; SQLite has one
-	// writer, so more only helps PostgreSQL.
+	// Workers is how many families are imported at once (at most
+	// store.MaxImportsRunning); SQLite has one writer, so more than one
+	// only helps PostgreSQL.
 	Workers int
 	// Progress, if not nil, is told after each family.
 	Progress func()
@@ -240,9 +241,9 @@ func Seed(ctx context.Context, st *store.Store, lib *content.Library, opts SeedO
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	if opts.Workers < 1 {
-		opts.Workers = 1
-	}
+	// The store runs at most MaxImportsRunning imports at once and
+	// refuses another (ErrImportsBusy).
+	opts.Workers = min(max(opts.Workers, 1), store.MaxImportsRunning)
 	g := NewGenerator(lib, opts.Months, opts.Now, opts.Seed)
 	tok := Tokens{Created: opts.Now.UTC(), Families: opts.Families, Months: opts.Months}
 	tok.First, tok.Last = g.Days()

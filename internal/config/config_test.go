@@ -44,7 +44,7 @@ func TestAnswerCache(t *testing.T) {
 		want int
 		bad  bool
 	}{
-		{want: 6},
+		{want: 4},
 		{env: map[string]string{"NURTURE_ANSWER_CACHE": "0"}, want: 0},
 		{args: []string{"--answer-cache", "16"}, env: map[string]string{"NURTURE_ANSWER_CACHE": "0"}, want: 16},
 		{env: map[string]string{"NURTURE_ANSWER_CACHE": "off"}, bad: true},

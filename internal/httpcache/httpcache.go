@@ -57,7 +57,7 @@ const (
 )
 
 // pageShare is the pages' part of the budget, in eighths.
-const pageShare = 3
+const pageShare = 4
 
 // samples is how many kept answers are looked at to choose the one to
 // drop: the one used longest ago of a few taken at random. Close to least
@@ -87,7 +87,7 @@ type Cache struct {
 }
 
 // New returns a cache holding at most maxBytes of bodies (DefaultMaxBytes
-// if 0), 3/8 of it for pages and the rest for API answers, all gzipped; a
+// if 0), half of it for pages and the rest for API answers, all gzipped; a
 // negative maxBytes keeps nothing (conditional requests still work).
 func New(maxBytes int) *Cache {
 	if maxBytes == 0 {

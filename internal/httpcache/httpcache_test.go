@@ -63,7 +63,7 @@ func TestServe(t *testing.T) {
 // them, in a budget of five), and API answers never push out pages: each
 // kind has its own budget.
 func TestLeastRecentlyUsed(t *testing.T) {
-	c := New(16 << 10) // pages 6 KiB: five bodies of 1 KB that gzip cannot shrink
+	c := New(12 << 10) // pages 6 KiB: five bodies of 1 KB that gzip cannot shrink
 	runs := map[string]int{}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	serve := func(kind int, key string) *httptest.ResponseRecorder {
@@ -93,7 +93,7 @@ func TestLeastRecentlyUsed(t *testing.T) {
 	if runs["p1"] != 1 || runs["p3"] != 1 || runs["p6"] != 1 || runs["p2"] != 2 {
 		t.Fatalf("renders: %v", runs)
 	}
-	if b := c.Bytes(API); b > 10<<10 || b < 8<<10 {
+	if b := c.Bytes(API); b > 6<<10 || b < 4<<10 {
 		t.Fatalf("API kept %d bytes", b)
 	}
 }

@@ -119,7 +119,8 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 			s.fail(w, r, err)
 			return
 		}
-		content = []httpcache.Piece{httpcache.Deflated(buf.Bytes())}
+		// Kept pieces are copies of their own size, as kept answers are.
+		content = []httpcache.Piece{httpcache.Deflated(bytes.Clone(buf.Bytes()))}
 		s.shared.put(page+"\x00"+key+"\x00"+lang, content...)
 	}
 	lk := page + "\x00" + readerKey(v) + "\x00" + lang
@@ -140,7 +141,7 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 			s.render(w, r, http.StatusOK, page, v) // the layout changed shape
 			return
 		}
-		layout = []httpcache.Piece{httpcache.Deflated(head), httpcache.Deflated(mid), httpcache.Deflated(tail)}
+		layout = []httpcache.Piece{httpcache.Deflated(bytes.Clone(head)), httpcache.Deflated(bytes.Clone(mid)), httpcache.Deflated(bytes.Clone(tail))}
 		s.layouts.put(lk, layout...)
 	}
 	var t bytes.Buffer

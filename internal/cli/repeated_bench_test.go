@@ -1,19 +1,13 @@
 package cli_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"nurture/internal/bench"
 	"nurture/internal/cli"
-	"nurture/internal/content"
-	"nurture/internal/store"
 )
 
 // BenchmarkRepeated is the server's cost of a read that repeats: the same
@@ -22,35 +16,7 @@ import (
 // of issue 22 measure over the network, here without the network and
 // the generator, for profiles (-cpuprofile) and allocations.
 func BenchmarkRepeated(b *testing.B) {
-	ctx := context.Background()
-	dir := os.Getenv("NURTURE_BENCH_DATA")
-	var tok bench.Tokens
-	if dir == "" {
-		dir = b.TempDir()
-		st, err := store.Open(ctx, store.Options{DataDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		lib, err := content.Load()
-		if err != nil {
-			b.Fatal(err)
-		}
-		tok, _, err = bench.Seed(ctx, st, lib, bench.SeedOptions{Families: 5, Months: 2, Seed: 1})
-		st.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		var err error
-		if tok, err = bench.ReadTokens(filepath.Join(dir, "bench-tokens.json")); err != nil {
-			b.Fatal(err)
-		}
-	}
-	st, err := store.Open(ctx, store.Options{DataDir: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st, tok := benchStore(b, 5, 2)
 	h, err := cli.Handler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), false, nil)
 	if err != nil {
 		b.Fatal(err)

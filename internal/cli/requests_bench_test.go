@@ -29,35 +29,7 @@ import (
 //
 //	go test -run xxx -bench Requests -benchmem -count 6 ./internal/cli
 func BenchmarkRequests(b *testing.B) {
-	ctx := context.Background()
-	dir := os.Getenv("NURTURE_BENCH_DATA")
-	var tok bench.Tokens
-	if dir == "" {
-		dir = b.TempDir()
-		st, err := store.Open(ctx, store.Options{DataDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		lib, err := content.Load()
-		if err != nil {
-			b.Fatal(err)
-		}
-		tok, _, err = bench.Seed(ctx, st, lib, bench.SeedOptions{Families: 20, Months: 3, Seed: 1})
-		st.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		var err error
-		if tok, err = bench.ReadTokens(filepath.Join(dir, "bench-tokens.json")); err != nil {
-			b.Fatal(err)
-		}
-	}
-	st, err := store.Open(ctx, store.Options{DataDir: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st, tok := benchStore(b, 20, 3)
 	h, err := cli.Handler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), false, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -97,6 +69,42 @@ func BenchmarkRequests(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
+}
+
+// benchStore opens the store of NURTURE_BENCH_DATA and its tokens, or
+// seeds families × months into a temporary one first.
+func benchStore(b *testing.B, families, months int) (*store.Store, bench.Tokens) {
+	b.Helper()
+	ctx := context.Background()
+	dir := os.Getenv("NURTURE_BENCH_DATA")
+	var tok bench.Tokens
+	if dir == "" {
+		dir = b.TempDir()
+		st, err := store.Open(ctx, store.Options{DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		lib, err := content.Load()
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, _, err = bench.Seed(ctx, st, lib, bench.SeedOptions{Families: families, Months: months, Seed: 1})
+		st.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		var err error
+		if tok, err = bench.ReadTokens(filepath.Join(dir, "bench-tokens.json")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st, tok
 }
 
 // cpuTime is the CPU time (user and system) the process has used, in ns.

@@ -254,12 +254,7 @@ func TestLibrarySharedContent(t *testing.T) {
 	a := apptest.New(t)
 	ann := a.Signup("ann@example.org", "Ann", "Martin")
 	a.Baby(ann, "Lou", weeksAgo(10))
-	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": "zoe@example.org", "password": "correct horse battery",
-		"name": "Zoé", "family_name": "Durand", "timezone": "Europe/Paris", "locale": "fr"})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("signup: %d %s", r.Status, r.Body)
-	}
-	zoe := apptest.Family{Token: r.JSON(t)["token"].(string)}
+	zoe := signupZoe(t, a)
 	a.Baby(zoe, "Noé", weeksAgo(4))
 	ab, zb, visitor := a.Browser(), a.Browser(), a.Browser()
 	ab.Login("ann@example.org", "correct horse battery")
@@ -299,12 +294,7 @@ func TestLibraryPiecesSameAsWhole(t *testing.T) {
 	a := apptest.New(t)
 	ann := a.Signup("ann@example.org", "Ann", "Martin")
 	a.Baby(ann, "Lou", weeksAgo(10))
-	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": "zoe@example.org", "password": "correct horse battery",
-		"name": "Zoé", "family_name": "Durand", "timezone": "Europe/Paris", "locale": "fr"})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("signup: %d %s", r.Status, r.Body)
-	}
-	zoe := apptest.Family{Token: r.JSON(t)["token"].(string)}
+	zoe := signupZoe(t, a)
 	a.Baby(zoe, "Noé", weeksAgo(4))
 	a.Baby(zoe, "Léa <b>&", weeksAgo(30))
 	ab, zb, visitor := a.Browser(), a.Browser(), a.Browser()
@@ -350,6 +340,17 @@ func TestLibraryPiecesSameAsWhole(t *testing.T) {
 	if b := zb.Get("/library/routines").Body; !strings.Contains(b, `lang="es"`) {
 		t.Error("Zoé's pages are not in Spanish after she chose it")
 	}
+}
+
+// signupZoe makes a second family, in French.
+func signupZoe(t *testing.T, a *apptest.App) apptest.Family {
+	t.Helper()
+	r := a.API("POST", "/api/v1/signup", "", map[string]string{"email": "zoe@example.org", "password": "correct horse battery",
+		"name": "Zoé", "family_name": "Durand", "timezone": "Europe/Paris", "locale": "fr"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("signup: %d %s", r.Status, r.Body)
+	}
+	return apptest.Family{Token: r.JSON(t)["token"].(string)}
 }
 
 func firstGuide(t *testing.T) string {

@@ -109,7 +109,5 @@ func WritePieces(w http.ResponseWriter, r *http.Request, ctype string, pieces ..
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	w.Write(body) // net/http drops it for HEAD; Serve keeps it whole
 }

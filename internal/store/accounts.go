@@ -65,8 +65,8 @@ func (s *Store) CreateFamilyWithOwner(ctx context.Context, u NewUser, f domain.F
 		if err := insertUser(ctx, s, tx, u); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt))
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt), firstVersion())
 		if err != nil {
 			return err
 		}

@@ -228,8 +228,8 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 		f := fam
 		f.ID = lock.family
 		err := s.tx(ctx, func(tx *txn) error {
-			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-				f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt))
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt), firstVersion())
 			return err
 		})
 		if isUnique(err) {

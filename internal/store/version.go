@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 )
 
 // A family's version counts the writes to its data (migration 15). Every
@@ -21,6 +22,13 @@ func (s *Store) bumpFamily(ctx context.Context, tx *txn, familyID string) error 
 	_, err := tx.ExecContext(ctx, s.q(`UPDATE families SET version = version + 1 WHERE id = ?`), familyID)
 	return err
 }
+
+// firstVersion is a new family's version: the wall clock in microseconds,
+// so a family deleted and made again under its id (an import of its
+// export) never goes back to a version whose answers and identities
+// were kept for the old one (it would need more writes than
+// microseconds went by).
+func firstVersion() int64 { return time.Now().UnixMicro() }
 
 // bumpFamiliesOf bumps the family of a user (a name or language shown to
 // the rest of the family changed).

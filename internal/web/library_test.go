@@ -326,6 +326,21 @@ func TestLibraryPiecesSameAsWhole(t *testing.T) {
 			}
 		}
 	}
+	// A HEAD (a link checker) first: the page kept from it is whole.
+	for _, path := range paths {
+		for _, enc := range []string{"gzip", "identity"} {
+			req, _ := http.NewRequest("HEAD", a.URL+path+"?v=head", nil)
+			req.Header.Set("Accept-Encoding", enc)
+			resp, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("HEAD %s: %v %v", path, resp, err)
+			}
+			resp.Body.Close()
+		}
+		if g := visitor.GetWith(path+"?v=head", plain); g.Status != 200 || !strings.Contains(g.Body, "</html>") {
+			t.Fatalf("%s after a HEAD: %d, %d bytes", path, g.Status, len(g.Body))
+		}
+	}
 	compare("first")
 	compare("kept") // the same addresses again: answers kept whole
 

@@ -141,4 +141,18 @@ func testFamilyVersions(t *testing.T, s *store.Store) {
 	if v := version(other.ID); v != otherAt {
 		t.Errorf("another family's writes moved this family's version: %d → %d", otherAt, v)
 	}
+
+	// A family deleted and made again under its id (an import of its
+	// export) never goes back to a version it had: answers and
+	// identities kept for the old one must not match the new one.
+	if err := s.DeleteFamily(ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	snap = store.Snapshot{Family: f}
+	if _, err := s.Import(ctx, f.ID, snap, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(f.ID); v <= last {
+		t.Errorf("the family made again is at version %d, was %d before its deletion", v, last)
+	}
 }

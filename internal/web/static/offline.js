@@ -180,9 +180,13 @@
         return results[k] || { k: k, queued: true };
       });
     }, function () {
-      // No IndexedDB (private mode of an old browser): straight to the API.
+      // No IndexedDB (private mode of an old browser), or it does not
+      // answer: straight to the API. No answer at all is an answer too
+      // (status 0), never a rejection, so every caller says the write
+      // was not saved and lets the parent try again.
       return fetch(r.url, { method: r.m, credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(r.body) })
-        .then(function (res) { return res.json().catch(function () { return {}; }).then(function (j) { return { status: res.status, json: j }; }); });
+        .then(function (res) { return res.json().catch(function () { return {}; }).then(function (j) { return { status: res.status, json: j }; }); },
+          function () { return { status: 0, json: {} }; });
     });
   }
 

@@ -131,20 +131,14 @@ func TestBrowserInsights(t *testing.T) {
 	f := a.Signup("ann@example.org", "Ann", "Martin")
 	baby := a.Baby(f, "Lou", "2026-09-01")
 	seedLikes(t, a, f, baby)
-	ctx := browsertest.New(t)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.SendKeys(chromedp.ID("email"), "ann@example.org"),
-		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
-		chromedp.Navigate(a.URL+"/babies/"+baby+"/insights"),
-	); err != nil {
-		t.Fatal(err)
-	}
+	// Log in and wait for the answer to the form before leaving: the login
+	// page has an h1 too, so waiting for one raced the session cookie.
+	ctx := logbLogin(t, a, "ann@example.org")
+	logbGo(t, ctx, a.URL+"/babies/"+baby+"/insights")
 	// insights.js has had uPlot draw all four charts.
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll(".chart .uplot canvas").length === 4 &&
 		Array.from(document.querySelectorAll(".chart canvas")).every(c => c.width > 0 && c.height > 0)`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		browsertest.Screenshot(t, ctx, "insights-charts")
 		t.Fatalf("charts not drawn: %v", err)
 	}
 	// Something is painted on the canvases (axes, bars), and some pixels are

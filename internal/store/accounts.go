@@ -65,8 +65,9 @@ func (s *Store) CreateFamilyWithOwner(ctx context.Context, u NewUser, f domain.F
 		if err := insertUser(ctx, s, tx, u); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt), firstVersion())
+		v := firstVersion()
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at, version, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt), v, v)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,7 @@ func (s *Store) JoinWithInvite(ctx context.Context, u NewUser, codeHash string) 
 		if err := insertMember(ctx, s, tx, fam.ID, u.ID, role, domain.Relation(rel), u.CreatedAt); err != nil {
 			return err
 		}
-		if err := s.bumpFamily(ctx, tx, fam.ID); err != nil {
+		if err := s.bumpProfile(ctx, tx, fam.ID); err != nil {
 			return err
 		}
 		return scanFamily(tx.QueryRowContext(ctx, s.q(`SELECT `+familyCols+` FROM families f WHERE f.id = ?`), fam.ID), &fam)
@@ -238,18 +239,20 @@ const touchEvery = 10 * time.Minute
 // expired tokens give ErrNotFound.
 //
 // Every call reads the token, the membership and the family's version
-// (revocation, a role changed, a write on another instance: all seen at
-// once); the user's and the family's other fields are kept in memory
-// for that version, since every change to them bumps it (bumpFamily),
-// so most calls read 7 columns instead of 20.
+// and profile (revocation, a role changed, a write on another instance:
+// all seen at once); the user's and the family's other fields are kept
+// in memory for that profile, since every change to them bumps it
+// (bumpProfile), so most calls read 8 columns instead of 20, and a write
+// to the family's logs leaves the kept identity valid.
 func (s *Store) Authenticate(ctx context.Context, hash, kind string, now time.Time) (domain.Identity, error) {
 	var k idKey
 	var tokenID string
-	var last int64
+	var last, version int64
 	var role, rel string
-	err := s.r.QueryRowContext(ctx, s.q(`SELECT t.id, t.last_used_at, t.user_id, m.family_id, m.role, m.relation, f.version
+	// One indexed lookup per request, not worth a goroutine to cancel it.
+	err := s.r.QueryRowContext(context.WithoutCancel(ctx), s.q(`SELECT t.id, t.last_used_at, t.user_id, m.family_id, m.role, m.relation, f.version, f.profile
 		FROM auth_tokens t JOIN members m ON m.user_id = t.user_id JOIN families f ON f.id = m.family_id
-		WHERE t.hash = ? AND t.kind = ? AND t.expires_at > ?`), hash, kind, ms(now)).Scan(&tokenID, &last, &k.user, &k.family, &role, &rel, &k.version)
+		WHERE t.hash = ? AND t.kind = ? AND t.expires_at > ?`), hash, kind, ms(now)).Scan(&tokenID, &last, &k.user, &k.family, &role, &rel, &version, &k.profile)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.Identity{}, ErrNotFound
 	}
@@ -258,40 +261,42 @@ func (s *Store) Authenticate(ctx context.Context, hash, kind string, now time.Ti
 	}
 	id, ok := s.ids.get(k)
 	if !ok {
-		if id, err = s.identity(ctx, k.user); err != nil {
+		var profile int64
+		if id, profile, err = s.identity(ctx, k.user); err != nil {
 			return id, err
 		}
-		if id.Family.ID == k.family && id.Family.Version == k.version {
+		if id.Family.ID == k.family && profile == k.profile {
 			s.ids.put(k, id)
 		}
 	}
 	// Fresh from this call's read, whatever was kept.
-	id.TokenID, id.Role, id.Relation = tokenID, domain.Role(role), domain.Relation(rel)
+	id.TokenID, id.Role, id.Relation, id.Family.Version = tokenID, domain.Role(role), domain.Relation(rel), version
 	if now.Sub(fromMS(last)) > touchEvery {
 		s.touchToken(tokenID, now)
 	}
 	return id, nil
 }
 
-// identity reads a member's user and family in full.
-func (s *Store) identity(ctx context.Context, userID string) (domain.Identity, error) {
+// identity reads a member's user and family in full, and the family's
+// profile they are of.
+func (s *Store) identity(ctx context.Context, userID string) (domain.Identity, int64, error) {
 	var id domain.Identity
-	var created int64
-	row := s.r.QueryRowContext(ctx, s.q(`SELECT `+familyCols+`, u.id, u.email, u.name, u.locale, u.created_at, m.role, m.relation
+	var created, profile int64
+	row := s.r.QueryRowContext(ctx, s.q(`SELECT `+familyCols+`, u.id, u.email, u.name, u.locale, u.created_at, m.role, m.relation, f.profile
 		FROM users u JOIN members m ON m.user_id = u.id JOIN families f ON f.id = m.family_id
 		WHERE u.id = ?`), userID)
-	err := scanFamily(row, &id.Family, &id.User.ID, &id.User.Email, &id.User.Name, &id.User.Locale, &created, &id.Role, &id.Relation)
+	err := scanFamily(row, &id.Family, &id.User.ID, &id.User.Email, &id.User.Name, &id.User.Locale, &created, &id.Role, &id.Relation, &profile)
 	if errors.Is(err, sql.ErrNoRows) {
-		return id, ErrNotFound // removed between the two reads
+		return id, 0, ErrNotFound // removed between the two reads
 	}
 	id.User.CreatedAt = fromMS(created)
-	return id, err
+	return id, profile, err
 }
 
 // idKey is what a kept identity is valid for.
 type idKey struct {
 	user, family string
-	version      int64
+	profile      int64
 }
 
 // identities keeps one identity per user, for the family version it was

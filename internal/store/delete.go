@@ -90,7 +90,7 @@ func (s *Store) RemoveMember(ctx context.Context, familyID, actorID, userID stri
 		if err := s.deleteUsers(ctx, tx, []string{userID}); err != nil {
 			return err
 		}
-		return s.bumpFamily(ctx, tx, familyID)
+		return s.bumpProfile(ctx, tx, familyID)
 	})
 }
 
@@ -160,7 +160,7 @@ func (s *Store) SetRole(ctx context.Context, familyID, actorID, userID string, r
 		if _, err = tx.ExecContext(ctx, s.q(`UPDATE members SET role = ? WHERE family_id = ? AND user_id = ?`), string(role), familyID, userID); err != nil {
 			return err
 		}
-		return s.bumpFamily(ctx, tx, familyID)
+		return s.bumpProfile(ctx, tx, familyID)
 	})
 }
 

@@ -22,15 +22,17 @@ func (s *Store) Family(ctx context.Context, familyID string) (domain.Family, err
 
 // UpdateFamily saves an owner's settings.
 func (s *Store) UpdateFamily(ctx context.Context, familyID string, fs domain.FamilySettings) error {
-	res, err := s.execFamily(ctx, familyID, s.q(`UPDATE families SET name = ?, timezone = ?, languages = ?, feed_wait_min = ?, temp_unit = ?, urgent_number = ?, support_lines = ? WHERE id = ?`),
-		fs.Name, fs.Timezone, strings.Join(fs.Languages, ","), fs.FeedWaitMin, fs.TempUnit, fs.UrgentNumber, fs.SupportLines, familyID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.tx(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE families SET name = ?, timezone = ?, languages = ?, feed_wait_min = ?, temp_unit = ?, urgent_number = ?, support_lines = ? WHERE id = ?`),
+			fs.Name, fs.Timezone, strings.Join(fs.Languages, ","), fs.FeedWaitMin, fs.TempUnit, fs.UrgentNumber, fs.SupportLines, familyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return s.bumpProfile(ctx, tx, familyID)
+	})
 }
 
 // Members lists the family's members, owners first, then by join time.

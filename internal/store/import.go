@@ -228,8 +228,9 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 		f := fam
 		f.ID = lock.family
 		err := s.tx(ctx, func(tx *txn) error {
-			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-				f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt), firstVersion())
+			v := firstVersion()
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO families (id, name, timezone, languages, feed_wait_min, temp_unit, urgent_number, support_lines, created_at, version, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				f.ID, f.Name, f.Timezone, strings.Join(f.Languages, ","), f.FeedWaitMin, f.TempUnit, f.UrgentNumber, f.SupportLines, ms(f.CreatedAt), v, v)
 			return err
 		})
 		if isUnique(err) {
@@ -264,7 +265,7 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 					copied = append(copied, first+i)
 				}
 			}
-			return s.bumpFamily(ctx, tx, run.family)
+			return s.bumpProfile(ctx, tx, run.family) // members may come with it
 		})
 		if err != nil {
 			return err
@@ -530,7 +531,7 @@ func (r *importRun) undo(src ImportSource) error {
 					return err
 				}
 			}
-			return s.bumpFamily(ctx, tx, r.family)
+			return s.bumpProfile(ctx, tx, r.family)
 		})
 		dels = dels[:0]
 		return err

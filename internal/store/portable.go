@@ -187,7 +187,7 @@ func (s *Store) AddMembers(ctx context.Context, familyID string, members []domai
 		if err := s.addMembers(ctx, tx, familyID, members, nil); err != nil {
 			return err
 		}
-		return s.bumpFamily(ctx, tx, familyID)
+		return s.bumpProfile(ctx, tx, familyID)
 	})
 }
 

@@ -186,27 +186,55 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 }
 
 // tx runs fn in a write transaction and commits it when fn returns nil.
+//
+// On SQLite, ctx bounds the wait for the writer; once it is ours the
+// transaction runs to its end without watching ctx. Its statements are
+// short, bounded writes and lookups, and watching would cost a goroutine
+// per statement (the driver's, to interrupt it) and per result set
+// (database/sql's): a few percent of a write's CPU. PostgreSQL keeps
+// ctx, so a write waiting on a row lock still ends with its request.
 func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	// A panic in fn must not keep the writer's only connection.
-	defer sqlTx.Rollback()
-	tx := &txn{Tx: sqlTx, p: s.w}
-	if err = fn(tx); err != nil {
-		sqlTx.Rollback()
-	} else {
-		err = sqlTx.Commit()
-	}
+	tx, err := s.run(ctx, fn)
 	if err == nil && tx.emitted {
 		select {
 		case s.emitted <- struct{}{}:
 		default: // a wake-up is pending already
 		}
 	}
-	tx.prepareMissed(ctx) // the connection is free again
+	if tx != nil {
+		tx.prepareMissed(ctx) // the connection is free again
+	}
 	return err
+}
+
+// run is tx up to the commit; the writer's connection is free when it
+// returns.
+func (s *Store) run(ctx context.Context, fn func(tx *txn) error) (*txn, error) {
+	var sqlTx *sql.Tx
+	var err error
+	detached := s.d == SQLite
+	if detached {
+		conn, err := s.w.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer conn.Close()
+		sqlTx, err = conn.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			return nil, err
+		}
+	} else if sqlTx, err = s.w.BeginTx(ctx, nil); err != nil {
+		return nil, err
+	}
+	// A panic in fn must not keep the writer's only connection.
+	defer sqlTx.Rollback()
+	tx := &txn{Tx: sqlTx, p: s.w, detached: detached}
+	if err = fn(tx); err != nil {
+		sqlTx.Rollback()
+	} else {
+		err = sqlTx.Commit()
+	}
+	return tx, err
 }
 
 // q rewrites ? placeholders for the dialect.

@@ -23,6 +23,16 @@ func (s *Store) bumpFamily(ctx context.Context, tx *txn, familyID string) error 
 	return err
 }
 
+// bumpProfile is bumpFamily for a change to what a member's identity
+// holds: the family's settings, its members and their names and
+// languages. The profile becomes the new version, and Authenticate keeps
+// identities by it (families.profile, migration 16), so writes to the
+// family's logs leave kept identities valid.
+func (s *Store) bumpProfile(ctx context.Context, tx *txn, familyID string) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE families SET version = version + 1, profile = version + 1 WHERE id = ?`), familyID)
+	return err
+}
+
 // firstVersion is a new family's version: the wall clock in microseconds,
 // so a family deleted and made again under its id (an import of its
 // export) never goes back to a version whose answers and identities
@@ -30,7 +40,7 @@ func (s *Store) bumpFamily(ctx context.Context, tx *txn, familyID string) error 
 // microseconds went by).
 func firstVersion() int64 { return time.Now().UnixMicro() }
 
-// bumpFamiliesOf bumps the family of a user (a name or language shown to
+// bumpFamiliesOf bumps the profile of a user's family (a name or language shown to
 // the rest of the family changed).
 func (s *Store) bumpFamiliesOf(ctx context.Context, tx *txn, userID string) error {
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT family_id FROM members WHERE user_id = ?`), userID)
@@ -51,7 +61,7 @@ func (s *Store) bumpFamiliesOf(ctx context.Context, tx *txn, userID string) erro
 		return err
 	}
 	for _, id := range ids {
-		if err := s.bumpFamily(ctx, tx, id); err != nil {
+		if err := s.bumpProfile(ctx, tx, id); err != nil {
 			return err
 		}
 	}

@@ -212,6 +212,19 @@ func testTokens(t *testing.T, s *store.Store) {
 		t.Fatalf("after new settings: %+v %v", id.Family, err)
 	}
 	id.Family.Languages[0] = "xx" // a caller's copy: nothing kept changes
+	// A write to the family's data leaves what is kept valid, but the
+	// version answered is always the one just read.
+	if err := s.CreateBaby(ctx, domain.Baby{ID: uuid.NewString(), FamilyID: f.ID, Name: "Lou", BirthDate: "2026-10-01", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.FamilyVersion(ctx, f.ID)
+	if err != nil || v == id.Family.Version {
+		t.Fatalf("version after a baby is added: %d (was %d) %v", v, id.Family.Version, err)
+	}
+	id, err = s.Authenticate(ctx, "hash1", "session", t0)
+	if err != nil || id.Family.Version != v || id.Family.Name != "Martin" || id.Family.Languages[0] != "es" || id.User.Name != "Ann" {
+		t.Fatalf("after a baby is added: version %d, want %d; %+v %v", id.Family.Version, v, id, err)
+	}
 	bob := newUser("bob@example.org")
 	code := uuid.NewString()
 	if err := s.CreateInvite(ctx, f.ID, u.ID, code, domain.Caregiver, "father", t0, t0.Add(time.Hour)); err != nil {

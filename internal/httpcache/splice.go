@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"net/http"
+	"runtime"
 	"strconv"
 )
 
@@ -24,28 +25,42 @@ type Piece struct {
 	z     []byte // nil: sent as a stored (uncompressed) block
 }
 
-// flaters keeps a few deflate writers for good. Each costs 1.2 MB and a
-// millisecond to make; a sync.Pool loses them at every collection, which
-// under load came twenty times a second, so that remaking them was itself
-// a good part of what made the collector run.
-var flaters = make(chan *flate.Writer, 4)
+// Deflate writers are lent, never thrown away: each costs 1.2 MB and a
+// millisecond to make. A sync.Pool loses them at every collection, and a
+// free list that makes a new writer when it is empty made one for most
+// renders under load (32 at once, 4 kept), 1.2 MB of garbage each: in a
+// profile of kept library pages, a quarter of the CPU went to the
+// collector. So at most maxFlaters exist, and a render waits for one to
+// be free: compressing is CPU work, and that many keep every core busy.
+var (
+	maxFlaters  = max(4, 2*runtime.GOMAXPROCS(0))
+	flaters     = make(chan *flate.Writer, maxFlaters)
+	flatersMade = make(chan struct{}, maxFlaters) // one per writer made
+)
+
+func borrowFlater() *flate.Writer {
+	select {
+	case fw := <-flaters:
+		return fw
+	default:
+	}
+	select {
+	case fw := <-flaters:
+		return fw
+	case flatersMade <- struct{}{}:
+		fw, _ := flate.NewWriter(nil, flate.BestSpeed)
+		return fw
+	}
+}
 
 // Deflated returns plain as a Piece kept deflated too.
 func Deflated(plain []byte) Piece {
-	var fw *flate.Writer
-	select {
-	case fw = <-flaters:
-	default:
-		fw, _ = flate.NewWriter(nil, flate.BestSpeed)
-	}
+	fw := borrowFlater()
 	var b bytes.Buffer
 	fw.Reset(&b)
 	fw.Write(plain)
-	fw.Flush() // sync flush: byte-aligned, not final
-	select {
-	case flaters <- fw:
-	default:
-	}
+	fw.Flush()    // sync flush: byte-aligned, not final
+	flaters <- fw // never waits: no more writers exist than it holds
 	// A copy of its own size: a buffer grown by doubling holds up to
 	// twice what it says, which a budget would not see.
 	return Piece{Plain: plain, z: bytes.Clone(b.Bytes())}

@@ -3,11 +3,13 @@ package httpcache
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -119,5 +121,37 @@ func TestServePieces(t *testing.T) {
 		if kept := c.maxBytes >= 0; (kept && runs != 1) || (!kept && runs != 5) {
 			t.Errorf("cache of %d bytes: the handler ran %d times", c.maxBytes, runs)
 		}
+	}
+}
+
+// Many renders at once share a few deflate writers instead of each
+// making one (1.2 MB), and every answer is still right.
+func TestGzipWritersBounded(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Go(func() {
+			plain := []byte(strings.Repeat(fmt.Sprintf("page %d, ", i), 200+i))
+			zr, err := gzip.NewReader(bytes.NewReader(Gzip(plain)))
+			if err != nil {
+				errs <- err
+				return
+			}
+			got, err := io.ReadAll(zr)
+			if err == nil && !bytes.Equal(got, plain) {
+				err = fmt.Errorf("answer %d differs", i)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if made := len(flatersMade); made > maxFlaters || len(flaters) != made {
+		t.Fatalf("%d writers made, %d free, at most %d allowed", made, len(flaters), maxFlaters)
 	}
 }

@@ -18,8 +18,10 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -176,7 +178,8 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 		return
 	}
 	c.Misses.Add(1)
-	rec := &recorder{h: http.Header{}}
+	rec := &recorder{h: http.Header{}, body: borrowBuffer()}
+	defer lendBuffer(rec.body) // nothing kept or sent refers to it after Serve
 	render(rec, r.WithContext(context.WithValue(r.Context(), zipKey{}, true)))
 	if rec.status == 0 {
 		rec.status = http.StatusOK
@@ -263,12 +266,13 @@ func (c *Cache) write(w http.ResponseWriter, e *entry, etag string, gz bool, pla
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		var b bytes.Buffer
-		if _, err := b.ReadFrom(zr); err != nil {
+		// The gzip trailer says the plain size: read it at once.
+		b := make([]byte, binary.LittleEndian.Uint32(e.body[len(e.body)-4:]))
+		if _, err := io.ReadFull(zr, b); err != nil {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		body = b.Bytes()
+		body = b
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -352,7 +356,22 @@ func (c *Cache) Bytes(kind int) int {
 type recorder struct {
 	h      http.Header
 	status int
-	body   bytes.Buffer
+	body   *bytes.Buffer
+}
+
+// Rendering buffers are reused: an answer of 100 KB rendered into a new
+// buffer costs 200 KB of garbage as it doubles, and garbage is what makes
+// the collector run under the memory limit.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func borrowBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func lendBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // a rare big answer is not kept for everyone
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 func (r *recorder) Header() http.Header { return r.h }

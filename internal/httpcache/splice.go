@@ -56,13 +56,13 @@ func borrowFlater() *flate.Writer {
 // Deflated returns plain as a Piece kept deflated too.
 func Deflated(plain []byte) Piece {
 	fw := borrowFlater()
-	var b bytes.Buffer
-	fw.Reset(&b)
+	b := borrowBuffer()
+	defer lendBuffer(b)
+	fw.Reset(b)
 	fw.Write(plain)
 	fw.Flush()    // sync flush: byte-aligned, not final
 	flaters <- fw // never waits: no more writers exist than it holds
-	// A copy of its own size: a buffer grown by doubling holds up to
-	// twice what it says, which a budget would not see.
+	// A copy of its own size, the buffer going back to be reused.
 	return Piece{Plain: plain, z: bytes.Clone(b.Bytes())}
 }
 

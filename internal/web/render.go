@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"nurture/internal/auth"
@@ -204,18 +205,28 @@ var flashes = map[string]bool{"saved": false, "webhook_deleted": false, "baby_ad
 	"account_deleted": false, "family_deleted": false, "member_removed": false, "baby_deleted": false,
 	"last_owner": true, "confirm_needed": true, "urgent_saved": false}
 
+// pageBuffers are reused by render: a page written into a new buffer
+// leaves twice its size as garbage while the buffer doubles.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
 	t, ok := s.pages.byName[page]
 	if !ok {
 		s.fail(w, r, fmt.Errorf("no template %q", page))
 		return
 	}
-	var buf bytes.Buffer
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			pageBuffers.Put(buf)
+		}
+	}()
 	root := "layout.html"
 	if t.Lookup(root) == nil {
 		root = t.Name() // a bare page
 	}
-	if err := t.ExecuteTemplate(&buf, root, v); err != nil {
+	if err := t.ExecuteTemplate(buf, root, v); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -31,9 +31,9 @@ type Piece struct {
 // renders under load (32 at once, 4 kept), 1.2 MB of garbage each: in a
 // profile of kept library pages, a quarter of the CPU went to the
 // collector. So at most maxFlaters exist, and a render waits for one to
-// be free: compressing is CPU work, and that many keep every core busy.
+// be free: compressing is CPU work, and that many keep the cores busy.
 var (
-	maxFlaters  = max(4, 2*runtime.GOMAXPROCS(0))
+	maxFlaters  = min(max(4, 2*runtime.GOMAXPROCS(0)), 8) // a big machine holds 10 MB, not 1.2 MB a core
 	flaters     = make(chan *flate.Writer, maxFlaters)
 	flatersMade = make(chan struct{}, maxFlaters) // one per writer made
 )

@@ -249,8 +249,14 @@ func (s *Store) Authenticate(ctx context.Context, hash, kind string, now time.Ti
 	var tokenID string
 	var last, version int64
 	var role, rel string
-	// One indexed lookup per request, not worth a goroutine to cancel it.
-	err := s.r.QueryRowContext(context.WithoutCancel(ctx), s.q(`SELECT t.id, t.last_used_at, t.user_id, m.family_id, m.role, m.relation, f.version, f.profile
+	// On SQLite one indexed lookup per request, not worth the driver's
+	// goroutine to interrupt it; PostgreSQL keeps ctx (a wait for a pooled
+	// connection ends with the request).
+	actx := ctx
+	if s.d == SQLite {
+		actx = context.WithoutCancel(ctx)
+	}
+	err := s.r.QueryRowContext(actx, s.q(`SELECT t.id, t.last_used_at, t.user_id, m.family_id, m.role, m.relation, f.version, f.profile
 		FROM auth_tokens t JOIN members m ON m.user_id = t.user_id JOIN families f ON f.id = m.family_id
 		WHERE t.hash = ? AND t.kind = ? AND t.expires_at > ?`), hash, kind, ms(now)).Scan(&tokenID, &last, &k.user, &k.family, &role, &rel, &version, &k.profile)
 	if errors.Is(err, sql.ErrNoRows) {

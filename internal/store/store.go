@@ -195,10 +195,10 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 //
 // On SQLite, ctx bounds the wait for the writer; once it is ours the
 // transaction runs to its end without watching ctx. Its statements are
-// short, bounded writes and lookups, and watching would cost a goroutine
-// per statement (the driver's, to interrupt it) and per result set
-// (database/sql's): a few percent of a write's CPU. PostgreSQL keeps
-// ctx, so a write waiting on a row lock still ends with its request.
+// short, bounded writes and lookups, and watching would cost the driver
+// a goroutine per statement to interrupt it (database/sql still watches
+// the transaction itself). PostgreSQL keeps ctx, so a write waiting on a
+// row lock still ends with its request.
 func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := s.run(ctx, fn)
 	if err == nil && tx.emitted {

@@ -335,8 +335,8 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 // RSS. The limit's base went from 36 to 42 MiB when SQLite's readers got
 // smaller page caches (store.sqliteDSN): at 1,000 families the mixed load
 // went from 570-650 to 924 req/s, peak RSS from 81.1 to 76.2 MB, because
-// with 6 MiB more room the collector stopped running back to back. GOGC and GOMEMLIMIT, when
-// set, win as usual. serve frees start-up garbage before listening. A
+// with 6 MiB more room the collector stopped running back to back. GOGC
+// and GOMEMLIMIT, when set, win as usual. serve frees start-up garbage before listening. A
 // login's Argon2id hash holds 19 MiB for a moment; six logins in a row took
 // no longer than with Go's defaults (0.40 s against 0.43 s), and should the
 // heap pass the limit, Go caps the collector at half the CPU. The answers

@@ -178,8 +178,8 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 		return
 	}
 	c.Misses.Add(1)
-	rec := &recorder{h: http.Header{}, body: borrowBuffer()}
-	defer lendBuffer(rec.body) // nothing kept or sent refers to it after Serve
+	rec := &recorder{h: http.Header{}, body: BorrowBuffer()}
+	defer LendBuffer(rec.body) // nothing kept or sent refers to it after Serve
 	render(rec, r.WithContext(context.WithValue(r.Context(), zipKey{}, true)))
 	if rec.status == 0 {
 		rec.status = http.StatusOK
@@ -272,19 +272,13 @@ func (c *Cache) write(w http.ResponseWriter, e *entry, etag string, gz bool, pla
 		w.WriteHeader(http.StatusOK)
 		buf := copyBuffers.Get().(*[]byte)
 		defer copyBuffers.Put(buf)
-		io.CopyBuffer(onlyWriter{w}, zr, *buf) // kept answers are our own gzip: nothing to report
+		io.CopyBuffer(w, zr, *buf) // kept answers are our own gzip: nothing to report
 		return
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }
-
-// onlyWriter hides a ResponseWriter's ReadFrom, so that io.CopyBuffer
-// uses the buffer given instead of net/http's own of 32 KB a call.
-type onlyWriter struct{ w io.Writer }
-
-func (o onlyWriter) Write(b []byte) (int, error) { return o.w.Write(b) }
 
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
 
@@ -373,9 +367,11 @@ type recorder struct {
 // the collector run under the memory limit.
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func borrowBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+// BorrowBuffer gives an empty buffer to render into; LendBuffer takes it
+// back once nothing refers to its bytes.
+func BorrowBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
 
-func lendBuffer(b *bytes.Buffer) {
+func LendBuffer(b *bytes.Buffer) {
 	if b.Cap() > 1<<20 {
 		return // a rare big answer is not kept for everyone
 	}

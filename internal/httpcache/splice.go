@@ -56,8 +56,8 @@ func borrowFlater() *flate.Writer {
 // Deflated returns plain as a Piece kept deflated too.
 func Deflated(plain []byte) Piece {
 	fw := borrowFlater()
-	b := borrowBuffer()
-	defer lendBuffer(b)
+	b := BorrowBuffer()
+	defer LendBuffer(b)
 	fw.Reset(b)
 	fw.Write(plain)
 	fw.Flush()    // sync flush: byte-aligned, not final

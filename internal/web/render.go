@@ -17,11 +17,11 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
 	"nurture/internal/auth"
 	"nurture/internal/domain"
+	"nurture/internal/httpcache"
 	"nurture/internal/i18n"
 	"nurture/internal/route"
 	"nurture/internal/store"
@@ -205,23 +205,14 @@ var flashes = map[string]bool{"saved": false, "webhook_deleted": false, "baby_ad
 	"account_deleted": false, "family_deleted": false, "member_removed": false, "baby_deleted": false,
 	"last_owner": true, "confirm_needed": true, "urgent_saved": false}
 
-// pageBuffers are reused by render: a page written into a new buffer
-// leaves twice its size as garbage while the buffer doubles.
-var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
 	t, ok := s.pages.byName[page]
 	if !ok {
 		s.fail(w, r, fmt.Errorf("no template %q", page))
 		return
 	}
-	buf := pageBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 1<<20 {
-			buf.Reset()
-			pageBuffers.Put(buf)
-		}
-	}()
+	buf := httpcache.BorrowBuffer() // written out before render returns
+	defer httpcache.LendBuffer(buf)
 	root := "layout.html"
 	if t.Lookup(root) == nil {
 		root = t.Name() // a bare page

@@ -40,6 +40,10 @@ type AllOptions struct {
 	// SideOnly runs the side-by-side runs and nothing else (no vegeta
 	// phases, no baselines of issue 9).
 	SideOnly bool
+	// SideRuns, when set, limits the side-by-side runs to those whose
+	// name holds one of these words (hello always runs: the ratios need
+	// it). For comparing two builds on one kind of request.
+	SideRuns []string
 }
 
 // LibraryTargets lists the library's stroke ids and routines for the mix.
@@ -213,7 +217,7 @@ func All(ctx context.Context, o AllOptions) (Report, error) {
 			return Start(ctx, o.Exe, args, env, "/healthz", logFile)
 		}
 		res, err := Side(ctx, SideOptions{Exe: o.Exe, DataDir: dir, DatabaseURL: o.DatabaseURL,
-			Users: users, Strokes: strokes, Wrk: o.Wrk, Log: o.Log, Start: startOne})
+			Users: users, Strokes: strokes, Wrk: o.Wrk, Log: o.Log, Start: startOne, Only: o.SideRuns})
 		r.Side = res
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,22 @@ type SideOptions struct {
 	// (NURTURE_ANSWER_CACHE=0) when cold; Side stops it. One runs at
 	// a time (SQLite's data directory takes one server).
 	Start func(cold bool) (*Child, error)
+	// Only, when set, runs only hello and the runs whose name holds one
+	// of these words (case aside).
+	Only []string
+}
+
+// runs reports whether the run named name is to be run.
+func (o SideOptions) runs(name string) bool {
+	if len(o.Only) == 0 || name == SideHello {
+		return true
+	}
+	for _, w := range o.Only {
+		if w != "" && strings.Contains(strings.ToLower(name), strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Side runs every side-by-side comparison in one go, the bare servers
@@ -55,6 +72,9 @@ func Side(ctx context.Context, o SideOptions) ([]WrkResult, error) {
 	defer os.RemoveAll(tmp)
 	var out []WrkResult
 	run := func(name, url string, reqs []WrkRequest, write bool, pids []int, probe string) error {
+		if !o.runs(name) {
+			return nil
+		}
 		logf("wrk %q: %s, %d threads, %d connections…", name, o.Wrk.Duration, o.Wrk.Threads, o.Wrk.Conns)
 		r, err := RunWrk(ctx, name, url, reqs, write, pids, o.Wrk, tmp)
 		if err != nil {

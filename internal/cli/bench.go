@@ -283,8 +283,12 @@ func benchAll(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.Wrk.Conns, "wrk-connections", 32, "wrk connections of the side-by-side runs")
 	fs.DurationVar(&o.Wrk.Duration, "wrk-duration", 10*time.Second, "length of each side-by-side run")
 	fs.BoolVar(&o.SideOnly, "side-only", false, "run only the side-by-side runs with wrk")
+	only := fs.String("only", "", `with --side-only: run only hello and the runs whose name holds one of these comma-separated words (e.g. "post,library")`)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *only != "" {
+		o.SideRuns = strings.Split(*only, ",")
 	}
 	exe, err := os.Executable()
 	if err != nil {

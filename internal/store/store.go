@@ -47,6 +47,9 @@ type Store struct {
 	// ids keeps what authentication reads besides the token (see
 	// Authenticate).
 	ids identities
+	// commits groups SQLite's write transactions (see committer); nil
+	// on PostgreSQL.
+	commits *committer
 }
 
 // Options select and tune the backend.
@@ -120,7 +123,9 @@ func connect(o Options) (*Store, error) {
 	readers := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	return &Store{d: SQLite, w: newPool(w, true), r: newPool(r, true), emitted: make(chan struct{}, 1)}, nil
+	s := &Store{d: SQLite, w: newPool(w, true), r: newPool(r, true), emitted: make(chan struct{}, 1)}
+	s.commits = newCommitter(s)
+	return s, nil
 }
 
 func isPostgresURL(u string) bool {
@@ -153,6 +158,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.stop()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -194,7 +202,8 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 // tx runs fn in a write transaction and commits it when fn returns nil.
 //
 // On SQLite, ctx bounds the wait for the writer; once it is ours the
-// transaction runs to its end without watching ctx. Its statements are
+// transaction runs to its end without watching ctx, and it is committed
+// together with the writes that waited behind it (see committer). Its statements are
 // short, bounded writes and lookups, and watching would cost the driver
 // a goroutine per statement to interrupt it (database/sql still watches
 // the transaction itself). PostgreSQL keeps ctx, so a write waiting on a
@@ -216,25 +225,15 @@ func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
 // run is tx up to the commit; the writer's connection is free when it
 // returns.
 func (s *Store) run(ctx context.Context, fn func(tx *txn) error) (*txn, error) {
-	var sqlTx *sql.Tx
-	var err error
-	detached := s.d == SQLite
-	if detached {
-		conn, err := s.w.Conn(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer conn.Close()
-		sqlTx, err = conn.BeginTx(context.WithoutCancel(ctx), nil)
-		if err != nil {
-			return nil, err
-		}
-	} else if sqlTx, err = s.w.BeginTx(ctx, nil); err != nil {
+	if s.commits != nil {
+		return s.commits.run(ctx, fn)
+	}
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
 		return nil, err
 	}
-	// A panic in fn must not keep the writer's only connection.
 	defer sqlTx.Rollback()
-	tx := &txn{Tx: sqlTx, p: s.w, detached: detached}
+	tx := &txn{Tx: sqlTx, p: s.w}
 	if err = fn(tx); err != nil {
 		sqlTx.Rollback()
 	} else {

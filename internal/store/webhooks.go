@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,18 +61,23 @@ func (s *Store) emit(ctx context.Context, tx *txn, familyID, event string, at ti
 	if s.d == Postgres {
 		lock = ` FOR NO KEY UPDATE`
 	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM webhooks WHERE family_id = ? AND events LIKE ? ORDER BY id`+lock), familyID, "%,"+event+",%")
+	// The events are matched here, not with LIKE: SQLite prepares a
+	// statement again each time a LIKE's pattern is bound (the pattern
+	// may change the plan), and this runs on every write to a log.
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, events FROM webhooks WHERE family_id = ? ORDER BY id`+lock), familyID)
 	if err != nil {
 		return err
 	}
 	var hooks []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var id, events string
+		if err := rows.Scan(&id, &events); err != nil {
 			rows.Close()
 			return err
 		}
-		hooks = append(hooks, id)
+		if strings.Contains(events, ","+event+",") {
+			hooks = append(hooks, id)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(hooks) == 0 {

@@ -128,14 +128,31 @@ func Epoch() string { return epochOnce() }
 // a time slice for pages that say "3 minutes ago"), for a gzipped body
 // or not.
 func (c *Cache) ETag(key string, version int64, bucket int64, gz bool) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d", c.epoch, key, version, bucket)
-	var sum [sha256.Size]byte
-	tag := `"` + hex.EncodeToString(h.Sum(sum[:0])[:12])
 	if gz {
-		tag += "-gz"
+		return c.tag(key, version, bucket) + gzSuffix
 	}
-	return tag + `"`
+	return c.tag(key, version, bucket) + `"`
+}
+
+// gzSuffix ends the ETag of a gzipped body.
+const gzSuffix = `-gz"`
+
+// tag is the ETag up to its end (see ETag), hashed without fmt: it is
+// made on every request that may be answered again.
+func (c *Cache) tag(key string, version, bucket int64) string {
+	var buf [256]byte
+	b := append(buf[:0], c.epoch...)
+	b = append(b, 0)
+	b = append(b, key...)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, version, 10)
+	b = append(b, 0)
+	b = strconv.AppendInt(b, bucket, 10)
+	sum := sha256.Sum256(b)
+	var t [1 + 24]byte
+	t[0] = '"'
+	hex.Encode(t[1:], sum[:12])
+	return string(t[:])
 }
 
 // Matches reports whether an If-None-Match header names etag (weak or
@@ -165,12 +182,15 @@ func AcceptsGzip(r *http.Request) bool {
 // and unzipped for another. vary names the request headers the answer
 // depends on, besides Accept-Encoding.
 func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key string, version, bucket int64, vary string, render http.HandlerFunc) {
-	etag, done := c.Check(w, r, key, version, bucket, vary)
-	if done {
+	gz := AcceptsGzip(r)
+	base := c.tag(key, version, bucket)
+	tag, etag := base+`"`, base+`"`
+	if gz {
+		etag = base + gzSuffix
+	}
+	if c.notModified(w, r, etag, vary) {
 		return
 	}
-	gz := AcceptsGzip(r)
-	tag := c.ETag(key, version, bucket, false)
 	h := w.Header()
 	if e := c.get(kind, key); e != nil && e.tag == tag {
 		c.Hits.Add(1)
@@ -224,13 +244,18 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, kind int, key stri
 // the caller sends it with Tag.
 func (c *Cache) Check(w http.ResponseWriter, r *http.Request, key string, version, bucket int64, vary string) (etag string, done bool) {
 	etag = c.ETag(key, version, bucket, AcceptsGzip(r))
-	if Matches(r.Header.Get("If-None-Match"), etag) {
-		c.NotModified.Add(1)
-		Tag(w.Header(), etag, vary)
-		w.WriteHeader(http.StatusNotModified)
-		return etag, true
+	return etag, c.notModified(w, r, etag, vary)
+}
+
+// notModified answers 304 when r's If-None-Match names etag.
+func (c *Cache) notModified(w http.ResponseWriter, r *http.Request, etag, vary string) bool {
+	if !Matches(r.Header.Get("If-None-Match"), etag) {
+		return false
 	}
-	return etag, false
+	c.NotModified.Add(1)
+	Tag(w.Header(), etag, vary)
+	w.WriteHeader(http.StatusNotModified)
+	return true
 }
 
 // Tag sets the headers that let a browser keep an answer and ask again

@@ -86,6 +86,11 @@ func (c *committer) run(ctx context.Context, fn func(*txn) error) (*txn, error) 
 			return nil, ctx.Err()
 		}
 		<-j.over // it has started: its outcome is the answer
+	case <-c.done: // stopped, maybe after its last look at the queue
+		if j.state.CompareAndSwap(jobQueued, jobAbandoned) {
+			return nil, errStoreClosed
+		}
+		<-j.over
 	}
 	if j.pnc != nil {
 		panic(j.pnc)

@@ -127,3 +127,40 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("first stored %v, abandoned stored %v", stored("first"), stored("abandoned"))
 	}
 }
+
+// TestGroupCommitClose closes the store while writes are queued: every
+// caller gets an answer (its write stored, or an error), none waits on.
+func TestGroupCommitClose(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; ; k++ {
+				err := s.tx(ctx, func(tx *txn) error {
+					_, err := tx.ExecContext(ctx, `INSERT INTO rate_limits (key, window_start, hits) VALUES (?, 0, 1)`, fmt.Sprint(i, "-", k))
+					return err
+				})
+				if err != nil {
+					return // closed
+				}
+			}
+		}()
+	}
+	for s.commits.batches.Load() < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	s.Close()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second): // a hang, not a timing target
+		t.Fatal("writers still waiting after Close")
+	}
+}

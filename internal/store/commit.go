@@ -184,7 +184,7 @@ func (c *committer) runAll(jobs []*commitJob) error {
 	for _, j := range jobs {
 		j.tx = &txn{Tx: sqlTx, p: c.s.w, detached: true, used: used}
 		if !grouped {
-			j.err, j.pnc = call(j)
+			j.pnc, j.err = call(j)
 			if j.err != nil || j.pnc != nil {
 				return nil // rolled back by the deferred call; the job has its error
 			}
@@ -194,7 +194,7 @@ func (c *committer) runAll(jobs []*commitJob) error {
 		if _, err := j.tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			return err
 		}
-		j.err, j.pnc = call(j)
+		j.pnc, j.err = call(j)
 		if j.err != nil || j.pnc != nil {
 			// Undo this job's writes only; a failure here means SQLite
 			// gave up the whole transaction (a full disk, an I/O error).
@@ -210,11 +210,11 @@ func (c *committer) runAll(jobs []*commitJob) error {
 }
 
 // call runs a job's fn, turning a panic into a value for its caller.
-func call(j *commitJob) (err error, pnc any) {
+func call(j *commitJob) (pnc any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			pnc = p
 		}
 	}()
-	return j.fn(j.tx), nil
+	return nil, j.fn(j.tx)
 }

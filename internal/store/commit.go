@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // SQLite has one writer. Each write transaction paid for its own commit:
@@ -21,8 +23,9 @@ import (
 // alone after the one before. Nobody is answered before the commit that
 // holds their write has returned, so nothing acknowledged can be lost.
 //
-// With one write at a time, a batch holds one transaction, run as before
-// with no savepoint.
+// With one write at a time, a group holds one transaction, run as before
+// with no savepoint. A group takes new members for groupFor at most, and
+// long writes (an import's batches, a recording) run alone.
 type committer struct {
 	s    *Store
 	jobs chan *commitJob
@@ -37,8 +40,9 @@ type committer struct {
 const maxBatch = 64
 
 type commitJob struct {
-	ctx context.Context
-	fn  func(*txn) error
+	ctx   context.Context
+	fn    func(*txn) error
+	alone bool
 	// state: queued, running, or abandoned by its caller (its context
 	// ended while it waited, and it will never run).
 	state atomic.Int32
@@ -70,8 +74,10 @@ func (c *committer) stop() {
 
 // run queues fn and waits for its commit. ctx bounds only the wait for
 // its turn: once started, the transaction runs to its end (see Store.tx).
-func (c *committer) run(ctx context.Context, fn func(*txn) error) (*txn, error) {
-	j := &commitJob{ctx: ctx, fn: fn, over: make(chan struct{})}
+// alone keeps it out of any group (an import's batch, a recording: long
+// writes that would hold up the short ones grouped with them).
+func (c *committer) run(ctx context.Context, fn func(*txn) error, alone bool) (*txn, error) {
+	j := &commitJob{ctx: ctx, fn: fn, alone: alone, over: make(chan struct{})}
 	select {
 	case c.jobs <- j:
 	case <-ctx.Done():
@@ -100,26 +106,30 @@ func (c *committer) run(ctx context.Context, fn func(*txn) error) (*txn, error) 
 
 func (c *committer) loop() {
 	defer close(c.done)
-	batch := make([]*commitJob, 0, maxBatch)
+	queue := make([]*commitJob, 0, maxBatch) // taken from jobs, not yet run
 	for {
-		select {
-		case j := <-c.jobs:
-			batch = append(batch[:0], j)
-		case <-c.quit:
-			c.drain()
-			return
-		}
-	more:
-		for len(batch) < maxBatch {
+		if len(queue) == 0 {
 			select {
 			case j := <-c.jobs:
-				batch = append(batch, j)
+				queue = append(queue, j)
+			case <-c.quit:
+				c.drain()
+				return
+			}
+		}
+	more:
+		for len(queue) < maxBatch {
+			select {
+			case j := <-c.jobs:
+				queue = append(queue, j)
 			default:
 				break more
 			}
 		}
-		c.commit(batch)
-		clear(batch)
+		took := c.commit(queue)
+		n := copy(queue, queue[took:])
+		clear(queue[n:])
+		queue = queue[:n]
 	}
 }
 
@@ -138,82 +148,104 @@ func (c *committer) drain() {
 	}
 }
 
-// commit runs the batch's jobs in one transaction and answers each.
-func (c *committer) commit(batch []*commitJob) {
-	live := batch[:0]
-	for _, j := range batch {
-		if j.state.CompareAndSwap(jobQueued, jobRunning) {
-			live = append(live, j)
-		}
-	}
-	if len(live) == 0 {
-		return
-	}
-	c.batches.Add(1)
-	err := c.runAll(live)
-	for _, j := range live {
-		if err != nil && j.err == nil && j.pnc == nil {
-			j.err = err
-		}
-		close(j.over)
-	}
-}
+// groupFor bounds how long a group takes new members: each member waits
+// for the group's commit. (A variable for the tests.)
+var groupFor = 10 * time.Millisecond
 
-// runAll returns an error that fails every job: the transaction could not
-// begin, a savepoint could not be managed, or the commit failed. A job's
-// own failure is in its err or pnc.
-func (c *committer) runAll(jobs []*commitJob) error {
-	ctx := context.Background()
-	conn, err := c.s.w.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	// Closed (given back to the pool) before anyone is answered, so that
-	// a caller's next write or statement preparation finds it free.
-	defer conn.Close()
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer sqlTx.Rollback() // after a failure; a no-op after the commit
-	grouped := len(jobs) > 1
-	var used map[string]*sql.Stmt // one handle per text for the whole transaction
-	if grouped {
-		used = map[string]*sql.Stmt{}
-	}
-	for _, j := range jobs {
-		j.tx = &txn{Tx: sqlTx, p: c.s.w, detached: true, used: used}
-		if !grouped {
-			j.pnc, j.err = call(j)
-			if j.err != nil || j.pnc != nil {
-				return nil // rolled back by the deferred call; the job has its error
+var errWriteStopped = errors.New("write transaction stopped")
+
+// commit runs jobs from the head of queue in one transaction, answers
+// them, and returns how many it took (run, or dropped when their caller
+// had gone). Each job is claimed only as its turn comes, so a caller that
+// gives up meanwhile is never run. A job that fails, or panics, is rolled
+// back to its savepoint and alone gets its error; err, if set, fails every
+// job run (the transaction could not begin, a savepoint could not be
+// managed, or the commit failed).
+func (c *committer) commit(queue []*commitJob) (took int) {
+	var ran []*commitJob
+	err := errWriteStopped // unless set below: fn ended its goroutine (runtime.Goexit)
+	defer func() {
+		for _, j := range ran {
+			if err != nil && j.err == nil && j.pnc == nil {
+				j.err = err
 			}
-			break
+			close(j.over)
+		}
+	}()
+	ctx := context.Background()
+	var sqlTx *sql.Tx
+	grouped := false
+	began := time.Now()
+	for took < len(queue) {
+		j := queue[took]
+		if len(ran) > 0 && (!grouped || j.alone || time.Since(began) > groupFor) {
+			break // for the next group
+		}
+		took++
+		if !j.state.CompareAndSwap(jobQueued, jobRunning) {
+			continue // its caller gave up
+		}
+		ran = append(ran, j)
+		if sqlTx == nil {
+			c.batches.Add(1)
+			conn, e := c.s.w.Conn(ctx)
+			if e != nil {
+				err = e
+				return took
+			}
+			// Deferred after the answers: the connection is given back
+			// first, so that a caller's next write or statement
+			// preparation finds it free.
+			defer conn.Close()
+			if sqlTx, e = conn.BeginTx(ctx, nil); e != nil {
+				err = e
+				return took
+			}
+			defer sqlTx.Rollback() // after a failure; a no-op after the commit
+			// Others wait behind it: savepoints. Alone: run as is.
+			grouped = !j.alone && took < len(queue)
+		}
+		j.tx = &txn{Tx: sqlTx, p: c.s.w, detached: true}
+		if !grouped {
+			if j.pnc, j.err = call(j); j.err == nil && j.pnc == nil {
+				err = sqlTx.Commit()
+			} else {
+				err = nil // rolled back; the job has its own error
+			}
+			return took
 		}
 		// Through the job's txn: prepared once, like its other statements.
-		if _, err := j.tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			return err
+		if _, e := j.tx.ExecContext(ctx, "SAVEPOINT w"); e != nil {
+			err = e
+			return took
 		}
-		j.pnc, j.err = call(j)
-		if j.err != nil || j.pnc != nil {
+		if j.pnc, j.err = call(j); j.err != nil || j.pnc != nil {
 			// Undo this job's writes only; a failure here means SQLite
-			// gave up the whole transaction (a full disk, an I/O error).
-			if _, err := j.tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
-				return fmt.Errorf("after a failed write: %w", err)
+			// gave up the whole transaction (a full disk, an I/O error)
+			// or the job left a statement unfinished.
+			if _, e := j.tx.ExecContext(ctx, "ROLLBACK TO w"); e != nil {
+				err = fmt.Errorf("after a failed write: %w", e)
+				return took
 			}
 		}
-		if _, err := j.tx.ExecContext(ctx, "RELEASE w"); err != nil {
-			return err
+		if _, e := j.tx.ExecContext(ctx, "RELEASE w"); e != nil {
+			err = e
+			return took
 		}
 	}
-	return sqlTx.Commit()
+	err = nil
+	if sqlTx != nil {
+		err = sqlTx.Commit()
+	}
+	return took
 }
 
-// call runs a job's fn, turning a panic into a value for its caller.
+// call runs a job's fn, turning a panic into a value for its caller, with
+// the stack where it happened (the caller raises it again on its own).
 func call(j *commitJob) (pnc any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			pnc = p
+			pnc = fmt.Sprintf("%v [in a write transaction]\n%s", p, debug.Stack())
 		}
 	}()
 	return nil, j.fn(j.tx)

@@ -10,7 +10,7 @@ import (
 )
 
 // TestGroupCommit queues writes behind one that holds the writer, so that
-// they run as one group, and checks that each is answered as if it had
+// they run as groups (one write runs alone between two), and checks that each is answered as if it had
 // run alone: a failed or panicking write leaves nothing and alone gets
 // its error, the others are stored, and a write whose caller gave up
 // while it waited never runs.
@@ -62,7 +62,11 @@ func TestGroupCommit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { outcomes[i].pnc = recover() }()
-			outcomes[i].err = s.tx(ctx, func(tx *txn) error {
+			write := s.tx
+			if i == 3 {
+				write = s.txAlone // splits the group in three
+			}
+			outcomes[i].err = write(ctx, func(tx *txn) error {
 				if err := insert(tx, fmt.Sprint("w", i)); err != nil {
 					return err
 				}
@@ -98,13 +102,15 @@ func TestGroupCommit(t *testing.T) {
 	}
 
 	before := s.commits.batches.Load() // the holder's is counted
+	defer func(d time.Duration) { groupFor = d }(groupFor)
+	groupFor = time.Hour // one group, however slow the machine
 	close(hold)
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	if got := s.commits.batches.Load() - before; got != 1 {
-		t.Errorf("the group took %d transactions, want 1", got)
+	if got := s.commits.batches.Load() - before; got != 3 {
+		t.Errorf("the writes took %d transactions, want 3: w0–w2, w3 alone, w4–w8", got)
 	}
 	for i, o := range outcomes {
 		key := fmt.Sprint("w", i)

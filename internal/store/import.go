@@ -251,7 +251,7 @@ func (s *Store) ImportFrom(ctx context.Context, lock *ImportLock, fam domain.Fam
 	first, n, audio := 0, 0, 0 // index of batch[0]; records seen; bytes of audio in batch
 	flush := func() error {
 		var added, copied []int
-		err := s.tx(ctx, func(tx *txn) error {
+		err := s.txAlone(ctx, func(tx *txn) error {
 			added, copied = added[:0], copied[:0]
 			for i, rec := range batch {
 				a, c, err := run.apply(ctx, tx, rec)
@@ -520,7 +520,7 @@ func (r *importRun) undo(src ImportSource) error {
 	type del struct{ table, id string }
 	var dels []del
 	flush := func() error {
-		err := s.tx(ctx, func(tx *txn) error {
+		err := s.txAlone(ctx, func(tx *txn) error {
 			for _, d := range dels {
 				q := `DELETE FROM ` + d.table + ` WHERE id = ? AND family_id = ?`
 				args := []any{d.id, r.family}

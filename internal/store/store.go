@@ -209,7 +209,17 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 // the transaction itself). PostgreSQL keeps ctx, so a write waiting on a
 // row lock still ends with its request.
 func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
-	tx, err := s.run(ctx, fn)
+	return s.txOf(ctx, fn, false)
+}
+
+// txAlone is tx for a long write (many records, a recording): on SQLite
+// it is never grouped with others, which would wait for it.
+func (s *Store) txAlone(ctx context.Context, fn func(tx *txn) error) error {
+	return s.txOf(ctx, fn, true)
+}
+
+func (s *Store) txOf(ctx context.Context, fn func(tx *txn) error, alone bool) error {
+	tx, err := s.run(ctx, fn, alone)
 	if err == nil && tx.emitted {
 		select {
 		case s.emitted <- struct{}{}:
@@ -224,9 +234,9 @@ func (s *Store) tx(ctx context.Context, fn func(tx *txn) error) error {
 
 // run is tx up to the commit; the writer's connection is free when it
 // returns.
-func (s *Store) run(ctx context.Context, fn func(tx *txn) error) (*txn, error) {
+func (s *Store) run(ctx context.Context, fn func(tx *txn) error, alone bool) (*txn, error) {
 	if s.commits != nil {
-		return s.commits.run(ctx, fn)
+		return s.commits.run(ctx, fn, alone)
 	}
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

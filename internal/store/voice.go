@@ -75,7 +75,7 @@ func (s *Store) voiceUsed(ctx context.Context, q querier, familyID, key, userID 
 func (s *Store) PutRecording(ctx context.Context, familyID, userID, key, contentType string, audio []byte, now time.Time) (Recording, error) {
 	r := Recording{FamilyID: familyID, UserID: userID, Key: key, ContentType: contentType, Bytes: len(audio), SHA256: AudioHash(audio),
 		RecordedAt: now.UTC().Truncate(time.Millisecond)}
-	err := s.tx(ctx, func(tx *txn) error {
+	err := s.txAlone(ctx, func(tx *txn) error {
 		if err := s.lockFamily(ctx, tx, familyID); err != nil {
 			return err
 		}

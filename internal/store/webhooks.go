@@ -61,10 +61,15 @@ func (s *Store) emit(ctx context.Context, tx *txn, familyID, event string, at ti
 	if s.d == Postgres {
 		lock = ` FOR NO KEY UPDATE`
 	}
-	// The events are matched here, not with LIKE: SQLite prepares a
-	// statement again each time a LIKE's pattern is bound (the pattern
-	// may change the plan), and this runs on every write to a log.
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, events FROM webhooks WHERE family_id = ? ORDER BY id`+lock), familyID)
+	// On SQLite the events are matched here, not with LIKE: SQLite
+	// prepares a statement again each time a LIKE's pattern is bound (the
+	// pattern may change the plan), and this runs on every write to a
+	// log. PostgreSQL matches them itself, so as to lock only those.
+	q, args := `SELECT id, events FROM webhooks WHERE family_id = ?`, []any{familyID}
+	if s.d == Postgres {
+		q, args = q+` AND events LIKE ?`, append(args, "%,"+event+",%")
+	}
+	rows, err := tx.QueryContext(ctx, s.q(q+` ORDER BY id`+lock), args...)
 	if err != nil {
 		return err
 	}

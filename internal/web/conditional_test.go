@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"nurture/internal/apptest"
 )
@@ -56,6 +57,22 @@ func TestConditionalPages(t *testing.T) {
 	}
 	if r := ann.GetWith(home, inm(etag)); r.Status != http.StatusSeeOther {
 		t.Fatalf("home after logout with a valid ETag: %d", r.Status)
+	}
+	// The day view too, and a write to the log changes it.
+	day := "/babies/" + baby + "/day"
+	d := bob.Get(day)
+	if d.Status != http.StatusOK || d.Header.Get("ETag") == "" {
+		t.Fatalf("day: %d %q", d.Status, d.Header.Get("ETag"))
+	}
+	if r := bob.GetWith(day, inm(d.Header.Get("ETag"))); r.Status != http.StatusNotModified {
+		t.Fatalf("day again: %d", r.Status)
+	}
+	at := func(min int) string { return apptest.Now().Add(time.Duration(min) * time.Minute).UTC().Format(time.RFC3339) }
+	if r := a.API("POST", "/api/v1/babies/"+baby+"/touch", fam.Token, map[string]any{"kind": "holding", "started_at": at(-30), "ended_at": at(-20)}); r.Status != http.StatusCreated {
+		t.Fatalf("touch entry: %d %s", r.Status, r.Body)
+	}
+	if r := bob.GetWith(day, inm(d.Header.Get("ETag"))); r.Status != http.StatusOK || r.Header.Get("ETag") == d.Header.Get("ETag") {
+		t.Fatalf("day after a write, old ETag: %d", r.Status)
 	}
 	// The library, shared by every family, is kept and tagged too.
 	lib := bob.Get("/library")

@@ -23,7 +23,9 @@ func (s *Server) logRoutes(mux *route.Mux) {
 	mux.HandleFunc("POST /babies/{id}/entries/{type}/{eid}", s.writer(s.updateLogEntry))
 	mux.HandleFunc("GET /babies/{id}/entries/{type}/{eid}/delete", s.writer(s.deleteLogEntryForm))
 	mux.HandleFunc("POST /babies/{id}/entries/{type}/{eid}/delete", s.writer(s.deleteLogEntry))
-	mux.HandleFunc("GET /babies/{id}/day", s.member(s.dayPage))
+	// Kept and tagged as the home page is: by reader, family version and
+	// minute (a running timer's bar grows by the minute).
+	mux.HandleFunc("GET /babies/{id}/day", s.cachedPage(s.member(s.dayPage)))
 	// The crying companion is open to viewers too — a grandparent holding a
 	// crying baby needs the calm words and the numbers — but only writers
 	// start and save an episode.

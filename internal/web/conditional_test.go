@@ -67,7 +67,9 @@ func TestConditionalPages(t *testing.T) {
 	if r := bob.GetWith(day, inm(d.Header.Get("ETag"))); r.Status != http.StatusNotModified {
 		t.Fatalf("day again: %d", r.Status)
 	}
-	at := func(min int) string { return apptest.Now().Add(time.Duration(min) * time.Minute).UTC().Format(time.RFC3339) }
+	at := func(min int) string {
+		return apptest.Now().Add(time.Duration(min) * time.Minute).UTC().Format(time.RFC3339)
+	}
 	if r := a.API("POST", "/api/v1/babies/"+baby+"/touch", fam.Token, map[string]any{"kind": "holding", "started_at": at(-30), "ended_at": at(-20)}); r.Status != http.StatusCreated {
 		t.Fatalf("touch entry: %d %s", r.Status, r.Body)
 	}

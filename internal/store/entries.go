@@ -181,9 +181,20 @@ func (s *Store) putEntry(ctx context.Context, tx *txn, e domain.Entry) (bool, er
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, err
 	}
+	return s.insertEntry(ctx, tx, e)
+}
+
+// insertEntry is putEntry once the baby is known to be the family's and
+// the id was not found (SaveEntry has checked both).
+func (s *Store) insertEntry(ctx context.Context, tx *txn, e domain.Entry) (bool, error) {
+	tbl, err := entryTable(e.Type)
+	if err != nil {
+		return false, err
+	}
 	if err := s.overlapping(ctx, tx, e); err != nil {
 		return false, err
 	}
+	var fam, baby string
 	args := entryArgs(e)
 	// The same id may race in from elsewhere after the check above: then
 	// nothing is inserted (an error would end a PostgreSQL transaction),
@@ -250,7 +261,7 @@ func (s *Store) saveEntry(ctx context.Context, tx *txn, e domain.Entry, saved *S
 			old, err := scanEntry(e.Type, tx.QueryRowContext(ctx, s.q(`SELECT `+entryCols(e.Type)+` FROM `+tbl+` WHERE id = ?`+s.forUpdate()), e.ID))
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				inserted, err := s.putEntry(ctx, tx, e)
+				inserted, err := s.insertEntry(ctx, tx, e)
 				if err == nil && inserted {
 					err = s.emitEntry(ctx, tx, webhook.Created(e.Type), e.CreatedAt, e)
 				}

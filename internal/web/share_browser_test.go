@@ -29,9 +29,12 @@ func TestBrowserShare(t *testing.T) {
 	a := apptest.New(t)
 	ann := a.Signup("ann@example.org", "Ann", "Martin")
 	baby := a.Baby(ann, "Lou", sesDaysAgo(70))
-	now := apptest.Now().UTC()
+	// Noon of each of the 13 civil days before today in the family's zone,
+	// so that every entry falls inside the summary's 14 days at any hour.
+	today := apptest.Now().In(apptest.Paris)
 	for d := 1; d <= 13; d++ {
-		day := now.Add(-time.Duration(d) * 24 * time.Hour)
+		y, m, dd := today.AddDate(0, 0, -d).Date()
+		day := time.Date(y, m, dd, 12, 0, 0, 0, apptest.Paris).UTC()
 		post := func(log string, start time.Time, minutes int, extra map[string]any) {
 			t.Helper()
 			body := map[string]any{"started_at": start.Format(time.RFC3339), "ended_at": start.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339)}

@@ -112,6 +112,10 @@ func (s *Server) library(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"body_part", "tradition", "purpose", "baby", "weeks"} {
 		form[k] = strings.TrimSpace(q.Get(k))
 	}
+	filtered := false
+	for _, val := range form {
+		filtered = filtered || val != ""
+	}
 	fe := domain.FieldErrors{}
 	f := content.Filter{AgeWeeks: content.AnyAge}
 	pick := func(field string, allowed []string, dst *string) {
@@ -196,6 +200,12 @@ func (s *Server) library(w http.ResponseWriter, r *http.Request) {
 	if !fe.OK() {
 		d.Invalid = true
 		status = http.StatusUnprocessableEntity
+	}
+	if status == http.StatusOK && !filtered {
+		// Unfiltered, the page is the same for everyone but the babies
+		// offered in the age filter.
+		s.renderShared(w, r, "library", "", v)
+		return
 	}
 	s.render(w, r, status, "library", v)
 }

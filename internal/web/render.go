@@ -125,7 +125,10 @@ type view struct {
 	Data       any
 	// Shared is a content block rendered once for every reader (see
 	// renderShared).
-	Shared   template.HTML
+	Shared template.HTML
+	// Cut marks where a shared content block is cut for the reader's own
+	// part (see ownParts).
+	Cut      template.HTML
 	Loc      *time.Location
 	Path     string
 	Locales  []string

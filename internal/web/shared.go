@@ -16,7 +16,13 @@ import (
 // language and inputs (the library's strokes, guides and routines): it is
 // rendered once and kept, and each request renders only the layout around
 // it (the reader's name, babies, tabs). See renderShared.
-var sharedPages = []string{"stroke", "guide", "routines"}
+var sharedPages = []string{"stroke", "guide", "routines", "library"}
+
+// ownParts names, for a shared page whose content has a part of the
+// reader's own (the library's filter offers the family's babies by age),
+// the template of that part: the content is kept cut where it goes, and
+// the part is rendered on each request.
+var ownParts = map[string]string{"library": "lib-age"}
 
 // contentShell is the layout whose content block is the kept HTML.
 const contentShell = `{{define "content"}}{{.Shared}}{{end}}`
@@ -92,6 +98,7 @@ var renderWhole atomic.Bool
 const (
 	titleMark   = "nurture-title-3f9c1e"
 	contentMark = "<!--nurture-content-3f9c1e-->"
+	cutMark     = "<!--nurture-own-3f9c1e-->"
 )
 
 // titleText escapes a title as the layout's <title> does.
@@ -112,16 +119,41 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 		return
 	}
 	lang := v.Lang + "\x00" + r.Header.Get("Accept-Language")
+	own := ownParts[page]
 	content, ok := s.shared.get(page + "\x00" + key + "\x00" + lang)
 	if !ok {
 		var buf bytes.Buffer
-		if err := s.pages.byName[page].ExecuteTemplate(&buf, "content", v); err != nil {
+		if own != "" {
+			v.Cut = cutMark
+		}
+		err := s.pages.byName[page].ExecuteTemplate(&buf, "content", v)
+		v.Cut = ""
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		// Kept pieces are copies of their own size, as kept answers are.
 		content = []httpcache.Piece{httpcache.Deflated(bytes.Clone(buf.Bytes()))}
+		if own != "" {
+			before, after, ok := bytes.Cut(buf.Bytes(), []byte(cutMark))
+			if !ok || bytes.Contains(after, []byte(cutMark)) {
+				s.render(w, r, http.StatusOK, page, v) // the content changed shape
+				return
+			}
+			content = []httpcache.Piece{httpcache.Deflated(bytes.Clone(before)), httpcache.Deflated(bytes.Clone(after))}
+		}
 		s.shared.put(page+"\x00"+key+"\x00"+lang, content...)
+	}
+	// The reader's own part, made anew: it may change with the day (a
+	// baby's age in weeks).
+	var mine []httpcache.Piece
+	if own != "" {
+		var buf bytes.Buffer
+		if err := s.pages.byName[page].ExecuteTemplate(&buf, own, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		mine = []httpcache.Piece{httpcache.Deflated(buf.Bytes())}
 	}
 	lk := page + "\x00" + readerKey(v) + "\x00" + lang
 	layout, ok := s.layouts.get(lk)
@@ -151,7 +183,9 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 	}
 	title := bytes.TrimSuffix(bytes.TrimPrefix(t.Bytes(), []byte("<title>")), []byte("</title>"))
 	w.Header().Set("Cache-Control", "no-store") // cachedPage tags it
-	httpcache.WritePieces(w, r, "text/html; charset=utf-8", layout[0], httpcache.Stored(title), layout[1], content[0], layout[2])
+	pieces := append([]httpcache.Piece{layout[0], httpcache.Stored(title), layout[1], content[0]}, mine...)
+	pieces = append(pieces, content[1:]...)
+	httpcache.WritePieces(w, r, "text/html; charset=utf-8", append(pieces, layout[2])...)
 }
 
 // readerKey names what a layout depends on besides the page and the

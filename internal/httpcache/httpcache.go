@@ -20,7 +20,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -286,27 +285,25 @@ func (c *Cache) write(w http.ResponseWriter, e *entry, etag string, gz bool, pla
 	} else if plain != nil {
 		body = plain
 	} else {
-		// Unzipped straight into the response: the gzip trailer gives its
-		// length, and no copy of the plain answer is made per request.
+		// Unzipped into a lent buffer sized by the gzip trailer, then sent
+		// in one write: unzipped in pieces, a 30 KB list took four writes
+		// to the socket, each a system call.
 		zr := gunzips.Get().(*gzip.Reader)
 		defer gunzips.Put(zr)
 		if err := zr.Reset(bytes.NewReader(e.body)); err != nil {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		h.Set("Content-Length", strconv.FormatUint(uint64(binary.LittleEndian.Uint32(e.body[len(e.body)-4:])), 10))
-		w.WriteHeader(http.StatusOK)
-		buf := copyBuffers.Get().(*[]byte)
-		defer copyBuffers.Put(buf)
-		io.CopyBuffer(w, zr, *buf) // kept answers are our own gzip: nothing to report
-		return
+		b := BorrowBuffer()
+		defer LendBuffer(b)
+		b.Grow(int(binary.LittleEndian.Uint32(e.body[len(e.body)-4:])) + bytes.MinRead) // room to read the end
+		b.ReadFrom(zr) // kept answers are our own gzip: nothing to report
+		body = b.Bytes()
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }
-
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
 
 var gunzips = sync.Pool{New: func() any { return new(gzip.Reader) }}
 

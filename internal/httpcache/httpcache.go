@@ -296,7 +296,8 @@ func (c *Cache) write(w http.ResponseWriter, e *entry, etag string, gz bool, pla
 		}
 		b := BorrowBuffer()
 		defer LendBuffer(b)
-		b.Grow(int(binary.LittleEndian.Uint32(e.body[len(e.body)-4:])) + bytes.MinRead) // room to read the end
+		// Room for the whole answer and for reading its end.
+		b.Grow(int(binary.LittleEndian.Uint32(e.body[len(e.body)-4:])) + bytes.MinRead)
 		b.ReadFrom(zr) // kept answers are our own gzip: nothing to report
 		body = b.Bytes()
 	}

@@ -132,15 +132,19 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 			s.fail(w, r, err)
 			return
 		}
-		// Kept pieces are copies of their own size, as kept answers are.
-		content = []httpcache.Piece{httpcache.Deflated(bytes.Clone(buf.Bytes()))}
+		parts := [][]byte{buf.Bytes()}
 		if own != "" {
 			before, after, ok := bytes.Cut(buf.Bytes(), []byte(cutMark))
 			if !ok || bytes.Contains(after, []byte(cutMark)) {
 				s.render(w, r, http.StatusOK, page, v) // the content changed shape
 				return
 			}
-			content = []httpcache.Piece{httpcache.Deflated(bytes.Clone(before)), httpcache.Deflated(bytes.Clone(after))}
+			parts = [][]byte{before, after}
+		}
+		// Kept pieces are copies of their own size, as kept answers are.
+		content = nil
+		for _, p := range parts {
+			content = append(content, httpcache.Deflated(bytes.Clone(p)))
 		}
 		s.shared.put(page+"\x00"+key+"\x00"+lang, content...)
 	}

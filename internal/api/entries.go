@@ -107,9 +107,11 @@ func (h *Handler) overlapMessage(r *http.Request, id domain.Identity, o *domain.
 
 func (h *Handler) createEntry(t domain.EntryType) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-		// The baby is checked inside SaveEntry's transaction (404 when it
-		// is not the family's), not read once more before it.
 		babyID := r.PathValue("id")
+		if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		var b entryBody
 		if !h.decode(w, r, &b) {
 			return

@@ -97,8 +97,11 @@ func (h *Handler) session(r *http.Request, id domain.Identity, babyID string, b 
 }
 
 func (h *Handler) createSession(w http.ResponseWriter, r *http.Request, id domain.Identity) {
-	// The baby is checked inside SaveSession's transaction.
 	babyID := r.PathValue("id")
+	if _, err := h.Store.Baby(r.Context(), id.Family.ID, babyID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	var b sessionBody
 	if !h.decode(w, r, &b) {
 		return

@@ -72,6 +72,18 @@ func Deflated(plain []byte) Piece {
 	return Piece{Plain: plain, z: bytes.Clone(b.Bytes())}
 }
 
+// DeflatedSmall is Deflated at the best compression, with a writer made
+// for it and dropped: for a piece made a handful of times in a process's
+// life and sent many times (the library page's content, one per
+// language), where bytes to a phone matter more than the time to make it.
+func DeflatedSmall(plain []byte) Piece {
+	var b bytes.Buffer
+	fw, _ := flate.NewWriter(&b, flate.BestCompression)
+	fw.Write(plain)
+	fw.Flush() // sync flush, as Deflated
+	return Piece{Plain: plain, z: bytes.Clone(b.Bytes())}
+}
+
 // Gzip is plain gzipped, in a slice of its own size.
 func Gzip(plain []byte) []byte {
 	p := Deflated(plain)

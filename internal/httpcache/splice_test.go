@@ -45,6 +45,7 @@ func TestAppendGzip(t *testing.T) {
 		{"empty pieces", []Piece{Deflated(nil), Stored(nil), Deflated(text(10))}},
 		{"stored at a block's limit", []Piece{Stored(noise(0xffff)), Stored(noise(0x10000)), Stored(noise(0x1ffff))}},
 		{"incompressible", []Piece{Deflated(noise(70000)), Stored(noise(3))}},
+		{"best and fastest levels joined", []Piece{Deflated(text(900)), Stored([]byte("Library")), DeflatedSmall(text(20000)), Deflated(text(400)), DeflatedSmall(noise(5000))}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var want []byte

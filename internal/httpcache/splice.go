@@ -74,8 +74,8 @@ func Deflated(plain []byte) Piece {
 
 // DeflatedSmall is Deflated at the best compression, with a writer made
 // for it and dropped: for a piece made a handful of times in a process's
-// life and sent many times (the library page's content, one per
-// language), where bytes to a phone matter more than the time to make it.
+// life and sent many times (the library's content, one per language),
+// where bytes to a phone matter more than the time to make it.
 func DeflatedSmall(plain []byte) Piece {
 	var b bytes.Buffer
 	fw, _ := flate.NewWriter(&b, flate.BestCompression)

@@ -142,13 +142,14 @@ func (s *Server) renderShared(w http.ResponseWriter, r *http.Request, page, key 
 			parts = [][]byte{before, after}
 		}
 		// Kept pieces are copies of their own size, as kept answers are.
-		// The library's content, one per language, is made so rarely that
-		// it is compressed at the best level: cut in pieces, the page was
-		// 14 % bigger than whole at the fastest (4.7 → 5.4 KB). A stroke
-		// page's content, one per stroke and family's languages, is made
-		// too often for that (it cost stroke pages a fifth of their rate).
+		// Content kept only by language (no key: the library, the
+		// routines) is made so rarely that it is compressed at the best
+		// level: cut in pieces, the library page was 14 % bigger than
+		// whole at the fastest (4.7 → 5.4 KB). A stroke page's content,
+		// one per stroke and family's languages, is made too often for
+		// that (it cost stroke pages a fifth of their rate).
 		deflate := httpcache.Deflated
-		if own != "" {
+		if key == "" {
 			deflate = httpcache.DeflatedSmall
 		}
 		content = nil
